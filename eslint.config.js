@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'data/**', 'node_modules/**', 'src/client/schema.d.ts'] },
+  { ignores: ['dist/**', 'data/**', 'node_modules/**', 'src/client/schema.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

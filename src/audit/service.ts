@@ -1,0 +1,98 @@
+import type { Db } from '../db/database.js';
+import { nowIso, transact, type Tx } from '../db/transaction.js';
+import type { KeyRing } from '../crypto/keyring.js';
+import type { ActorRef } from './actor.js';
+import { canonicalJson, checkpointMessage, entryHash, sha256Hex } from './canonical.js';
+
+export interface AuditEvent {
+  /** Dotted verb, e.g. `user.create`, `auth.login.failed`, `subject.field.read`. */
+  action: string;
+  actor: ActorRef;
+  target?: { type: string; id: string | null };
+  /** The declared purpose of a read of personal information. */
+  purpose?: string;
+  requestId?: string;
+  /** References, counts and hashes only; never plaintext personal information or secrets. */
+  details?: Record<string, unknown>;
+}
+
+export interface AppendedEntry {
+  seq: number;
+  hash: string;
+}
+
+/**
+ * The tamper-evident log (Decision art. 3–4; CSL 21 / 23). Entries form a SHA-256 hash chain; every
+ * `checkpointEvery` entries the head is signed with the Ed25519 key, so a rewritten chain is caught too.
+ */
+export class AuditLog {
+  constructor(
+    private readonly keys: KeyRing,
+    private readonly checkpointEvery: number,
+  ) {}
+
+  /**
+   * Appends an entry in the caller's transaction: the entry commits with the change it records, or not at all.
+   * @example await audit.append(tx, { action: 'user.create', actor, target: { type: 'user', id } });
+   */
+  async append(tx: Tx, ev: AuditEvent): Promise<AppendedEntry> {
+    if (!tx.auditHead) {
+      // Locks the head row (PostgreSQL row lock; SQLite write lock) so appends are serialised.
+      const head = await tx.db
+        .updateTable('audit_head')
+        .set((eb) => ({ last_seq: eb.ref('last_seq') }))
+        .where('id', '=', 1)
+        .returning(['last_seq', 'last_hash'])
+        .executeTakeFirstOrThrow();
+      tx.auditHead = { lastSeq: Number(head.last_seq), lastHash: head.last_hash, dirty: false };
+    }
+    const details = canonicalJson(ev.details ?? {});
+    const row = {
+      seq: tx.auditHead.lastSeq + 1,
+      at: nowIso(),
+      actor_type: ev.actor.type,
+      actor_id: ev.actor.id,
+      action: ev.action,
+      target_type: ev.target?.type ?? null,
+      target_id: ev.target?.id ?? null,
+      purpose: ev.purpose ?? null,
+      request_id: ev.requestId ?? null,
+      details,
+      details_digest: sha256Hex(details),
+      prev_hash: tx.auditHead.lastHash,
+      hash: '',
+    };
+    row.hash = entryHash(row);
+    await tx.db.insertInto('audit_entries').values(row).execute();
+    tx.auditHead.lastSeq = row.seq;
+    tx.auditHead.lastHash = row.hash;
+    tx.auditHead.dirty = true;
+    if (row.seq % this.checkpointEvery === 0) await this.writeCheckpoint(tx, row.seq, row.hash, 'periodic');
+    return { seq: row.seq, hash: row.hash };
+  }
+
+  async writeCheckpoint(tx: Tx, seq: number, hash: string, kind: 'periodic' | 'retention' | 'manual') {
+    const at = nowIso();
+    const { keyId, signature } = this.keys.sign(checkpointMessage(seq, hash, at, kind));
+    await tx.db
+      .insertInto('audit_checkpoints')
+      .values({ seq, hash, at, key_id: keyId, signature, kind })
+      .onConflict((oc) => oc.column('seq').doNothing())
+      .execute();
+  }
+
+  /** Signs the current head, if it is not signed yet (shutdown, periodic job). */
+  async checkpointHead(db: Db): Promise<number | null> {
+    return transact(db, async (tx) => {
+      const head = await tx.db
+        .updateTable('audit_head')
+        .set((eb) => ({ last_seq: eb.ref('last_seq') }))
+        .where('id', '=', 1)
+        .returning(['last_seq', 'last_hash'])
+        .executeTakeFirstOrThrow();
+      if (Number(head.last_seq) === 0) return null;
+      await this.writeCheckpoint(tx, Number(head.last_seq), head.last_hash, 'manual');
+      return Number(head.last_seq);
+    });
+  }
+}

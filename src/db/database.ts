@@ -1,0 +1,117 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import {
+  Kysely,
+  Migrator,
+  PostgresDialect,
+  SqliteDialect,
+  type Dialect,
+  type MigrationResult,
+  type Transaction,
+} from 'kysely';
+import pg from 'pg';
+import { migrations } from './migrations/index.js';
+import type { Database } from './schema.js';
+
+/**
+ * What differs between the dialects, in one place (as Kysely keeps it behind adapter flags), so queries
+ * ask for a capability instead of testing a dialect name.
+ */
+export interface DialectInfo {
+  name: 'sqlite' | 'postgres';
+  /** `FOR UPDATE SKIP LOCKED`: lets instances claim jobs without blocking each other. */
+  supportsSkipLocked: boolean;
+  /** Row locks; SQLite serialises writers instead. */
+  supportsRowLocks: boolean;
+}
+
+const SQLITE: DialectInfo = { name: 'sqlite', supportsSkipLocked: false, supportsRowLocks: false };
+const POSTGRES: DialectInfo = { name: 'postgres', supportsSkipLocked: true, supportsRowLocks: true };
+
+export type Db = Kysely<Database>;
+export type DbTx = Transaction<Database>;
+
+export interface Store {
+  db: Db;
+  dialect: DialectInfo;
+  /** Where the data lives, with any password masked. */
+  location: string;
+  close(): Promise<void>;
+}
+
+export type StoreOptions =
+  | { kind: 'sqlite'; file: string }
+  | { kind: 'postgres'; url: string; schema?: string; max?: number }
+  | { kind: 'custom'; dialect: Dialect; info: 'sqlite' | 'postgres'; location: string; close?: () => Promise<void> };
+
+// COUNT(*) and BIGINT come back from pg as strings; Custodian's numbers fit in a double.
+pg.types.setTypeParser(20, (v) => Number(v));
+
+/**
+ * Opens the store. SQLite runs in WAL mode with `synchronous=FULL`: an acknowledged write survives even
+ * a power cut, which audit entries (CSL 21 / 23) and acknowledged requests need.
+ * @example const store = openStore({ kind: 'sqlite', file: './data/custodian.db' });
+ */
+export function openStore(opts: StoreOptions): Store {
+  if (opts.kind === 'sqlite') {
+    mkdirSync(path.dirname(opts.file), { recursive: true });
+    const sqlite = new SqliteDatabase(opts.file);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = FULL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 10000');
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    return { db, dialect: SQLITE, location: opts.file, close: () => db.destroy() };
+  }
+  if (opts.kind === 'postgres') {
+    const pool = new pg.Pool({
+      connectionString: opts.url,
+      max: opts.max ?? 10,
+      options: opts.schema ? `-c search_path=${opts.schema}` : undefined,
+    });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return { db, dialect: POSTGRES, location: maskUrl(opts.url), close: () => db.destroy() };
+  }
+  const db = new Kysely<Database>({ dialect: opts.dialect });
+  return {
+    db,
+    dialect: opts.info === 'sqlite' ? SQLITE : POSTGRES,
+    location: opts.location,
+    close: async () => {
+      await db.destroy();
+      await opts.close?.();
+    },
+  };
+}
+
+export function maskUrl(u: string): string {
+  try {
+    const parsed = new URL(u);
+    if (parsed.password) parsed.password = '****';
+    return parsed.toString();
+  } catch {
+    return 'postgres';
+  }
+}
+
+function migrator(db: Db) {
+  return new Migrator({ db, provider: { getMigrations: async () => migrations } });
+}
+
+/** Applies pending migrations; throws with the failing migration's name. */
+export async function migrateToLatest(db: Db): Promise<MigrationResult[]> {
+  const { error, results } = await migrator(db).migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error');
+    const message = error instanceof Error ? error.message : String(error);
+    throw new Error(`migration ${failed?.migrationName ?? '?'} failed: ${message}`);
+  }
+  return results ?? [];
+}
+
+/** True when every known migration has been applied (readiness). */
+export async function migrationsCurrent(db: Db): Promise<boolean> {
+  const list = await migrator(db).getMigrations();
+  return list.every((m) => m.executedAt !== undefined);
+}

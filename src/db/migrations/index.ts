@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely';
+import * as platform from './20261129-0001-platform.js';
+
+/** Every migration, in order. Names sort by date; a new migration is appended here. */
+export const migrations: Record<string, Migration> = {
+  '20261129-0001-platform': platform,
+};

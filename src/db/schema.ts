@@ -1,0 +1,156 @@
+import type { Generated } from 'kysely';
+
+// Times are ISO 8601 UTC strings with milliseconds (`2026-11-29T21:00:00.000Z`) on both dialects, so that
+// they sort and compare as text the same way in SQLite and PostgreSQL.
+
+export interface UserTable {
+  id: string;
+  username: string;
+  display_name: string;
+  role: string;
+  password_hash: string;
+  /** TOTP secret sealed with the master key; null until enrolled. */
+  totp_secret: string | null;
+  totp_enabled: number;
+  disabled: number;
+  last_login_at: string | null;
+  password_changed_at: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SessionTable {
+  /** SHA-256 of the session token; the token itself lives only in the cookie. */
+  id: string;
+  user_id: string;
+  csrf_token: string;
+  /** 1 once the second factor (when enrolled) has been given. */
+  verified: number;
+  ip_hash: string | null;
+  user_agent: string | null;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+}
+
+export interface ApiKeyTable {
+  id: string;
+  name: string;
+  prefix: string;
+  key_hash: string;
+  scopes: string;
+  created_by: string | null;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface LoginThrottleTable {
+  key: string;
+  failures: number;
+  window_start: string;
+  locked_until: string | null;
+}
+
+export interface AuditEntryTable {
+  seq: number;
+  at: string;
+  actor_type: string;
+  actor_id: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  purpose: string | null;
+  request_id: string | null;
+  /** Canonical JSON of non-personal details (references, counts, hashes). */
+  details: string;
+  details_digest: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AuditHeadTable {
+  id: number;
+  last_seq: number;
+  last_hash: string;
+}
+
+export interface AuditCheckpointTable {
+  seq: number;
+  hash: string;
+  at: string;
+  key_id: string;
+  signature: string;
+  /** 'periodic' | 'retention' (the anchor left behind when older entries are purged) */
+  kind: string;
+}
+
+export interface JobTable {
+  id: string;
+  kind: string;
+  payload: string;
+  status: string;
+  run_at: string;
+  attempts: number;
+  max_attempts: number;
+  locked_until: string | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface WebhookEndpointTable {
+  id: string;
+  name: string;
+  url: string;
+  /** HMAC secret sealed with the master key. */
+  secret: string;
+  events: string;
+  active: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface WebhookDeliveryTable {
+  id: string;
+  endpoint_id: string;
+  event: string;
+  payload: string;
+  status: string;
+  attempts: number;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: string;
+  delivered_at: string | null;
+}
+
+export interface OutboxMessageTable {
+  id: string;
+  channel: string;
+  recipient: string;
+  subject: string | null;
+  body: string;
+  created_at: string;
+}
+
+export interface MetaTable {
+  key: string;
+  value: string;
+}
+
+export interface Database {
+  users: UserTable;
+  sessions: SessionTable;
+  api_keys: ApiKeyTable;
+  login_throttle: LoginThrottleTable;
+  audit_entries: AuditEntryTable;
+  audit_head: AuditHeadTable;
+  audit_checkpoints: AuditCheckpointTable;
+  jobs: JobTable;
+  webhook_endpoints: WebhookEndpointTable;
+  webhook_deliveries: WebhookDeliveryTable;
+  outbox_messages: OutboxMessageTable;
+  meta: MetaTable;
+}
+
+export type { Generated };

@@ -1,0 +1,154 @@
+import { existsSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify from 'fastify';
+import { accountRoutes } from '../accounts/routes.js';
+import { auditRoutes } from '../audit/routes.js';
+import type { AppContext } from '../context.js';
+import { jobRoutes } from '../jobs/routes.js';
+import { outboxRoutes } from '../notifier/routes.js';
+import { VERSION } from '../version.js';
+import { webhookRoutes } from '../webhooks/routes.js';
+import { authHook } from './auth.js';
+import { errorHandler } from './error-handler.js';
+import { ErrorBody } from './schemas.js';
+import { systemRoutes } from './system-routes.js';
+import type { App } from './types.js';
+
+export interface BuildOptions {
+  /** Log requests (the server does; tests usually don't). */
+  logRequests?: boolean;
+  /** Directory of the built web app; default dist/web beside the code. */
+  webDir?: string | null;
+}
+
+/** A route's access rule, collected for the authorization matrix and checked at start-up. */
+export interface RouteAccess {
+  method: string;
+  url: string;
+  permission?: string;
+  public?: boolean;
+  session?: boolean;
+}
+
+/**
+ * Builds the HTTP app without listening: `server.ts` listens, tests call `app.inject()`.
+ * @example const app = await buildApp(ctx); const res = await app.inject({ url: '/api/health' });
+ */
+export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promise<App & { routeAccess: RouteAccess[] }> {
+  const app = Fastify({
+    loggerInstance: opts.logRequests ? ctx.logger : undefined,
+    bodyLimit: ctx.config.http.bodyLimitBytes,
+    trustProxy: ctx.config.http.trustProxy,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w-]{8,64}$/.test(given) ? given : randomUUID();
+    },
+    requestIdHeader: false,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App & { routeAccess: RouteAccess[] };
+
+  const routeAccess: RouteAccess[] = [];
+  app.decorate('routeAccess', routeAccess);
+  app.decorateRequest('principal', null);
+  app.addHook('onRoute', (route) => {
+    const url = route.url;
+    if (!url.startsWith('/api/')) return;
+    if (url.startsWith('/api/docs')) return;
+    const c = route.config ?? {};
+    for (const method of ([] as string[]).concat(route.method)) {
+      if (method === 'HEAD') continue;
+      // Every API route states who may call it; forgetting is a start-up error, not an open door.
+      if (!c.permission && !c.public && !c.session) throw new Error(`route ${method} ${url} declares no access rule`);
+      routeAccess.push({ method, url, permission: c.permission, public: c.public, session: c.session });
+    }
+  });
+
+  app.addSchema(ErrorBody);
+  app.setErrorHandler(errorHandler);
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+
+  await app.register(cookie);
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'"],
+        objectSrc: ["'none'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    hsts: ctx.config.publicUrl?.startsWith('https:') ? undefined : false,
+  });
+  await app.register(rateLimit, {
+    max: ctx.config.http.rateLimitPerMinute,
+    timeWindow: 60_000,
+    errorResponseBuilder: (_req, c) => ({
+      statusCode: 429,
+      error: { code: 'rate_limited', message: `Too many requests; retry in ${Math.ceil(c.ttl / 1000)} s`, details: {} },
+    }),
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Custodian API',
+        version: VERSION,
+        description:
+          'Network-information protection platform. Authenticate with `Authorization: Bearer <API key>`, or with the session cookie from `POST /api/v1/auth/login` plus its CSRF token in `X-CSRF-Token` on state-changing requests.',
+      },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', description: 'API key created in the console or with `custodian apikey create`' },
+          session: { type: 'apiKey', in: 'cookie', name: 'custodian_session' },
+        },
+      },
+      security: [{ apiKey: [] }, { session: [] }],
+    },
+    refResolver: { buildLocalReference: (json, _base, _frag, i) => (json.$id as string) ?? `def-${i}` },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+
+  app.addHook('onRequest', authHook(ctx));
+
+  await app.register(systemRoutes(ctx));
+  await app.register(
+    async (v1) => {
+      await v1.register(accountRoutes(ctx));
+      await v1.register(auditRoutes(ctx));
+      await v1.register(jobRoutes(ctx));
+      await v1.register(webhookRoutes(ctx));
+      await v1.register(outboxRoutes(ctx));
+    },
+    { prefix: '/api/v1' },
+  );
+
+  app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+
+  const webDir = opts.webDir === undefined ? fileURLToPath(new URL('../../dist/web', import.meta.url)) : opts.webDir;
+  const hasWeb = !!webDir && existsSync(webDir);
+  if (hasWeb) await app.register(fastifyStatic, { root: webDir!, wildcard: false, index: false });
+  app.setNotFoundHandler((req, reply) => {
+    if (req.method === 'GET' && !req.url.startsWith('/api/') && hasWeb)
+      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').sendFile('index.html');
+    return reply
+      .status(404)
+      .send({ error: { code: 'not_found', message: `${req.method} ${req.url.split('?')[0]} does not exist`, details: {} } });
+  });
+  return app;
+}
