@@ -1,0 +1,363 @@
+import { createHash } from 'node:crypto';
+import { automatonBytes, buildAutomaton, C_NONE, C_SKIP, C_SPECIAL, FIRST_SYMBOL, type Automaton } from './automaton.js';
+import {
+  foldTableFor,
+  M_EXPAND,
+  M_HIGH,
+  M_INVISIBLE,
+  M_SEPARATOR,
+  M_AMBIG_A,
+  M_AMBIG_S,
+  regexView,
+  resolveNormalizeOptions,
+  type FoldTable,
+  type NormalizeOptions,
+  type ResolvedNormalizeOptions,
+} from './normalize.js';
+import { spellings, termUnits } from './patterns.js';
+import { assertValidRules, parseRegexSource, RuleValidationError, type Rule, type RuleAction, type RuleIssue } from './rules.js';
+import { Candidates, RING_SIZE, scanCandidates, type ScanTables } from './scan.js';
+import { verifyCandidate, type VerifyOptions } from './verify.js';
+
+/** Normalization steps plus how terms may be joined and bounded. */
+export interface CompileOptions extends NormalizeOptions {
+  /** Latin spellings match whole words only (default true): "sex" is not flagged in "Sussex". */
+  latinWholeWord?: boolean;
+  /** Join a term across Chinese clause punctuation and line breaks (default false). */
+  joinAcrossClauses?: boolean;
+  /** Longest run of separators inside a term, in UTF-16 units (default 10). */
+  maxGap?: number;
+}
+
+export type ResolvedCompileOptions = ResolvedNormalizeOptions & Required<Pick<CompileOptions, 'latinWholeWord' | 'joinAcrossClauses' | 'maxGap'>>;
+
+export interface ScreenMatch {
+  /** The rule id. */
+  rule: string;
+  category: string;
+  action: RuleAction;
+  /** UTF-16 offsets in the original text, end exclusive. */
+  start: number;
+  end: number;
+  /** The original text of the match, `text.slice(start, end)`. */
+  matched: string;
+}
+
+/**
+ * `block` when any match blocks; else `review` when any match asks for review; else `allow`.
+ * A `flag` match records the hit (for statistics and sampling) but lets the content through.
+ */
+export type ScreenDecision = 'allow' | 'review' | 'block';
+
+export interface ScreenResult {
+  decision: ScreenDecision;
+  matches: ScreenMatch[];
+}
+
+export interface ScreenOptions {
+  /** Content type (`post`, `comment`, `nickname`, …): rules limited to other types are not applied. */
+  contentType?: string;
+}
+
+/** Bumped when the compiled form or the matching semantics change, so old buffers are refused. */
+export const ENGINE_VERSION = 1;
+
+/** Compiled patterns: the automaton plus per-pattern facts for the verifier. */
+export interface PatternTables {
+  /** Rule index of each pattern. */
+  patRule: Int32Array;
+  /** 1 when the pattern is an allowed word of its rule rather than the rule's term. */
+  patAllow: Uint8Array;
+  /** Start of each pattern's per-symbol facts in `symInfo` (length from `automaton.patLen`). */
+  patInfoStart: Int32Array;
+  symInfo: Uint8Array;
+}
+
+export interface CompiledState {
+  rules: Rule[];
+  options: ResolvedCompileOptions;
+  version: string;
+  fold: FoldTable;
+  automaton: Automaton;
+  patterns: PatternTables;
+  codes: Uint16Array;
+  unitCode: Uint16Array;
+  astralCode: Map<number, number>;
+}
+
+const ORDER: Record<RuleAction, number> = { flag: 1, review: 2, block: 3 };
+
+/** A compiled rule set: screen texts with it, or send it to a worker with `toBuffer()`. */
+export class CompiledRuleSet {
+  /** Hash of the rules, the options and the engine version (hex SHA-256). */
+  readonly version: string;
+  readonly rules: readonly Rule[];
+  readonly options: Readonly<ResolvedCompileOptions>;
+  private readonly tables: ScanTables;
+  private readonly regexes: { rule: number; re: RegExp }[];
+  private readonly contentTypes: (Set<string> | undefined)[];
+  private readonly verifyOptions: VerifyOptions;
+  private readonly cands = new Candidates();
+  private regexFold: FoldTable | undefined;
+
+  /** @internal Use `compileRules` or `fromBuffer`. */
+  constructor(readonly state: CompiledState) {
+    this.version = state.version;
+    this.rules = state.rules;
+    this.options = state.options;
+    this.tables = {
+      automaton: state.automaton,
+      codes: state.codes,
+      unitCode: state.unitCode,
+      astralCode: state.astralCode,
+      fold: state.fold,
+      collapse: state.options.collapseRepeats,
+    };
+    this.regexes = [];
+    state.rules.forEach((r, i) => {
+      if (r.type === 'regex') {
+        const { source, flags } = parseRegexSource(r.pattern);
+        this.regexes.push({ rule: i, re: new RegExp(source, flags + 'g') });
+      }
+    });
+    this.contentTypes = state.rules.map((r) => (r.contentTypes ? new Set(r.contentTypes) : undefined));
+    this.verifyOptions = {
+      collapse: state.options.collapseRepeats,
+      latinWholeWord: state.options.latinWholeWord,
+      joinAcrossClauses: state.options.joinAcrossClauses,
+      maxGap: state.options.maxGap,
+    };
+  }
+
+  /**
+   * Screens one text. Linear in its length: one walk of the automaton, then a check of each candidate
+   * against the original text, then the regular-expression rules on the normalized text.
+   *
+   * @example
+   * const set = compileRules([{ id: 'g1', pattern: '赌博', category: 'gambling', action: 'block' }]);
+   * set.screen('来玩 賭 博 吧');
+   * // { decision: 'block', matches: [{ rule: 'g1', category: 'gambling', action: 'block',
+   * //   start: 3, end: 6, matched: '賭 博' }] }
+   */
+  screen(text: string, options: ScreenOptions = {}): ScreenResult {
+    const found: { rule: number; start: number; end: number }[] = [];
+    const allowed: { rule: number; start: number; end: number }[] = [];
+    const { patRule, patAllow, patInfoStart, symInfo } = this.state.patterns;
+    const patLen = this.state.automaton.patLen;
+    const cands = this.cands;
+    cands.length = 0;
+    scanCandidates(text, this.tables, cands);
+    const d = cands.data;
+    for (let x = 0; x < cands.length; x++) {
+      const p = d[x * 3];
+      const rule = patRule[p];
+      if (!this.applies(rule, options.contentType)) continue;
+      const start = d[x * 3 + 1];
+      const info = symInfo.subarray(patInfoStart[p], patInfoStart[p] + patLen[p]);
+      const end = verifyCandidate(text, start, d[x * 3 + 2], info, this.tables.fold, this.verifyOptions);
+      if (end < 0) continue;
+      (patAllow[p] ? allowed : found).push({ rule, start, end });
+    }
+    if (this.regexes.length > 0) this.runRegexes(text, options.contentType, found);
+
+    const seen = new Set<string>();
+    const matches: ScreenMatch[] = [];
+    let strongest = 0;
+    found.sort((a, b) => a.start - b.start || a.end - b.end || a.rule - b.rule);
+    for (const f of found) {
+      // Allow-list: a longer legitimate word of the same rule covering the match vetoes it (赌 in 赌气).
+      if (allowed.some((a) => a.rule === f.rule && a.start <= f.start && a.end >= f.end)) continue;
+      const key = `${f.rule}:${f.start}:${f.end}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const r = this.state.rules[f.rule];
+      strongest = Math.max(strongest, ORDER[r.action]);
+      matches.push({ rule: r.id, category: r.category, action: r.action, start: f.start, end: f.end, matched: text.slice(f.start, f.end) });
+    }
+    return { decision: strongest === 3 ? 'block' : strongest === 2 ? 'review' : 'allow', matches };
+  }
+
+  /** Bytes held by the compiled automaton and its tables (typed arrays only). */
+  get byteLength(): number {
+    const p = this.state.patterns;
+    return (
+      automatonBytes(this.state.automaton) +
+      p.patRule.byteLength +
+      p.patAllow.byteLength +
+      p.patInfoStart.byteLength +
+      p.symInfo.byteLength +
+      this.state.codes.byteLength +
+      this.state.unitCode.byteLength +
+      this.state.fold.base.byteLength
+    );
+  }
+
+  /** Number of automaton states and patterns (spellings), for diagnostics. */
+  get stats(): { states: number; patterns: number; alphabet: number; bytes: number } {
+    const a = this.state.automaton;
+    return { states: a.stateCount, patterns: a.patLen.length, alphabet: a.alphabetSize, bytes: this.byteLength };
+  }
+
+  private applies(rule: number, contentType: string | undefined): boolean {
+    const types = this.contentTypes[rule];
+    return types === undefined || contentType === undefined || types.has(contentType);
+  }
+
+  private runRegexes(text: string, contentType: string | undefined, found: { rule: number; start: number; end: number }[]): void {
+    const active = this.regexes.filter((r) => this.applies(r.rule, contentType));
+    if (active.length === 0) return;
+    this.regexFold ??= foldTableFor(this.options, 'regex');
+    const n = regexView(text, this.regexFold);
+    for (const { rule, re } of active) {
+      re.lastIndex = 0;
+      for (let m = re.exec(n.text); m !== null; m = re.exec(n.text)) {
+        if (m[0].length === 0) {
+          re.lastIndex++;
+          continue;
+        }
+        found.push({ rule, start: n.starts[m.index], end: n.ends[m.index + m[0].length - 1] });
+      }
+    }
+  }
+}
+
+const DEFAULT_EXTRA = { latinWholeWord: true, joinAcrossClauses: false, maxGap: 10 };
+
+export function resolveCompileOptions(o: CompileOptions = {}): ResolvedCompileOptions {
+  const { latinWholeWord, joinAcrossClauses, maxGap, ...norm } = o;
+  const extra = { ...DEFAULT_EXTRA };
+  if (latinWholeWord !== undefined) extra.latinWholeWord = Boolean(latinWholeWord);
+  if (joinAcrossClauses !== undefined) extra.joinAcrossClauses = Boolean(joinAcrossClauses);
+  if (maxGap !== undefined) {
+    if (!Number.isInteger(maxGap) || maxGap < 0) throw new TypeError('maxGap must be a non-negative integer');
+    extra.maxGap = maxGap;
+  }
+  return { ...resolveNormalizeOptions(norm), ...extra };
+}
+
+/**
+ * Compiles a rule set once (per rule-set version) into an automaton. Throws RuleValidationError listing
+ * every invalid rule and field.
+ *
+ * @example
+ * const set = compileRules([
+ *   { id: 'g1', pattern: '赌', category: 'gambling', action: 'review', allow: ['赌气', '打赌'] },
+ *   { id: 'wx', pattern: '加微信\\s*\\w{5,}', category: 'spam', action: 'flag', type: 'regex' },
+ * ]);
+ * set.screen('别赌气了').decision; // 'allow'
+ */
+export function compileRules(rules: readonly Rule[], options: CompileOptions = {}): CompiledRuleSet {
+  const valid = assertValidRules(rules).map(canonicalRule);
+  const o = resolveCompileOptions(options);
+  const fold = foldTableFor(o, 'match');
+  const sp = { pinyin: o.pinyin, wholePinyin: o.pinyinWholeTerm, collapse: o.collapseRepeats };
+  const issues: RuleIssue[] = [];
+
+  const alphabet = new Map<number, number>();
+  const codeOf = (u: number) => {
+    let c = alphabet.get(u);
+    if (c === undefined) {
+      c = FIRST_SYMBOL + alphabet.size;
+      alphabet.set(u, c);
+    }
+    return c;
+  };
+  const pats: Int32Array[] = [];
+  const patRule: number[] = [];
+  const patAllow: number[] = [];
+  const infos: number[][] = [];
+  const add = (rule: number, allow: boolean, text: string, seen: Set<string>) => {
+    for (const s of spellings(text, fold, sp)) {
+      if (s.units.length > RING_SIZE) continue;
+      const codes = Int32Array.from(s.units, codeOf);
+      const key = `${allow ? 1 : 0}:${codes.join(',')}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      pats.push(codes);
+      patRule.push(rule);
+      patAllow.push(allow ? 1 : 0);
+      infos.push(s.info);
+    }
+  };
+  valid.forEach((r, i) => {
+    if (r.type === 'regex') return;
+    const key = keyOf(r.pattern, fold);
+    if (key === '') {
+      issues.push({ ruleId: r.id, index: i, field: 'pattern', message: 'has no letters, digits or characters left after normalization' });
+      return;
+    }
+    const seen = new Set<string>();
+    add(i, false, r.pattern, seen);
+    for (const a of r.allow ?? []) {
+      if (!keyOf(a, fold).includes(key)) {
+        issues.push({ ruleId: r.id, index: i, field: 'allow', message: `allowed word "${a}" does not contain the term "${r.pattern}"` });
+        continue;
+      }
+      add(i, true, a, seen);
+    }
+  });
+  if (issues.length > 0) throw new RuleValidationError(issues);
+
+  const automaton = buildAutomaton(pats, FIRST_SYMBOL + alphabet.size);
+  const patInfoStart = new Int32Array(pats.length);
+  let total = 0;
+  infos.forEach((inf, i) => {
+    patInfoStart[i] = total;
+    total += inf.length;
+  });
+  const symInfo = new Uint8Array(total);
+  infos.forEach((inf, i) => symInfo.set(inf, patInfoStart[i]));
+
+  const unitCode = new Uint16Array(65536);
+  const astralCode = new Map<number, number>();
+  for (const [u, c] of alphabet) {
+    if (u <= 0xffff) unitCode[u] = c;
+    else astralCode.set(u, c);
+  }
+  const codes = codeTable(fold, unitCode);
+  return new CompiledRuleSet({
+    rules: valid,
+    options: o,
+    version: versionOf(valid, o),
+    fold,
+    automaton,
+    patterns: { patRule: Int32Array.from(patRule), patAllow: Uint8Array.from(patAllow), patInfoStart, symInfo },
+    codes,
+    unitCode,
+    astralCode,
+  });
+}
+
+/** Code unit → dense code or marker: the one table the walk reads per character. */
+export function codeTable(fold: FoldTable, unitCode: Uint16Array): Uint16Array {
+  const codes = new Uint16Array(65536);
+  const base = fold.base;
+  for (let c = 0; c < 65536; c++) {
+    const b = base[c];
+    if (b === M_INVISIBLE || b === M_SEPARATOR) codes[c] = C_SKIP;
+    else if (b === M_AMBIG_A || b === M_AMBIG_S || b === M_EXPAND || b === M_HIGH) codes[c] = C_SPECIAL;
+    else codes[c] = unitCode[b] >= FIRST_SYMBOL ? unitCode[b] : C_NONE;
+  }
+  return codes;
+}
+
+function keyOf(text: string, fold: FoldTable): string {
+  return termUnits(text, fold)
+    .map((u) => String.fromCodePoint(u.unit))
+    .join('');
+}
+
+function canonicalRule(r: Rule): Rule {
+  const out: Rule = { id: r.id, pattern: r.pattern, category: r.category, action: r.action };
+  if (r.type && r.type !== 'term') out.type = r.type;
+  if (r.contentTypes && r.contentTypes.length > 0) out.contentTypes = [...r.contentTypes];
+  if (r.allow && r.allow.length > 0) out.allow = [...r.allow];
+  return out;
+}
+
+function versionOf(rules: Rule[], o: ResolvedCompileOptions): string {
+  const h = createHash('sha256');
+  h.update(JSON.stringify({ engine: ENGINE_VERSION, options: o }));
+  for (const r of rules) h.update(JSON.stringify(r) + '\n');
+  return h.digest('hex');
+}

@@ -1,0 +1,122 @@
+import { forEachUnit, isLatinUnit, U_INVISIBLE, U_SEPARATOR, type FoldTable } from './normalize.js';
+import { readingsOf } from './pinyin.js';
+
+/** Per-symbol facts the verifier needs, packed in one byte. */
+export const S_LATIN = 1;
+/** A separator may stand before this symbol (a CJK character, a pinyin syllable, a space in the term). */
+export const S_FREE_GAP = 2;
+/** Bits 2…7: how many times the symbol repeats in the term (collapsed to one symbol). */
+export const RUN_SHIFT = 2;
+export const MAX_RUN = 63;
+
+/** One matchable spelling of a term: its symbol units (repeats collapsed) and their facts. */
+export interface Spelling {
+  units: number[];
+  info: number[];
+}
+
+/** Most spellings per term: pinyin variants beyond this add size but almost no recall. */
+export const MAX_SPELLINGS = 64;
+
+interface TermUnit {
+  unit: number;
+  sepBefore: boolean;
+}
+
+/**
+ * The term's key units, as the text's are read (same fold table), with whether the term had a separator
+ * before each one (so `free money` also matches with its space).
+ */
+export function termUnits(term: string, t: FoldTable): TermUnit[] {
+  const out: TermUnit[] = [];
+  let sep = false;
+  forEachUnit(term, 0, term.length, t, (u) => {
+    if (u === U_INVISIBLE) return;
+    if (u === U_SEPARATOR) {
+      sep = true;
+      return;
+    }
+    out.push({ unit: u, sepBefore: sep && out.length > 0 });
+    sep = false;
+  });
+  return out;
+}
+
+/**
+ * Every spelling of a term: as written, then with one, two, … of its Chinese characters written as
+ * toneless pinyin (heteronyms included), and entirely in pinyin when `wholePinyin` is set.
+ *
+ * @example
+ * spellings('赌博', table, { pinyin: true, wholePinyin: false, collapse: true }).length; // 3: 赌博, du博, 赌bo
+ */
+export function spellings(
+  term: string,
+  t: FoldTable,
+  o: { pinyin: boolean; wholePinyin: boolean; collapse: boolean },
+): Spelling[] {
+  const units = termUnits(term, t);
+  if (units.length === 0) return [];
+  const alts: number[][][] = units.map((u) => {
+    if (!o.pinyin || u.unit < 0x2e80) return [];
+    return readingsOf(u.unit).map((r) => {
+      const letters: number[] = [];
+      forEachUnit(r, 0, r.length, t, (x) => {
+        if (x >= 0) letters.push(x);
+      });
+      return letters;
+    });
+  });
+  const out: Spelling[] = [build(units, alts, new Int8Array(units.length), o.collapse)];
+  const pinyinable = alts.map((a, i) => (a.length > 0 ? i : -1)).filter((i) => i >= 0);
+  const maxK = o.wholePinyin || pinyinable.length < units.length ? pinyinable.length : pinyinable.length - 1;
+  const choice = new Int8Array(units.length);
+  // Fewest pinyin characters first, so the budget keeps the likeliest spellings.
+  for (let k = 1; k <= maxK && out.length < MAX_SPELLINGS; k++) {
+    const pick = (from: number, left: number): void => {
+      if (out.length >= MAX_SPELLINGS) return;
+      if (left === 0) {
+        out.push(build(units, alts, choice, o.collapse));
+        return;
+      }
+      for (let j = from; j <= pinyinable.length - left; j++) {
+        const pos = pinyinable[j];
+        for (let r = 1; r <= alts[pos].length; r++) {
+          choice[pos] = r;
+          pick(j + 1, left - 1);
+          if (out.length >= MAX_SPELLINGS) break;
+        }
+        choice[pos] = 0;
+      }
+    };
+    pick(0, k);
+  }
+  return out;
+}
+
+function build(units: TermUnit[], alts: number[][][], choice: Int8Array, collapse: boolean): Spelling {
+  const syms: number[] = [];
+  const info: number[] = [];
+  let prevLatin = false;
+  const push = (u: number, latin: boolean, free: boolean) => {
+    const n = syms.length;
+    if (collapse && n > 0 && syms[n - 1] === u) {
+      const run = (info[n - 1] >> RUN_SHIFT) + 1;
+      if (run <= MAX_RUN) info[n - 1] = (info[n - 1] & 3) | (run << RUN_SHIFT);
+      return;
+    }
+    syms.push(u);
+    info.push((latin ? S_LATIN : 0) | (free || n === 0 ? S_FREE_GAP : 0) | (1 << RUN_SHIFT));
+  };
+  units.forEach((u, i) => {
+    if (choice[i] > 0) {
+      // A syllable stands for a character: a gap may come before it, its letters are one word.
+      alts[i][choice[i] - 1].forEach((x, j) => push(x, true, j === 0));
+      prevLatin = true;
+      return;
+    }
+    const latin = isLatinUnit(u.unit);
+    push(u.unit, latin, !latin || !prevLatin || u.sepBefore || choice[i - 1] > 0);
+    prevLatin = latin;
+  });
+  return { units: syms, info };
+}

@@ -1,0 +1,164 @@
+import { C_NONE, C_SKIP, FIRST_SYMBOL, type Automaton } from './automaton.js';
+import { M_AMBIG_A, M_AMBIG_S, M_EXPAND, type FoldTable } from './normalize.js';
+
+/** Window of symbol start offsets kept while walking; longer than the longest spelling. */
+export const RING_SIZE = 512;
+const RING_MASK = RING_SIZE - 1;
+
+/** What the walk needs, all precomputed at compile time. */
+export interface ScanTables {
+  automaton: Automaton;
+  /** Code unit → dense symbol code, or C_SKIP / C_NONE / C_SPECIAL. */
+  codes: Uint16Array;
+  /** Folded BMP unit → dense code (0: not in any pattern). */
+  unitCode: Uint16Array;
+  /** Folded unit outside the BMP → dense code. */
+  astralCode: Map<number, number>;
+  fold: FoldTable;
+  collapse: boolean;
+}
+
+/** Growable list of (pattern, start, end) candidates; reused between calls. */
+export class Candidates {
+  data = new Int32Array(3 * 64);
+  length = 0;
+  push(p: number, start: number, end: number): void {
+    if (this.length * 3 + 3 > this.data.length) {
+      const d = new Int32Array(this.data.length * 2);
+      d.set(this.data);
+      this.data = d;
+    }
+    const o = this.length * 3;
+    this.data[o] = p;
+    this.data[o + 1] = start;
+    this.data[o + 2] = end;
+    this.length++;
+  }
+}
+
+const ring = new Int32Array(RING_SIZE);
+const pend = new Int32Array(16);
+
+/**
+ * Walks the text once, reading each UTF-16 unit through the code table and the automaton, and records a
+ * candidate for every pattern that ends (start = original offset of its first symbol). Separators and
+ * invisible characters are skipped, repeats collapsed; the verifier then checks gaps, runs and word
+ * boundaries on the original text. No allocation per character.
+ */
+export function scanCandidates(text: string, m: ScanTables, out: Candidates): void {
+  const codes = m.codes;
+  const a = m.automaton;
+  const rootNext = a.rootNext;
+  const edgeStart = a.edgeStart;
+  const edgeSym = a.edgeSym;
+  const edgeDst = a.edgeDst;
+  const fail = a.fail;
+  const emit = a.emit;
+  const collapse = m.collapse;
+  const n = text.length;
+  let s = 0;
+  let last = -1;
+  let pos = 0;
+  let i = 0;
+  let cs = 0;
+  let ce = 0;
+  let k = 0;
+  let nPend = 0;
+  for (;;) {
+    let c: number;
+    if (k < nPend) {
+      c = pend[k++];
+      if (c === C_NONE) {
+        s = 0;
+        last = -1;
+        continue;
+      }
+    } else {
+      if (i >= n) break;
+      c = codes[text.charCodeAt(i)];
+      if (c < FIRST_SYMBOL) {
+        if (c === C_SKIP) {
+          i++;
+          continue;
+        }
+        if (c === C_NONE) {
+          s = 0;
+          last = -1;
+          i++;
+          continue;
+        }
+        cs = i;
+        ce = i = special(text, i, m);
+        nPend = pendCount;
+        k = 0;
+        continue;
+      }
+      cs = i;
+      ce = ++i;
+    }
+    if (c === last && collapse) continue;
+    last = c;
+    ring[pos & RING_MASK] = cs;
+    pos++;
+    if (s === 0) {
+      s = rootNext[c];
+    } else {
+      for (;;) {
+        let e = edgeStart[s];
+        const end = edgeStart[s + 1];
+        while (e < end && edgeSym[e] !== c) e++;
+        if (e < end) {
+          s = edgeDst[e];
+          break;
+        }
+        s = fail[s];
+        if (s === 0) {
+          s = rootNext[c];
+          break;
+        }
+      }
+    }
+    if (emit[s] !== 0) report(a, s, pos, ce, out);
+  }
+}
+
+function report(a: Automaton, s: number, pos: number, end: number, out: Candidates): void {
+  let t = a.own[s] !== 0 ? s : a.dict[s];
+  while (t !== 0) {
+    for (let p = a.own[t]; p !== 0; p = a.patNext[p - 1]) {
+      out.push(p - 1, ring[(pos - a.patLen[p - 1]) & RING_MASK], end);
+    }
+    t = a.dict[t];
+  }
+}
+
+let pendCount = 0;
+
+/** The rare characters: `@`/`$` (letter or separator by context), expansions, surrogate pairs. */
+function special(text: string, i: number, m: ScanTables): number {
+  const c = text.charCodeAt(i);
+  const b = m.fold.base[c];
+  pendCount = 0;
+  if (b === M_AMBIG_A || b === M_AMBIG_S) {
+    pushUnit(m.fold.resolveAmbiguous(text, i, b), m);
+    return i + 1;
+  }
+  if (b === M_EXPAND) {
+    for (const u of m.fold.expansions.get(c) ?? []) pushUnit(u, m);
+    return i + 1;
+  }
+  const lo = text.charCodeAt(i + 1);
+  if (lo >= 0xdc00 && lo <= 0xdfff) {
+    const cp = ((c - 0xd800) << 10) + (lo - 0xdc00) + 0x10000;
+    for (const u of m.fold.astralUnits(cp)) pushUnit(u, m);
+    return i + 2;
+  }
+  return i + 1;
+}
+
+function pushUnit(u: number, m: ScanTables): void {
+  if (u < 0 || pendCount >= pend.length) return; // invisible or separator: skipped
+  const code = u <= 0xffff ? m.unitCode[u] : (m.astralCode.get(u) ?? 0);
+  pend[pendCount++] = code >= FIRST_SYMBOL ? code : C_NONE;
+}
+

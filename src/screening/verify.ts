@@ -1,0 +1,142 @@
+import {
+  forEachUnit,
+  isLatinUnit,
+  M_AMBIG_A,
+  M_AMBIG_S,
+  U_INVISIBLE,
+  U_SEPARATOR,
+  type FoldTable,
+} from './normalize.js';
+import { RUN_SHIFT, S_FREE_GAP, S_LATIN } from './patterns.js';
+
+/** How the verifier treats gaps and word edges. */
+export interface VerifyOptions {
+  collapse: boolean;
+  /** Latin spellings must start and end at word boundaries ("sex" not in "Sussex"). */
+  latinWholeWord: boolean;
+  /** Allow a term to be joined across 。，、！？；： and line breaks. */
+  joinAcrossClauses: boolean;
+  /** Longest gap (UTF-16 units of separators) between two symbols of a term. */
+  maxGap: number;
+}
+
+/** How far past the candidate a repeated last character is followed. */
+const EXTENSION_WINDOW = 256;
+
+// Chinese clause punctuation and line breaks end a phrase: joining a term across them (打赌，博士…) would
+// flag ordinary prose, so only ASCII punctuation, symbols, spaces and emoji are skipped inside a term.
+function isClauseBreak(c: number): boolean {
+  return (
+    c === 0x0a ||
+    c === 0x0d ||
+    c === 0x3001 ||
+    c === 0x3002 ||
+    c === 0xff0c ||
+    c === 0xff01 ||
+    c === 0xff1f ||
+    c === 0xff1b ||
+    c === 0xff1a ||
+    c === 0x2028 ||
+    c === 0x2029
+  );
+}
+
+const evUnit: number[] = [];
+const evStart: number[] = [];
+const evEnd: number[] = [];
+
+/**
+ * Checks a candidate from the walk against the original text: gaps only where the spelling allows them
+ * (evenly inside a Latin word: `f.r.e.e` yes, `of reel` no), repeats against the term's own repeats,
+ * Latin word boundaries. Returns the end of the match (extended over a repeated last character) or -1.
+ */
+export function verifyCandidate(
+  text: string,
+  from: number,
+  end: number,
+  info: Uint8Array,
+  t: FoldTable,
+  o: VerifyOptions,
+): number {
+  evUnit.length = 0;
+  evStart.length = 0;
+  evEnd.length = 0;
+  forEachUnit(text, from, Math.min(text.length, end + EXTENSION_WINDOW), t, (u, s, e) => {
+    evUnit.push(u);
+    evStart.push(s);
+    evEnd.push(e);
+  });
+  const L = info.length;
+  let k = -1;
+  let run = 0;
+  let lastUnit = -100;
+  let gapSep = false;
+  let gapLen = 0;
+  let gapClause = false;
+  let segGap = false;
+  let segNoGap = false;
+  let matchEnd = end;
+  const freeGapOk = () => gapLen <= o.maxGap && (o.joinAcrossClauses || !gapClause);
+  const runOk = (inf: number, count: number) => {
+    if (!o.collapse) return true;
+    const min = inf >> RUN_SHIFT;
+    // Latin words repeat letters of their own (good, god): only an evident stretch (3+) is collapsed.
+    if (inf & S_LATIN) return count === min || count >= Math.max(min + 1, 3);
+    return count >= min;
+  };
+  for (let x = 0; x < evUnit.length; x++) {
+    const u = evUnit[x];
+    if (u === U_INVISIBLE) continue;
+    if (u === U_SEPARATOR) {
+      gapSep = true;
+      gapLen += evEnd[x] - evStart[x];
+      if (isClauseBreak(text.charCodeAt(evStart[x]))) gapClause = true;
+      continue;
+    }
+    const latin = k >= 0 && (info[k] & S_LATIN) !== 0;
+    if (evStart[x] >= end) {
+      // Past the candidate: only more of the last character belongs to the match.
+      if (!o.collapse || u !== lastUnit) break;
+      if (gapSep ? (latin ? !(segGap && !segNoGap) : !freeGapOk()) : latin && segGap) break;
+      run++;
+      matchEnd = evEnd[x];
+    } else if (k >= 0 && o.collapse && u === lastUnit) {
+      if (latin) {
+        if (gapSep) segGap = true;
+        else segNoGap = true;
+      } else if (gapSep && !freeGapOk()) return -1;
+      run++;
+    } else {
+      if (k >= 0 && !runOk(info[k], run)) return -1;
+      k++;
+      if (k >= L) return -1;
+      const inf = info[k];
+      if (k > 0) {
+        if (inf & S_FREE_GAP) {
+          if (gapSep && !freeGapOk()) return -1;
+          if (segGap && segNoGap) return -1;
+          segGap = false;
+          segNoGap = false;
+        } else if (gapSep) segGap = true;
+        else segNoGap = true;
+      }
+      lastUnit = u;
+      run = 1;
+    }
+    gapSep = false;
+    gapLen = 0;
+    gapClause = false;
+  }
+  if (k !== L - 1 || (segGap && segNoGap) || !runOk(info[k], run)) return -1;
+  if (o.latinWholeWord) {
+    if (info[0] & S_LATIN && latinAt(text, from - 1, t)) return -1;
+    if (info[L - 1] & S_LATIN && latinAt(text, matchEnd, t)) return -1;
+  }
+  return matchEnd;
+}
+
+function latinAt(text: string, i: number, t: FoldTable): boolean {
+  if (i < 0 || i >= text.length) return false;
+  const b = t.base[text.charCodeAt(i)];
+  return isLatinUnit(b) || b === M_AMBIG_A || b === M_AMBIG_S;
+}
