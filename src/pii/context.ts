@@ -1,0 +1,56 @@
+import type { PiiType } from './types.js';
+
+// Words that, shortly before a candidate, make it more (positive) or less (negative) likely to be personal
+// information. Lower-case; matched against the lower-cased window.
+const POSITIVE: Record<PiiType, readonly string[]> = {
+  CN_RESIDENT_ID: ['身份证', '证件号', '身份号码', '公民身份', '居住证', 'id card', 'id no', 'idcard', 'identity', 'id number', 'id:'],
+  PHONE_NUMBER: ['手机', '电话', '联系方式', '致电', '来电', '座机', '传真', '热线', 'tel', 'phone', 'mobile', 'call', 'cell', 'fax', 'whatsapp'],
+  EMAIL_ADDRESS: ['邮箱', '邮件', 'email', 'e-mail', 'mail'],
+  BANK_CARD: ['银行卡', '卡号', '账号', '帐号', '账户', '借记卡', '信用卡', '储蓄卡', '开户', '收款', 'card', 'account', 'acct'],
+  CN_USCC: ['统一社会信用代码', '信用代码', '营业执照', '税号', 'uscc', 'credit code', 'tax id'],
+  IP_ADDRESS: ['ip', '登录', '来源', '服务器', '主机', 'host', 'server', 'client', 'remote'],
+  PASSPORT: ['护照', 'passport'],
+  CN_HMT_PERMIT: ['回乡证', '通行证', '台胞证', '来往内地', '来往大陆', 'home return', 'home-return', 'mtp', 'permit'],
+  LICENSE_PLATE: ['车牌', '号牌', '车辆', 'plate', 'vehicle'],
+  PERSON_NAME: ['姓名', 'name'],
+  ADDRESS: ['地址', '住址', '住在', 'address'],
+  BIRTH_DATE: ['出生', '生日', '出生日期', 'dob', 'd.o.b', 'born', 'birth'],
+  GEO_COORDINATES: ['经纬度', '坐标', '定位', '位置', '经度', '纬度', 'gps', 'lat', 'lng', 'lon', 'coordinates', 'location'],
+};
+
+const NEGATIVE_COMMON = ['订单', '单号', '流水号', '交易号', '运单', '快递', '发票', '批次', '编码', '序列号', 'order', 'tracking', 'invoice', 'serial', 'sku', 'transaction', 'ref no', 'reference'];
+const NEGATIVE: Partial<Record<PiiType, readonly string[]>> = {
+  IP_ADDRESS: ['版本', 'version', ' v'],
+  GEO_COORDINATES: ['价格', '金额', '元', 'price', 'amount'],
+};
+
+/** +1 when the nearest context word before `start` is positive, −1 when it is negative, 0 when none. */
+export function contextPolarity(text: string, start: number, type: PiiType, window: number): number {
+  const from = start - window > 0 ? start - window : 0;
+  if (from === start) return 0;
+  const w = text.slice(from, start).toLowerCase();
+  let pos = -1;
+  for (const word of POSITIVE[type]) {
+    const k = w.lastIndexOf(word);
+    if (k > pos) pos = k;
+  }
+  let neg = -1;
+  for (const word of NEGATIVE_COMMON) {
+    const k = w.lastIndexOf(word);
+    if (k > neg) neg = k;
+  }
+  const extra = NEGATIVE[type];
+  if (extra)
+    for (const word of extra) {
+      const k = w.lastIndexOf(word);
+      if (k > neg) neg = k;
+    }
+  return pos > neg ? 1 : neg > pos ? -1 : 0;
+}
+
+/** Applies context to a base score: positive context closes 60 % of the gap to 1, negative subtracts 0.35. */
+export function adjustScore(base: number, polarity: number): number {
+  if (polarity > 0) return base + (1 - base) * 0.6;
+  if (polarity < 0) return base - 0.35;
+  return base;
+}

@@ -1,0 +1,61 @@
+import type { PiiType } from './types.js';
+
+/** Data category used by the processing register and reports. */
+export type PiiCategory =
+  | 'identity-document'
+  | 'contact'
+  | 'financial-account'
+  | 'organisation-identifier'
+  | 'network-identifier'
+  | 'vehicle'
+  | 'basic-personal'
+  | 'location';
+
+export interface PiiTypeInfo {
+  type: PiiType;
+  category: PiiCategory;
+  /** Sensitive personal information (PIPL 28; GB/T 35273-2020 Annex B). */
+  sensitive: boolean;
+  labelZh: string;
+  labelEn: string;
+}
+
+/**
+ * Classification of every detected type.
+ * PIPL 28 names specific identity, financial accounts and whereabouts as sensitive; GB/T 35273 Annex B lists
+ * identity documents, bank accounts and precise location. A USCC identifies an organisation, not a person.
+ *
+ * @example
+ * PII_TYPES.find((t) => t.type === 'BANK_CARD')?.sensitive; // true
+ */
+export const PII_TYPES: readonly PiiTypeInfo[] = [
+  { type: 'CN_RESIDENT_ID', category: 'identity-document', sensitive: true, labelZh: '居民身份证号码', labelEn: 'Resident identity card number' },
+  { type: 'PASSPORT', category: 'identity-document', sensitive: true, labelZh: '护照号码', labelEn: 'Passport number' },
+  { type: 'CN_HMT_PERMIT', category: 'identity-document', sensitive: true, labelZh: '港澳台居民通行证号码', labelEn: 'Hong Kong, Macao and Taiwan travel permit number' },
+  { type: 'BANK_CARD', category: 'financial-account', sensitive: true, labelZh: '银行卡号', labelEn: 'Bank card number' },
+  { type: 'GEO_COORDINATES', category: 'location', sensitive: true, labelZh: '精确位置（经纬度）', labelEn: 'Precise location (coordinates)' },
+  // Project obligations list the phone number among GB/T 35273 Annex B sensitive examples.
+  { type: 'PHONE_NUMBER', category: 'contact', sensitive: true, labelZh: '电话号码', labelEn: 'Phone number' },
+  { type: 'EMAIL_ADDRESS', category: 'contact', sensitive: false, labelZh: '电子邮件地址', labelEn: 'E-mail address' },
+  { type: 'ADDRESS', category: 'contact', sensitive: false, labelZh: '地址', labelEn: 'Postal address' },
+  { type: 'PERSON_NAME', category: 'basic-personal', sensitive: false, labelZh: '姓名', labelEn: 'Person name' },
+  { type: 'BIRTH_DATE', category: 'basic-personal', sensitive: false, labelZh: '出生日期', labelEn: 'Date of birth' },
+  { type: 'IP_ADDRESS', category: 'network-identifier', sensitive: false, labelZh: 'IP 地址', labelEn: 'IP address' },
+  { type: 'LICENSE_PLATE', category: 'vehicle', sensitive: false, labelZh: '车牌号码', labelEn: 'Vehicle licence plate' },
+  { type: 'CN_USCC', category: 'organisation-identifier', sensitive: false, labelZh: '统一社会信用代码', labelEn: 'Unified social credit code' },
+];
+
+const BY_TYPE = new Map(PII_TYPES.map((t) => [t.type, t]));
+
+/**
+ * Looks up the classification of a type.
+ *
+ * @example
+ * piiTypeInfo('CN_RESIDENT_ID').labelZh; // '居民身份证号码'
+ */
+export function piiTypeInfo(type: PiiType): PiiTypeInfo {
+  return BY_TYPE.get(type)!;
+}
+
+/** Every type name, in table order. */
+export const ALL_PII_TYPES: readonly PiiType[] = PII_TYPES.map((t) => t.type);

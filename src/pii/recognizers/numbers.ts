@@ -1,0 +1,141 @@
+import { isValidRegionCode } from '../regions.js';
+import type { ScanState } from '../scan-state.js';
+import { isPlausibleBirthDate, readDigits } from '../validators/date.js';
+import { hasKnownCardPrefix, luhn } from '../validators/luhn.js';
+import { isValidResidentId15At, isValidResidentId18At } from '../validators/resident-id.js';
+import { isValidUsccAt } from '../validators/uscc.js';
+import { matchBirthDate } from './birth-date.js';
+import { continuesGroup, digitEnd, isAlnumAt, isDigitAt, isGroupSep } from './digits.js';
+import { matchGeo } from './geo.js';
+import { matchIpv4, matchIpv6 } from './ip.js';
+import { matchPhone } from './phone.js';
+
+/**
+ * Everything that can start with the digit run [i, j): IP, coordinates, dates, phones, grouped and plain
+ * identifiers. Returns where scanning resumes.
+ */
+export function onDigits(st: ScanState, i: number, j: number): number {
+  const t = st.text;
+  const len = j - i;
+  const next = t.charCodeAt(j);
+  let e: number;
+
+  if (next === 46 && isDigitAt(t, j + 1)) {
+    if (len <= 3) {
+      if ((e = matchIpv4(st, i)) > 0) return e;
+      if ((e = matchGeo(st, i)) > 0) return e;
+    }
+    if ((len === 4 || len <= 2) && (e = matchBirthDate(st, i, j)) > 0) return e;
+    return j;
+  }
+  if (next === 58 && len <= 4 && (e = matchIpv6(st, i)) > 0) return e;
+  if ((e = matchPhone(st, i, j)) > 0) return e;
+  if ((len === 4 || len === 8 || len <= 2) && (e = matchBirthDate(st, i, j)) > 0) return e;
+  if (isGroupSep(next) && isDigitAt(t, j + 1) && !continuesGroup(t, i) && (e = matchGrouped(st, i)) > 0) return e;
+  plainNumber(st, i, j);
+  return j;
+}
+
+/** An 18-digit number that has a valid region and birth date imitates an ID even if its check fails. */
+function looksLikeResidentId(t: string, i: number): boolean {
+  return (
+    isValidRegionCode(t, i) &&
+    isPlausibleBirthDate(readDigits(t, i + 6, 4), readDigits(t, i + 10, 2), readDigits(t, i + 12, 2))
+  );
+}
+
+function emitCard(st: ScanState, start: number, end: number, digits: string, offset: number, len: number): void {
+  if (!st.wants('BANK_CARD')) return;
+  if (len === 15 && !(digits.startsWith('34', offset) || digits.startsWith('37', offset))) return;
+  if (!luhn(digits, offset, offset + len)) return;
+  // Luhn passes one random number in ten: without an issuer prefix, only positive context reports it.
+  st.emit('BANK_CARD', start, end, hasKnownCardPrefix(digits, offset) ? 0.75 : 0.45, true);
+}
+
+/** A run of digits with no separators. */
+function plainNumber(st: ScanState, i: number, j: number): void {
+  const t = st.text;
+  const len = j - i;
+  switch (len) {
+    case 18:
+      if (isValidResidentId18At(t, i, st.now)) st.emit('CN_RESIDENT_ID', i, j, 0.9, true);
+      else if (isValidUsccAt(t, i)) st.emit('CN_USCC', i, j, 0.85, true);
+      else if (!looksLikeResidentId(t, i)) emitCard(st, i, j, t, i, len);
+      return;
+    case 15:
+      if (isValidResidentId15At(t, i, st.now)) st.emit('CN_RESIDENT_ID', i, j, 0.6, true);
+      else emitCard(st, i, j, t, i, len);
+      return;
+    case 16:
+    case 17:
+    case 19:
+      emitCard(st, i, j, t, i, len);
+      return;
+    case 8:
+      // Taiwan compatriot permit: 8 bare digits mean nothing without context
+      if (st.wants('CN_HMT_PERMIT')) {
+        const polarity = st.context(i, 'CN_HMT_PERMIT');
+        if (polarity > 0) st.emit('CN_HMT_PERMIT', i, j, 0.5, false, polarity);
+      }
+      return;
+  }
+}
+
+/**
+ * Grouped identifiers read from their first group: ID 6-8-4 / 6-4-4-4 (last may end in X), cards 4-4-4-4(-1..4),
+ * 4-6-5, 6-13.
+ */
+function matchGrouped(st: ScanState, i: number): number {
+  const t = st.text;
+  const lens: number[] = [];
+  const ends: number[] = [];
+  let p = i;
+  let total = 0;
+  let sep = -1;
+  for (;;) {
+    let e = digitEnd(t, p);
+    const c = t.charCodeAt(e);
+    let x = false;
+    if ((c === 88 || c === 120) && !isAlnumAt(t, e + 1)) {
+      e++;
+      x = true;
+    } else if (isAlnumAt(t, e)) break;
+    lens.push(e - p);
+    ends.push(e);
+    total += e - p;
+    if (x || total > 19 || lens.length >= 6) break;
+    const s = t.charCodeAt(e);
+    if (!isGroupSep(s) || !isDigitAt(t, e + 1) || (sep >= 0 && s !== sep)) break;
+    sep = s;
+    p = e + 1;
+  }
+  const k = lens.length;
+  if (k < 2) return -1;
+  const sig = lens.join('-');
+  const joined = (upto: number): string => t.slice(i, ends[upto - 1]).replace(/[\s-]/g, '');
+
+  if (sig.startsWith('6-8-4') || sig.startsWith('6-4-4-4')) {
+    const groups = sig.startsWith('6-8-4') ? 3 : 4;
+    const digits = joined(groups);
+    if (digits.length === 18 && isValidResidentId18At(digits, 0, st.now)) {
+      const end = ends[groups - 1];
+      st.emit('CN_RESIDENT_ID', i, end, 0.9, true);
+      return end;
+    }
+  }
+  // cards: the longest grouping that passes Luhn
+  for (let g = k; g >= 2; g--) {
+    const s = lens.slice(0, g);
+    const cardShape =
+      (s.slice(0, 4).every((l) => l === 4) && (g === 4 || (g === 5 && s[4] <= 4))) ||
+      (g === 3 && s[0] === 4 && s[1] === 6 && s[2] === 5) ||
+      (g === 2 && s[0] === 6 && s[1] === 13);
+    if (!cardShape) continue;
+    const digits = joined(g);
+    if (digits.length < 15 || digits.length > 19) continue;
+    const before = st.findings.length;
+    emitCard(st, i, ends[g - 1], digits, 0, digits.length);
+    if (st.findings.length > before) return ends[g - 1];
+  }
+  return -1;
+}
