@@ -17,6 +17,7 @@ import {
 import { spellings, termUnits } from './patterns.js';
 import { assertValidRules, parseRegexSource, RuleValidationError, type Rule, type RuleAction, type RuleIssue } from './rules.js';
 import { Candidates, RING_SIZE, scanCandidates, type ScanTables } from './scan.js';
+import { serializeState } from './serialize.js';
 import { verifyCandidate, type VerifyOptions } from './verify.js';
 
 /** Normalization steps plus how terms may be joined and bounded. */
@@ -175,6 +176,16 @@ export class CompiledRuleSet {
       matches.push({ rule: r.id, category: r.category, action: r.action, start: f.start, end: f.end, matched: text.slice(f.start, f.end) });
     }
     return { decision: strongest === 3 ? 'block' : strongest === 2 ? 'review' : 'allow', matches };
+  }
+
+  /**
+   * The compiled set as one transferable buffer; `fromBuffer` rebuilds it without recompiling.
+   *
+   * @example
+   * worker.postMessage(buf, [buf]); // where buf = set.toBuffer()
+   */
+  toBuffer(): ArrayBuffer {
+    return serializeState(this.state);
   }
 
   /** Bytes held by the compiled automaton and its tables (typed arrays only). */

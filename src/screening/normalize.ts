@@ -221,37 +221,41 @@ function toHalfWidth(c: string): string {
 
 /**
  * Calls `visit` with each key unit of `text[from, to)` and the original UTF-16 span it came from:
- * a folded code point (≥ 0), U_INVISIBLE or U_SEPARATOR. The screening hot loop inlines the same logic.
+ * a folded code point (≥ 0), U_INVISIBLE or U_SEPARATOR; `visit` returns true to stop. The screening hot
+ * loop inlines the same logic.
  */
 export function forEachUnit(
   text: string,
   from: number,
   to: number,
   t: FoldTable,
-  visit: (unit: number, start: number, end: number) => void,
+  visit: (unit: number, start: number, end: number) => boolean | void,
 ): void {
   for (let i = from; i < to; ) {
     const c = text.charCodeAt(i);
     const b = t.base[c];
     if (b < M_INVISIBLE || b > M_HIGH) {
-      visit(b, i, i + 1);
+      if (visit(b, i, i + 1) === true) return;
       i++;
       continue;
     }
-    if (b === M_INVISIBLE) visit(U_INVISIBLE, i, i + 1);
-    else if (b === M_SEPARATOR) visit(U_SEPARATOR, i, i + 1);
-    else if (b === M_AMBIG_A || b === M_AMBIG_S) visit(t.resolveAmbiguous(text, i, b), i, i + 1);
-    else if (b === M_EXPAND) for (const u of t.expansions.get(c) ?? []) visit(u, i, i + 1);
-    else {
+    let stop: boolean | void = false;
+    if (b === M_INVISIBLE) stop = visit(U_INVISIBLE, i, i + 1);
+    else if (b === M_SEPARATOR) stop = visit(U_SEPARATOR, i, i + 1);
+    else if (b === M_AMBIG_A || b === M_AMBIG_S) stop = visit(t.resolveAmbiguous(text, i, b), i, i + 1);
+    else if (b === M_EXPAND) {
+      for (const u of t.expansions.get(c) ?? []) if ((stop = visit(u, i, i + 1)) === true) break;
+    } else {
       const lo = text.charCodeAt(i + 1);
       if (lo >= 0xdc00 && lo <= 0xdfff) {
         const cp = ((c - 0xd800) << 10) + (lo - 0xdc00) + 0x10000;
-        for (const u of t.astralUnits(cp)) visit(u, i, i + 2);
+        for (const u of t.astralUnits(cp)) if ((stop = visit(u, i, i + 2)) === true) return;
         i += 2;
         continue;
       }
-      visit(U_SEPARATOR, i, i + 1);
+      stop = visit(U_SEPARATOR, i, i + 1);
     }
+    if (stop === true) return;
     i++;
   }
 }

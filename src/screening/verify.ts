@@ -41,10 +41,6 @@ function isClauseBreak(c: number): boolean {
   );
 }
 
-const evUnit: number[] = [];
-const evStart: number[] = [];
-const evEnd: number[] = [];
-
 /**
  * Checks a candidate from the walk against the original text: gaps only where the spelling allows them
  * (evenly inside a Latin word: `f.r.e.e` yes, `of reel` no), repeats against the term's own repeats,
@@ -58,14 +54,6 @@ export function verifyCandidate(
   t: FoldTable,
   o: VerifyOptions,
 ): number {
-  evUnit.length = 0;
-  evStart.length = 0;
-  evEnd.length = 0;
-  forEachUnit(text, from, Math.min(text.length, end + EXTENSION_WINDOW), t, (u, s, e) => {
-    evUnit.push(u);
-    evStart.push(s);
-    evEnd.push(e);
-  });
   const L = info.length;
   let k = -1;
   let run = 0;
@@ -76,6 +64,7 @@ export function verifyCandidate(
   let segGap = false;
   let segNoGap = false;
   let matchEnd = end;
+  let failed = false;
   const freeGapOk = () => gapLen <= o.maxGap && (o.joinAcrossClauses || !gapClause);
   const runOk = (inf: number, count: number) => {
     if (!o.collapse) return true;
@@ -84,37 +73,37 @@ export function verifyCandidate(
     if (inf & S_LATIN) return count === min || count >= Math.max(min + 1, 3);
     return count >= min;
   };
-  for (let x = 0; x < evUnit.length; x++) {
-    const u = evUnit[x];
-    if (u === U_INVISIBLE) continue;
+  const limit = Math.min(text.length, end + EXTENSION_WINDOW);
+  forEachUnit(text, from, limit, t, (u, s, e) => {
+    if (u === U_INVISIBLE) return false;
     if (u === U_SEPARATOR) {
       gapSep = true;
-      gapLen += evEnd[x] - evStart[x];
-      if (isClauseBreak(text.charCodeAt(evStart[x]))) gapClause = true;
-      continue;
+      gapLen += e - s;
+      if (isClauseBreak(text.charCodeAt(s))) gapClause = true;
+      // A long gap past the candidate ends the extension.
+      return s >= end && gapLen > o.maxGap;
     }
     const latin = k >= 0 && (info[k] & S_LATIN) !== 0;
-    if (evStart[x] >= end) {
+    if (s >= end) {
       // Past the candidate: only more of the last character belongs to the match.
-      if (!o.collapse || u !== lastUnit) break;
-      if (gapSep ? (latin ? !(segGap && !segNoGap) : !freeGapOk()) : latin && segGap) break;
+      if (!o.collapse || u !== lastUnit) return true;
+      if (gapSep ? (latin ? !(segGap && !segNoGap) : !freeGapOk()) : latin && segGap) return true;
       run++;
-      matchEnd = evEnd[x];
+      matchEnd = e;
     } else if (k >= 0 && o.collapse && u === lastUnit) {
       if (latin) {
         if (gapSep) segGap = true;
         else segNoGap = true;
-      } else if (gapSep && !freeGapOk()) return -1;
+      } else if (gapSep && !freeGapOk()) return (failed = true);
       run++;
     } else {
-      if (k >= 0 && !runOk(info[k], run)) return -1;
+      if (k >= 0 && !runOk(info[k], run)) return (failed = true);
       k++;
-      if (k >= L) return -1;
+      if (k >= L) return (failed = true);
       const inf = info[k];
       if (k > 0) {
         if (inf & S_FREE_GAP) {
-          if (gapSep && !freeGapOk()) return -1;
-          if (segGap && segNoGap) return -1;
+          if ((gapSep && !freeGapOk()) || (segGap && segNoGap)) return (failed = true);
           segGap = false;
           segNoGap = false;
         } else if (gapSep) segGap = true;
@@ -126,8 +115,9 @@ export function verifyCandidate(
     gapSep = false;
     gapLen = 0;
     gapClause = false;
-  }
-  if (k !== L - 1 || (segGap && segNoGap) || !runOk(info[k], run)) return -1;
+    return false;
+  });
+  if (failed || k !== L - 1 || (segGap && segNoGap) || !runOk(info[k], run)) return -1;
   if (o.latinWholeWord) {
     if (info[0] & S_LATIN && latinAt(text, from - 1, t)) return -1;
     if (info[L - 1] & S_LATIN && latinAt(text, matchEnd, t)) return -1;

@@ -1,0 +1,195 @@
+import { describe, expect, it } from 'vitest';
+import {
+  compileRules,
+  DEFAULT_CATEGORIES,
+  fromBuffer,
+  RuleValidationError,
+  validateRules,
+  type Rule,
+} from '../../src/screening/index.js';
+
+const RULES: Rule[] = [
+  { id: 'gamble', pattern: '赌博', category: 'gambling', action: 'block' },
+  { id: 'bet', pattern: '赌', category: 'gambling', action: 'review', allow: ['赌气', '打赌', '赌咒'] },
+  { id: 'casino', pattern: 'casino', category: 'gambling', action: 'block' },
+  { id: 'free', pattern: 'free money', category: 'spam', action: 'flag' },
+  { id: 'idcard', pattern: '出售身份证', category: 'personal-information-trading', action: 'block' },
+  { id: 'wx', pattern: '(加|\\+)\\s*(微信|vx|v信)\\s*[a-z0-9_-]{5,}', category: 'spam', action: 'review', type: 'regex' },
+  { id: 'phone-list', pattern: '/手机号[码]?\\s*\\d{11}/', category: 'personal-information-trading', action: 'flag', type: 'regex' },
+  { id: 'nick', pattern: '官方客服', category: 'fraud', action: 'block', contentTypes: ['nickname'] },
+];
+
+const set = compileRules(RULES);
+const hits = (text: string, s = set) => s.screen(text).matches.map((m) => [m.rule, m.matched]);
+
+describe('screen', () => {
+  it('reports original offsets and the original slice', () => {
+    const text = '周末来玩 賭 博 吧';
+    const r = set.screen(text);
+    expect(r.decision).toBe('block');
+    const m = r.matches.find((x) => x.rule === 'gamble')!;
+    expect(m).toMatchObject({ category: 'gambling', action: 'block', start: 5, end: 8, matched: '賭 博' });
+    expect(text.slice(m.start, m.end)).toBe(m.matched);
+  });
+
+  it('allows clean text', () => {
+    expect(set.screen('今天天气很好，我们去公园散步。')).toEqual({ decision: 'allow', matches: [] });
+  });
+
+  it('allow-list entries veto a match inside a longer legitimate word', () => {
+    expect(set.screen('你别赌气了，我们打赌吧').decision).toBe('allow');
+    // traditional and spaced forms of the allowed word veto too
+    expect(set.screen('別賭 氣').decision).toBe('allow');
+    // the term outside an allowed word is still found
+    expect(hits('赌气之后他又去赌')).toEqual([['bet', '赌']]);
+  });
+
+  it('rejects an allowed word that does not contain its term', () => {
+    expect(() => compileRules([{ id: 'x', pattern: '赌', category: 'gambling', action: 'block', allow: ['气球'] }])).toThrow(
+      /rule "x".*field "allow".*气球/,
+    );
+  });
+
+  it('pinyin for some characters of a term', () => {
+    expect(hits('来 du博 吧')).toContainEqual(['gamble', 'du博']);
+    expect(hits('来赌bo吧')).toContainEqual(['gamble', '赌bo']);
+    expect(hits('出售shen份证')).toEqual([['idcard', '出售shen份证']]);
+    expect(hits('chu售身fen证')).toEqual([['idcard', 'chu售身fen证']]);
+  });
+
+  it('whole-term pinyin only when switched on', () => {
+    expect(hits('dubo')).toEqual([]);
+    const s = compileRules(RULES, { pinyinWholeTerm: true });
+    expect(hits('来 du bo 吧', s)).toContainEqual(['gamble', 'du bo']);
+    // but not inside an English word
+    expect(hits('subdubois', s)).toEqual([]);
+  });
+
+  it('Latin terms: separators only when the letters are split evenly, whole words only', () => {
+    expect(hits('c.a.s.i.n.o')).toEqual([['casino', 'c.a.s.i.n.o']]);
+    expect(hits('c a s i n o')).toEqual([['casino', 'c a s i n o']]);
+    expect(hits('cas ino')).toEqual([]);
+    expect(hits('casinos')).toEqual([]);
+    expect(hits('FREE MONEY now')).toEqual([['free', 'FREE MONEY']]);
+    expect(hits('f r e e money')).toEqual([['free', 'f r e e money']]);
+    expect(hits('carefree moneybags')).toEqual([]);
+  });
+
+  it('leetspeak, look-alikes, full width, repeats', () => {
+    expect(hits('c4$1n0')).toEqual([['casino', 'c4$1n0']]);
+    expect(hits('cаsіnо')).toEqual([['casino', 'cаsіnо']]);
+    expect(hits('ｃａｓｉｎｏ')).toEqual([['casino', 'ｃａｓｉｎｏ']]);
+    expect(hits('赌赌赌博')).toContainEqual(['gamble', '赌赌赌博']);
+    expect(hits('caaasino')).toEqual([['casino', 'caaasino']]);
+  });
+
+  it('does not join a term across Chinese clause punctuation', () => {
+    expect(hits('出售，身份证')).toEqual([]);
+    expect(hits('出售 身份证')).toEqual([['idcard', '出售 身份证']]);
+    const s = compileRules(RULES, { joinAcrossClauses: true });
+    expect(hits('出售，身份证', s)).toEqual([['idcard', '出售，身份证']]);
+  });
+
+  it('regular-expression rules run on the normalized text, offsets in the original', () => {
+    const text = '有意加 ＶＸ　ａｂｃ１２３４';
+    const m = set.screen(text).matches.find((x) => x.rule === 'wx')!;
+    expect(m.matched).toBe('加 ＶＸ　ａｂｃ１２３４');
+    expect(text.slice(m.start, m.end)).toBe(m.matched);
+    expect(hits('手机号 13800138000 出')).toEqual([['phone-list', '手机号 13800138000']]);
+  });
+
+  it('decision: block over review over flag; flag alone allows', () => {
+    expect(set.screen('free money').decision).toBe('allow');
+    expect(set.screen('free money').matches).toHaveLength(1);
+    expect(set.screen('free money 赌').decision).toBe('review');
+    expect(set.screen('free money 赌 casino').decision).toBe('block');
+  });
+
+  it('content types limit rules that name them', () => {
+    expect(set.screen('官方客服', { contentType: 'nickname' }).decision).toBe('block');
+    expect(set.screen('联系官方客服', { contentType: 'post' }).decision).toBe('allow');
+    // without a content type every rule applies
+    expect(set.screen('官方客服').decision).toBe('block');
+  });
+
+  it('the version changes with the rules and the options', () => {
+    expect(set.version).toMatch(/^[0-9a-f]{64}$/);
+    expect(compileRules(RULES).version).toBe(set.version);
+    expect(compileRules(RULES.slice(1)).version).not.toBe(set.version);
+    expect(compileRules(RULES, { leet: false }).version).not.toBe(set.version);
+  });
+
+  it('toBuffer/fromBuffer gives the same results without recompiling', () => {
+    const buf = set.toBuffer();
+    const again = fromBuffer(buf);
+    expect(again.version).toBe(set.version);
+    for (const t of ['周末来玩 賭 博 吧', 'c4$1n0', '你别赌气了', '加 vx abcde1', '官方客服']) {
+      expect(again.screen(t)).toEqual(set.screen(t));
+    }
+    expect(() => fromBuffer(new Uint8Array(16))).toThrow(/not a compiled screening rule set/);
+  });
+
+  it('works in a worker thread from a transferred buffer', async () => {
+    const { Worker } = await import('node:worker_threads');
+    const buf = set.toBuffer();
+    const w = new Worker(new URL('./fixtures/screen-worker.mjs', import.meta.url));
+    w.postMessage({ buf, text: '来玩賭博' }, [buf]);
+    const result = await new Promise((resolve, reject) => {
+      w.once('message', resolve);
+      w.once('error', reject);
+    });
+    await w.terminate();
+    expect(result).toMatchObject({ decision: 'block' });
+    expect(buf.byteLength).toBe(0); // transferred, not copied
+  });
+
+  it('is linear: a long text with many matches', () => {
+    const text = '赌博 casino 正常文字 '.repeat(5000);
+    const r = set.screen(text);
+    expect(r.matches.filter((m) => m.rule === 'gamble')).toHaveLength(5000);
+  });
+});
+
+describe('rule validation', () => {
+  it('names the rule id and the field', () => {
+    const issues = validateRules([
+      { id: 'a', pattern: '赌博', category: 'gambling', action: 'deny' },
+      { id: 'a', pattern: '', category: 'bad category!', action: 'block' },
+      { id: 'r', pattern: '(unclosed', category: 'spam', action: 'flag', type: 'regex' },
+      { id: 'e', pattern: 'x*', category: 'spam', action: 'flag', type: 'regex' },
+      { id: 't', pattern: 'x', category: 'spam', action: 'flag', type: 'glob' },
+      { id: 'l', pattern: 'x', category: 'spam', action: 'flag', allow: [''] },
+      'not a rule',
+    ]);
+    const by = issues.map((i) => `${i.ruleId}.${i.field}`);
+    expect(by).toEqual(['a.action', 'a.id', 'a.category', 'a.pattern', 'r.pattern', 'e.pattern', 't.type', 'l.allow', '#7.rule']);
+    expect(issues[0].message).toBe('must be one of block, review, flag (got "deny")');
+    expect(issues.find((i) => i.ruleId === 'e')!.message).toMatch(/empty string/);
+  });
+
+  it('compileRules throws one error listing every problem', () => {
+    try {
+      compileRules([
+        { id: 'ok', pattern: '赌博', category: 'gambling', action: 'block' },
+        { id: 'bad', pattern: '赌博', category: 'gambling', action: 'stop' as never },
+        { id: 'empty', pattern: '!!!', category: 'spam', action: 'flag' },
+      ]);
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(RuleValidationError);
+      expect((e as Error).message).toMatch(/rule "bad" \(#2\), field "action"/);
+    }
+    expect(() => compileRules([{ id: 'empty', pattern: '!!!', category: 'spam', action: 'flag' }])).toThrow(
+      /rule "empty".*field "pattern".*no letters/,
+    );
+  });
+
+  it('default categories are the nine kinds of ICP Measures 15 plus four more, labelled in both languages', () => {
+    expect(DEFAULT_CATEGORIES.filter((c) => c.source.startsWith('ICP Measures 15('))).toHaveLength(10);
+    expect(DEFAULT_CATEGORIES.slice(0, 9).every((c) => c.source.startsWith('ICP Measures 15('))).toBe(true);
+    for (const c of DEFAULT_CATEGORIES) expect(c.zh && c.en).toBeTruthy();
+    expect(DEFAULT_CATEGORIES.map((c) => c.id)).toEqual(
+      expect.arrayContaining(['other', 'personal-information-trading', 'fraud', 'gambling', 'spam']),
+    );
+  });
+});
