@@ -18,7 +18,7 @@ const POSITIVE: Record<PiiType, readonly string[]> = {
   GEO_COORDINATES: ['经纬度', '坐标', '定位', '位置', '经度', '纬度', 'gps', 'lat', 'lng', 'lon', 'coordinates', 'location'],
 };
 
-const NEGATIVE_COMMON = ['订单', '单号', '流水号', '交易号', '运单', '快递', '发票', '批次', '编码', '序列号', 'order', 'tracking', 'invoice', 'serial', 'sku', 'transaction', 'ref no', 'reference'];
+const NEGATIVE_COMMON = ['订单', '单号', '流水号', '交易号', '运单', '快递', '发票', '批次', '编码', '序列号', '编号', 'order', 'tracking', 'invoice', 'serial', 'sku', 'transaction', 'ref no', 'reference'];
 const NEGATIVE: Partial<Record<PiiType, readonly string[]>> = {
   IP_ADDRESS: ['版本', 'version', ' v'],
   GEO_COORDINATES: ['价格', '金额', '元', 'price', 'amount'],

@@ -25,7 +25,8 @@ export function matchChineseName(t: string, p: number): number {
   return q > given ? q : -1;
 }
 
-const EN_WORD = /(?:[A-Z][a-z]+(?:['-][A-Z]?[a-z]+)?|[A-Z]\.)(?: (?:[A-Z][a-z]+(?:['-][A-Z]?[a-z]+)?|[A-Z]\.)){0,3}/y;
+const EN_PART = "(?:[A-Z][a-z]*(?:['’-][A-Z]?[a-z]+)?|[A-Z]\\.)";
+const EN_WORD = new RegExp(`${EN_PART}(?: ${EN_PART}){0,3}`, 'y');
 
 /** An English name (capitalised words) at `p`; returns the end or -1. */
 export function matchEnglishName(t: string, p: number): number {

@@ -1,6 +1,6 @@
 import { isValidRegionCode } from '../regions.js';
 import type { ScanState } from '../scan-state.js';
-import { isPlausibleBirthDate, readDigits } from '../validators/date.js';
+import { readDigits } from '../validators/date.js';
 import { hasKnownCardPrefix, luhn } from '../validators/luhn.js';
 import { isValidResidentId15At, isValidResidentId18At } from '../validators/resident-id.js';
 import { isValidUsccAt } from '../validators/uscc.js';
@@ -36,12 +36,10 @@ export function onDigits(st: ScanState, i: number, j: number): number {
   return j;
 }
 
-/** An 18-digit number that has a valid region and birth date imitates an ID even if its check fails. */
+/** An 18-digit number with a valid region and a birth year imitates an ID even if its date or check fails. */
 function looksLikeResidentId(t: string, i: number): boolean {
-  return (
-    isValidRegionCode(t, i) &&
-    isPlausibleBirthDate(readDigits(t, i + 6, 4), readDigits(t, i + 10, 2), readDigits(t, i + 12, 2))
-  );
+  const year = readDigits(t, i + 6, 4);
+  return isValidRegionCode(t, i) && year >= 1880 && year <= new Date().getFullYear();
 }
 
 function emitCard(st: ScanState, start: number, end: number, digits: string, offset: number, len: number): void {
