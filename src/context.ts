@@ -67,7 +67,7 @@ export class AppContext {
     }
     const store = o.store ?? openStore(AppContext.storeOptions(config));
     try {
-      if (!o.skipMigrations) await migrateToLatest(store.db);
+      if (!o.skipMigrations) await migrateToLatest(store.db, store.schema);
     } catch (err) {
       await store.close();
       throw err;

@@ -37,6 +37,8 @@ export interface Store {
   dialect: DialectInfo;
   /** Where the data lives, with any password masked. */
   location: string;
+  /** PostgreSQL schema the store lives in, when not the default search path. */
+  schema?: string;
   close(): Promise<void>;
 }
 
@@ -71,7 +73,7 @@ export function openStore(opts: StoreOptions): Store {
       options: opts.schema ? `-c search_path=${opts.schema}` : undefined,
     });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, dialect: POSTGRES, location: maskUrl(opts.url), close: () => db.destroy() };
+    return { db, dialect: POSTGRES, location: maskUrl(opts.url), schema: opts.schema, close: () => db.destroy() };
   }
   const db = new Kysely<Database>({ dialect: opts.dialect });
   return {
@@ -95,13 +97,14 @@ export function maskUrl(u: string): string {
   }
 }
 
-function migrator(db: Db) {
-  return new Migrator({ db, provider: { getMigrations: async () => migrations } });
+// The migration tables live in the store's own schema: Kysely otherwise finds them in any schema.
+function migrator(db: Db, schema?: string) {
+  return new Migrator({ db, provider: { getMigrations: async () => migrations }, migrationTableSchema: schema });
 }
 
 /** Applies pending migrations; throws with the failing migration's name. */
-export async function migrateToLatest(db: Db): Promise<MigrationResult[]> {
-  const { error, results } = await migrator(db).migrateToLatest();
+export async function migrateToLatest(db: Db, schema?: string): Promise<MigrationResult[]> {
+  const { error, results } = await migrator(db, schema).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
     const message = error instanceof Error ? error.message : String(error);
@@ -111,7 +114,7 @@ export async function migrateToLatest(db: Db): Promise<MigrationResult[]> {
 }
 
 /** True when every known migration has been applied (readiness). */
-export async function migrationsCurrent(db: Db): Promise<boolean> {
-  const list = await migrator(db).getMigrations();
+export async function migrationsCurrent(db: Db, schema?: string): Promise<boolean> {
+  const list = await migrator(db, schema).getMigrations();
   return list.every((m) => m.executedAt !== undefined);
 }

@@ -38,7 +38,7 @@ export function systemRoutes(ctx: AppContext) {
         let migrations = 'current';
         try {
           await sql`select 1`.execute(ctx.db);
-          if (!(await migrationsCurrent(ctx.db))) migrations = 'pending';
+          if (!(await migrationsCurrent(ctx.db, ctx.store.schema))) migrations = 'pending';
         } catch {
           database = 'unreachable';
           migrations = 'unknown';

@@ -39,7 +39,7 @@ export function registerPlatformCommands(program: Command): void {
       const config = configFrom(flags);
       const store = openStore(AppContext.storeOptions(config));
       try {
-        const results = await migrateToLatest(store.db);
+        const results = await migrateToLatest(store.db, store.schema);
         if (!results.length) console.log(`Database ${store.location} is up to date.`);
         for (const r of results) console.log(`${r.status === 'Success' ? 'applied' : r.status}: ${r.migrationName}`);
       } finally {
