@@ -138,10 +138,18 @@ export class FoldTable {
 
   /** `@` and `$` are letters (a, s) beside a Latin letter or digit, separators elsewhere (赌$博). */
   resolveAmbiguous(text: string, i: number, marker: number): number {
-    if (isLatinUnit(this.base[text.charCodeAt(i - 1)]) || isLatinUnit(this.base[text.charCodeAt(i + 1)])) {
-      return marker === M_AMBIG_A ? 0x61 : 0x73;
-    }
+    if (this.latinNear(text, i, -1) || this.latinNear(text, i, 1)) return marker === M_AMBIG_A ? 0x61 : 0x73;
     return U_SEPARATOR;
+  }
+
+  /** Whether the nearest character in direction `d`, past up to 3 separators (g.@.m), is a Latin letter or digit. */
+  private latinNear(text: string, i: number, d: number): boolean {
+    for (let j = i + d, k = 0; k < 4 && j >= 0 && j < text.length; j += d, k++) {
+      const b = this.base[text.charCodeAt(j)];
+      if (b === M_SEPARATOR || b === M_INVISIBLE) continue;
+      return isLatinUnit(b);
+    }
+    return false;
   }
 }
 

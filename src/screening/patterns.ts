@@ -16,7 +16,7 @@ export interface Spelling {
 }
 
 /** Most spellings per term: pinyin variants beyond this add size but almost no recall. */
-export const MAX_SPELLINGS = 64;
+export const MAX_SPELLINGS = 256;
 
 interface TermUnit {
   unit: number;
@@ -107,10 +107,12 @@ function build(units: TermUnit[], alts: number[][][], choice: Int8Array, collaps
     syms.push(u);
     info.push((latin ? S_LATIN : 0) | (free || n === 0 ? S_FREE_GAP : 0) | (1 << RUN_SHIFT));
   };
+  // Beside a Chinese character of the term, pinyin letters may be split anyhow (赌 b.o); a term entirely
+  // in pinyin is a Latin word and keeps the even-split rule (du bo, d.u.b.o).
+  const partial = units.some((u, i) => choice[i] === 0 && !isLatinUnit(u.unit));
   units.forEach((u, i) => {
     if (choice[i] > 0) {
-      // A syllable stands for a character: a gap may come before it, its letters are one word.
-      alts[i][choice[i] - 1].forEach((x, j) => push(x, true, j === 0));
+      alts[i][choice[i] - 1].forEach((x, j) => push(x, true, j === 0 || partial));
       prevLatin = true;
       return;
     }

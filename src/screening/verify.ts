@@ -63,7 +63,6 @@ export function verifyCandidate(
   let gapClause = false;
   let segGap = false;
   let segNoGap = false;
-  let matchEnd = end;
   let failed = false;
   const freeGapOk = () => gapLen <= o.maxGap && (o.joinAcrossClauses || !gapClause);
   const runOk = (inf: number, count: number) => {
@@ -73,6 +72,11 @@ export function verifyCandidate(
     if (inf & S_LATIN) return count === min || count >= Math.max(min + 1, 3);
     return count >= min;
   };
+  // Each step of the extension, so that the longest one that still fits can be chosen ("heroin now":
+  // the n of "now" is not part of the match).
+  const extRuns: number[] = [];
+  const extEnds: number[] = [];
+  let baseRun = 0;
   const limit = Math.min(text.length, end + EXTENSION_WINDOW);
   forEachUnit(text, from, limit, t, (u, s, e) => {
     if (u === U_INVISIBLE) return false;
@@ -89,7 +93,8 @@ export function verifyCandidate(
       if (!o.collapse || u !== lastUnit) return true;
       if (gapSep ? (latin ? !(segGap && !segNoGap) : !freeGapOk()) : latin && segGap) return true;
       run++;
-      matchEnd = e;
+      extRuns.push(run);
+      extEnds.push(e);
     } else if (k >= 0 && o.collapse && u === lastUnit) {
       if (latin) {
         if (gapSep) segGap = true;
@@ -117,12 +122,18 @@ export function verifyCandidate(
     gapClause = false;
     return false;
   });
-  if (failed || k !== L - 1 || (segGap && segNoGap) || !runOk(info[k], run)) return -1;
-  if (o.latinWholeWord) {
-    if (info[0] & S_LATIN && latinAt(text, from - 1, t)) return -1;
-    if (info[L - 1] & S_LATIN && latinAt(text, matchEnd, t)) return -1;
+  if (failed || k !== L - 1 || (segGap && segNoGap)) return -1;
+  const lastLatin = (info[L - 1] & S_LATIN) !== 0;
+  if (o.latinWholeWord && info[0] & S_LATIN && latinAt(text, from - 1, t)) return -1;
+  baseRun = run - extRuns.length;
+  for (let x = extRuns.length - 1; x >= -1; x--) {
+    const r = x >= 0 ? extRuns[x] : baseRun;
+    const e = x >= 0 ? extEnds[x] : end;
+    if (!runOk(info[L - 1], r)) continue;
+    if (o.latinWholeWord && lastLatin && latinAt(text, e, t)) continue;
+    return e;
   }
-  return matchEnd;
+  return -1;
 }
 
 function latinAt(text: string, i: number, t: FoldTable): boolean {
