@@ -16,7 +16,14 @@ export interface TypeScore {
 }
 
 /** Types whose values carry a check (checksum, Luhn, prefix, syntax): the 0.97 F1 bar applies to them. */
-export const VALIDATED_TYPES: readonly PiiType[] = ['CN_RESIDENT_ID', 'CN_USCC', 'BANK_CARD', 'PHONE_NUMBER', 'EMAIL_ADDRESS', 'IP_ADDRESS'];
+export const VALIDATED_TYPES: readonly PiiType[] = [
+  'CN_RESIDENT_ID',
+  'CN_USCC',
+  'BANK_CARD',
+  'PHONE_NUMBER',
+  'EMAIL_ADDRESS',
+  'IP_ADDRESS',
+];
 
 const FIXTURES = ['generated.txt', 'hand-written.txt'];
 
@@ -74,7 +81,11 @@ export function accuracyTable(scores: TypeScore[]): string {
     (s) =>
       `| ${s.type} | ${s.tp} | ${s.fp} | ${s.fn} | ${s.precision.toFixed(3)} | ${s.recall.toFixed(3)} | ${s.f1.toFixed(3)} |`,
   );
-  return ['| type | TP | FP | FN | precision | recall | F1 |', '|---|---:|---:|---:|---:|---:|---:|', ...rows].join('\n');
+  return [
+    '| type | TP | FP | FN | precision | recall | F1 |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+    ...rows,
+  ].join('\n');
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

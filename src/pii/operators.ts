@@ -14,7 +14,9 @@ export interface MaskOptions {
 export type KeyInput = Uint8Array | string;
 
 function isSignificant(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 0x4e00 && c <= 0x9fa5);
+  return (
+    (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 0x4e00 && c <= 0x9fa5)
+  );
 }
 
 function maskRange(value: string, from: number, keepStart: number, keepEnd: number, ch: string): string {
@@ -96,7 +98,8 @@ export function replace(type: PiiType): string {
 
 function keyBytes(key: KeyInput, name: string, exact?: number): Buffer {
   const buf = typeof key === 'string' ? Buffer.from(key, 'hex') : Buffer.from(key);
-  if (exact !== undefined && buf.length !== exact) throw new Error(`${name} must be ${exact} bytes (got ${buf.length})`);
+  if (exact !== undefined && buf.length !== exact)
+    throw new Error(`${name} must be ${exact} bytes (got ${buf.length})`);
   if (buf.length < 16) throw new Error(`${name} must be at least 16 bytes`);
   return buf;
 }
@@ -173,7 +176,9 @@ export function decrypt(token: string, key: KeyInput): string {
   const decipher = createDecipheriv('aes-256-gcm', keyBytes(key, 'encryption key', 32), raw.subarray(0, 12));
   decipher.setAAD(Buffer.from(TOKEN_PREFIX + m[1]));
   decipher.setAuthTag(raw.subarray(raw.length - 16));
-  return Buffer.concat([decipher.update(raw.subarray(12, raw.length - 16)), decipher.final()]).toString('utf8');
+  return Buffer.concat([decipher.update(raw.subarray(12, raw.length - 16)), decipher.final()]).toString(
+    'utf8',
+  );
 }
 
 /**
@@ -186,7 +191,8 @@ export function decryptText(text: string, key: KeyInput): string {
   return text.replace(TOKEN_RE, (token) => decrypt(token, key));
 }
 
-const CITY_LEVEL = /^(?:(?:北京|天津|上海|重庆)市?|[\u4e00-\u9fa5]{2,3}?(?:省|自治区)(?:[\u4e00-\u9fa5]{2,6}?(?:市|自治州|地区|盟))?|内蒙古|广西|西藏|宁夏|新疆|[\u4e00-\u9fa5]{2,6}?(?:市|自治州|地区|盟))/;
+const CITY_LEVEL =
+  /^(?:(?:北京|天津|上海|重庆)市?|[\u4e00-\u9fa5]{2,3}?(?:省|自治区)(?:[\u4e00-\u9fa5]{2,6}?(?:市|自治州|地区|盟))?|内蒙古|广西|西藏|宁夏|新疆|[\u4e00-\u9fa5]{2,6}?(?:市|自治州|地区|盟))/;
 
 /**
  * Generalises a value to a coarser one: birth date → year, address → city or province, coordinates → two

@@ -1,4 +1,13 @@
-import { decrypt, encrypt, generalize, mask, pseudonymize, replace, type KeyInput, type MaskOptions } from './operators.js';
+import {
+  decrypt,
+  encrypt,
+  generalize,
+  mask,
+  pseudonymize,
+  replace,
+  type KeyInput,
+  type MaskOptions,
+} from './operators.js';
 import { scan } from './scan.js';
 import type { Finding, PiiType, ScanOptions } from './types.js';
 

@@ -33,7 +33,14 @@ export class ScanState {
   }
 
   /** Records a candidate after applying context; returns whether it was kept. */
-  emit(type: PiiType, start: number, end: number, base: number, validated: boolean, polarity?: number): boolean {
+  emit(
+    type: PiiType,
+    start: number,
+    end: number,
+    base: number,
+    validated: boolean,
+    polarity?: number,
+  ): boolean {
     if (!this.enabled.has(type)) return false;
     const score = adjustScore(base, polarity ?? this.context(start, type));
     if (score < this.minScore) return false;

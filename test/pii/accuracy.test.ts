@@ -12,10 +12,17 @@ describe('accuracy on the test set (test/pii/fixtures)', () => {
 
   it.each(VALIDATED_TYPES)('F1 ≥ 0.97 for %s', (type) => {
     const s = scores.find((x) => x.type === type)!;
-    expect(s.f1, misses.filter((m) => m.includes(type)).slice(0, 10).join('\n')).toBeGreaterThanOrEqual(0.97);
+    expect(
+      s.f1,
+      misses
+        .filter((m) => m.includes(type))
+        .slice(0, 10)
+        .join('\n'),
+    ).toBeGreaterThanOrEqual(0.97);
   });
 
   it('F1 ≥ 0.9 over the other types', () => {
-    for (const s of scores.filter((x) => !VALIDATED_TYPES.includes(x.type))) expect(s.f1, s.type).toBeGreaterThanOrEqual(0.9);
+    for (const s of scores.filter((x) => !VALIDATED_TYPES.includes(x.type)))
+      expect(s.f1, s.type).toBeGreaterThanOrEqual(0.9);
   });
 });

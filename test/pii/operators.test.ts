@@ -27,8 +27,12 @@ describe('mask', () => {
     expect(mask('192.168.1.10', 'IP_ADDRESS')).toBe('192.168.*.*');
   });
   it('is configurable', () => {
-    expect(mask('13800138000', 'PHONE_NUMBER', { keepStart: 0, keepEnd: 4, maskChar: '#' })).toBe('#######8000');
-    expect(mask('11010519491231002X', 'CN_RESIDENT_ID', { keepStart: 1, keepEnd: 1 })).toBe('1****************X');
+    expect(mask('13800138000', 'PHONE_NUMBER', { keepStart: 0, keepEnd: 4, maskChar: '#' })).toBe(
+      '#######8000',
+    );
+    expect(mask('11010519491231002X', 'CN_RESIDENT_ID', { keepStart: 1, keepEnd: 1 })).toBe(
+      '1****************X',
+    );
   });
   it('never shows most of a short value', () => {
     expect(mask('ab')).toBe('a*');
@@ -122,7 +126,8 @@ describe('PII_TYPES', () => {
     const names = PII_TYPES.map((t) => t.type);
     expect(new Set(names).size).toBe(13);
     const sensitive = new Set(PII_TYPES.filter((t) => t.sensitive).map((t) => t.type));
-    for (const t of ['CN_RESIDENT_ID', 'BANK_CARD', 'PASSPORT', 'GEO_COORDINATES'] as const) expect(sensitive.has(t)).toBe(true);
+    for (const t of ['CN_RESIDENT_ID', 'BANK_CARD', 'PASSPORT', 'GEO_COORDINATES'] as const)
+      expect(sensitive.has(t)).toBe(true);
     expect(sensitive.has('CN_USCC')).toBe(false);
     for (const t of PII_TYPES) expect(t.labelZh && t.labelEn && t.category).toBeTruthy();
   });

@@ -114,7 +114,9 @@ describe('scan: documents, plates, names, addresses, dates, coordinates', () => 
     expect(types('张三说今天下雨')).toEqual([]);
   });
   it('Chinese addresses', () => {
-    expect(found('地址：北京市海淀区中关村大街27号3单元501室，')).toEqual([['ADDRESS', '北京市海淀区中关村大街27号3单元501室']]);
+    expect(found('地址：北京市海淀区中关村大街27号3单元501室，')).toEqual([
+      ['ADDRESS', '北京市海淀区中关村大街27号3单元501室'],
+    ]);
     expect(found('我住在深圳市南山区科技园路1号。')).toEqual([['ADDRESS', '深圳市南山区科技园路1号']]);
     expect(found('广东省广州市天河区天河路385号')).toEqual([['ADDRESS', '广东省广州市天河区天河路385号']]);
     expect(types('市场部在科技路1号开会')).toEqual([]);
@@ -154,7 +156,9 @@ describe('scan: offsets, overlaps, options', () => {
     expect(scan(text, { minScore: 0.97 }).map((f) => f.type)).toEqual(['EMAIL_ADDRESS']);
   });
   it('marks validated findings', () => {
-    const byType = new Map(scan('护照 E12345678 手机 13800138000').map((f) => [f.type, f.validated] as [PiiType, boolean]));
+    const byType = new Map(
+      scan('护照 E12345678 手机 13800138000').map((f) => [f.type, f.validated] as [PiiType, boolean]),
+    );
     expect(byType.get('PASSPORT')).toBe(false);
     expect(byType.get('PHONE_NUMBER')).toBe(true);
   });

@@ -75,7 +75,9 @@ describe('resident ID (GB 11643-1999)', () => {
       fc.property(seedArb, fc.nat(17), fc.nat(), (seed, pos, pick) => {
         const id = mk.residentId(mk.seeded(seed));
         expect(isValidResidentId(id)).toBe(true);
-        expect(isValidResidentId(corrupt(id, pos, pick, pos === 17 ? '0123456789X' : '0123456789'))).toBe(false);
+        expect(isValidResidentId(corrupt(id, pos, pick, pos === 17 ? '0123456789X' : '0123456789'))).toBe(
+          false,
+        );
       }),
       { numRuns: 500 },
     );
@@ -146,7 +148,14 @@ describe('network and contact validators', () => {
     expect(isValidIpv4('01.2.3.4')).toBe(false);
   });
   it('IPv6', () => {
-    for (const ok of ['2001:db8::1', '::1', '::', 'fe80::1', '2001:0db8:85a3:0000:0000:8a2e:0370:7334', '::ffff:192.0.2.1'])
+    for (const ok of [
+      '2001:db8::1',
+      '::1',
+      '::',
+      'fe80::1',
+      '2001:0db8:85a3:0000:0000:8a2e:0370:7334',
+      '::ffff:192.0.2.1',
+    ])
       expect(isValidIpv6(ok), ok).toBe(true);
     for (const bad of ['2001:db8:::1', '1:2:3:4:5:6:7:8:9', '12345::1', '1::2::3', '12:30:45'])
       expect(isValidIpv6(bad), bad).toBe(false);

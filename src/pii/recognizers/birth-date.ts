@@ -5,8 +5,22 @@ const YMD = /(\d{4})(?:([-/.])(\d{1,2})\2(\d{1,2})|年(\d{1,2})月(?:(\d{1,2})[�
 const COMPACT = /(\d{4})(\d{2})(\d{2})(?!\d)/y;
 const DMY = /(\d{1,2})([-/.])(\d{1,2})\2(\d{4})(?!\d)/y;
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
-const FULL_MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
-const ENGLISH = /(?:(\d{1,2})(?:st|nd|rd|th)?\s+)?([A-Za-z]{3,9})\.?\s+(?:(\d{1,2})(?:st|nd|rd|th)?,?\s+)?(\d{4})(?!\d)/y;
+const FULL_MONTHS = [
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
+];
+const ENGLISH =
+  /(?:(\d{1,2})(?:st|nd|rd|th)?\s+)?([A-Za-z]{3,9})\.?\s+(?:(\d{1,2})(?:st|nd|rd|th)?,?\s+)?(\d{4})(?!\d)/y;
 
 function monthIndex(word: string): number {
   const w = word.toLowerCase();

@@ -4,11 +4,41 @@ import { COMPOUND_SURNAMES, SINGLE_SURNAMES } from './surnames.js';
 
 /** Words that end a name when they follow it ("张三电话…", "李四先生"). */
 const FIELD_WORDS = new Set([
-  '先生', '女士', '小姐', '老师', '同学', '电话', '手机', '地址', '身份', '性别', '年龄', '邮箱', '住址', '出生', '联系',
-  '民族', '籍贯', '工作', '职业', '证件', '您好', '你好', '收件', '寄件', '等人', '银行', '卡号', '护照', '车牌', '生日',
+  '先生',
+  '女士',
+  '小姐',
+  '老师',
+  '同学',
+  '电话',
+  '手机',
+  '地址',
+  '身份',
+  '性别',
+  '年龄',
+  '邮箱',
+  '住址',
+  '出生',
+  '联系',
+  '民族',
+  '籍贯',
+  '工作',
+  '职业',
+  '证件',
+  '您好',
+  '你好',
+  '收件',
+  '寄件',
+  '等人',
+  '银行',
+  '卡号',
+  '护照',
+  '车牌',
+  '生日',
 ]);
 /** Characters that do not occur inside a given name in practice. */
-const STOP = new Set([...'的是在了和与及或等说男女岁于已将请您你我他她们，。、；：'].map((c) => c.charCodeAt(0)));
+const STOP = new Set(
+  [...'的是在了和与及或等说男女岁于已将请您你我他她们，。、；：'].map((c) => c.charCodeAt(0)),
+);
 
 /** A Chinese name (surname from the table + 1–2 characters) at `p`; returns the end or -1. */
 export function matchChineseName(t: string, p: number): number {

@@ -31,7 +31,8 @@ export function onDigits(st: ScanState, i: number, j: number): number {
   if (next === 58 && len <= 4 && (e = matchIpv6(st, i)) > 0) return e;
   if ((e = matchPhone(st, i, j)) > 0) return e;
   if ((len === 4 || len === 8 || len <= 2) && (e = matchBirthDate(st, i, j)) > 0) return e;
-  if (isGroupSep(next) && isDigitAt(t, j + 1) && !continuesGroup(t, i) && (e = matchGrouped(st, i)) > 0) return e;
+  if (isGroupSep(next) && isDigitAt(t, j + 1) && !continuesGroup(t, i) && (e = matchGrouped(st, i)) > 0)
+    return e;
   plainNumber(st, i, j);
   return j;
 }
@@ -42,7 +43,14 @@ function looksLikeResidentId(t: string, i: number): boolean {
   return isValidRegionCode(t, i) && year >= 1880 && year <= new Date().getFullYear();
 }
 
-function emitCard(st: ScanState, start: number, end: number, digits: string, offset: number, len: number): void {
+function emitCard(
+  st: ScanState,
+  start: number,
+  end: number,
+  digits: string,
+  offset: number,
+  len: number,
+): void {
   if (!st.wants('BANK_CARD')) return;
   if (len === 15 && !(digits.startsWith('34', offset) || digits.startsWith('37', offset))) return;
   if (!luhn(digits, offset, offset + len)) return;

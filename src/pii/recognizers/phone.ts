@@ -76,7 +76,12 @@ export function matchPhone(st: ScanState, i: number, j: number): number {
     if (isCc) {
       let start = plus ? i - 1 : i;
       let p = j;
-      if (plus && start > 0 && OPEN_PARENS.has(t.charCodeAt(start - 1)) && CLOSE_PARENS.has(t.charCodeAt(j))) {
+      if (
+        plus &&
+        start > 0 &&
+        OPEN_PARENS.has(t.charCodeAt(start - 1)) &&
+        CLOSE_PARENS.has(t.charCodeAt(j))
+      ) {
         start--;
         p = j + 1;
         if (t.charCodeAt(p) === 32 || t.charCodeAt(p) === 45) p++;

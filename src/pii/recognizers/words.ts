@@ -7,9 +7,21 @@ import { matchBirthDate } from './birth-date.js';
 import { matchIpv6 } from './ip.js';
 import { matchNameAfterLabel } from './name.js';
 
-const NAME_LABELS = new Set(['name', 'contact', 'recipient', 'cardholder', 'customer', 'patient', 'passenger', 'applicant', 'consignee', 'holder']);
+const NAME_LABELS = new Set([
+  'name',
+  'contact',
+  'recipient',
+  'cardholder',
+  'customer',
+  'patient',
+  'passenger',
+  'applicant',
+  'consignee',
+  'holder',
+]);
 const ADDRESS_LABELS = new Set(['address', 'addr']);
-const MONTH_WORD = /^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|september|october|november|december)$/i;
+const MONTH_WORD =
+  /^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|september|october|november|december)$/i;
 
 function allDigits(t: string, from: number, to: number): boolean {
   for (let p = from; p < to; p++) {
@@ -74,9 +86,12 @@ function documentNumber(st: ScanState, i: number, j: number, c0: number): void {
   const c1 = t.charCodeAt(i + 1);
   let type: 'PASSPORT' | 'CN_HMT_PERMIT' | null = null;
   if (len === 9) {
-    if ((c0 === 69 || c0 === 71 || c0 === 75) && allDigits(t, i + 1, j)) type = 'PASSPORT'; // E, G (older), K (HK)
-    else if (c0 === 69 && c1 >= 65 && c1 <= 90 && allDigits(t, i + 2, j)) type = 'PASSPORT'; // E + letter
-    else if (c0 === 77 && c1 === 65 && allDigits(t, i + 2, j)) type = 'PASSPORT'; // MA (Macao)
+    if ((c0 === 69 || c0 === 71 || c0 === 75) && allDigits(t, i + 1, j))
+      type = 'PASSPORT'; // E, G (older), K (HK)
+    else if (c0 === 69 && c1 >= 65 && c1 <= 90 && allDigits(t, i + 2, j))
+      type = 'PASSPORT'; // E + letter
+    else if (c0 === 77 && c1 === 65 && allDigits(t, i + 2, j))
+      type = 'PASSPORT'; // MA (Macao)
     else if ((c0 === 72 || c0 === 77) && allDigits(t, i + 1, j)) type = 'CN_HMT_PERMIT';
   } else if (len === 11 && (c0 === 72 || c0 === 77) && allDigits(t, i + 1, j)) type = 'CN_HMT_PERMIT';
   if (type) st.emit(type, i, j, 0.5, false);

@@ -11,7 +11,12 @@ export function daysInMonth(year: number, month: number): number {
  * isPlausibleBirthDate(1949, 12, 31); // true
  * isPlausibleBirthDate(1990, 2, 30); // false
  */
-export function isPlausibleBirthDate(year: number, month: number, day: number, now: Date = new Date()): boolean {
+export function isPlausibleBirthDate(
+  year: number,
+  month: number,
+  day: number,
+  now: Date = new Date(),
+): boolean {
   if (year < 1880 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return false;
   const y = now.getFullYear();
   if (year !== y) return year < y;

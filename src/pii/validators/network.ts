@@ -64,7 +64,6 @@ export function matchIpv6At(s: string, i: number): number {
       if (v4 > 0) {
         groups += 2;
         end = v4;
-        p = v4;
         break;
       }
       return -1;
@@ -114,7 +113,8 @@ export function isMainlandMobile(s: string, offset = 0, len = s.length - offset)
   return true;
 }
 
-const EMAIL_RE = /^[A-Za-z0-9._%+-]{1,64}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}$/;
+const EMAIL_RE =
+  /^[A-Za-z0-9._%+-]{1,64}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}$/;
 
 /**
  * Validates an e-mail address in the common dot-atom form.

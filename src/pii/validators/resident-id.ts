@@ -29,14 +29,24 @@ export function isValidResidentId18At(s: string, offset: number, now?: Date): bo
   // lower-case x is common in typed data
   if (!(last === check.charCodeAt(0) || (check === 'X' && last === 120))) return false;
   if (!isValidRegionCode(s, offset)) return false;
-  return isPlausibleBirthDate(readDigits(s, offset + 6, 4), readDigits(s, offset + 10, 2), readDigits(s, offset + 12, 2), now);
+  return isPlausibleBirthDate(
+    readDigits(s, offset + 6, 4),
+    readDigits(s, offset + 10, 2),
+    readDigits(s, offset + 12, 2),
+    now,
+  );
 }
 
 /** Legacy 15-digit ID at `offset`: region + YYMMDD (19YY) + 3-digit sequence, no check character. */
 export function isValidResidentId15At(s: string, offset: number, now?: Date): boolean {
   if (readDigits(s, offset, 15) < 0) return false;
   if (!isValidRegionCode(s, offset)) return false;
-  return isPlausibleBirthDate(1900 + readDigits(s, offset + 6, 2), readDigits(s, offset + 8, 2), readDigits(s, offset + 10, 2), now);
+  return isPlausibleBirthDate(
+    1900 + readDigits(s, offset + 6, 2),
+    readDigits(s, offset + 8, 2),
+    readDigits(s, offset + 10, 2),
+    now,
+  );
 }
 
 /**

@@ -38,7 +38,8 @@ export function orgCodeCheckChar(body8: string, offset = 0): string | null {
     const c = body8.charCodeAt(offset + k);
     let v: number;
     if (c >= 48 && c <= 57) v = c - 48;
-    else if (c >= 65 && c <= 90) v = c - 55; // A = 10 … Z = 35
+    else if (c >= 65 && c <= 90)
+      v = c - 55; // A = 10 … Z = 35
     else return null;
     sum += v * ORG_WEIGHTS[k];
   }

@@ -1,6 +1,11 @@
 // Generators of valid identifiers and of look-alikes, driven by a caller-given random source so that
 // property tests (fast-check) and the seeded test set share them.
-import { luhnCheckDigit, orgCodeCheckChar, residentIdCheckChar, usccCheckChar } from '../../../src/pii/index.js';
+import {
+  luhnCheckDigit,
+  orgCodeCheckChar,
+  residentIdCheckChar,
+  usccCheckChar,
+} from '../../../src/pii/index.js';
 
 export type Rand = () => number;
 
@@ -21,7 +26,23 @@ export const pick = <T>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.
 export const digits = (r: Rand, n: number): string => Array.from({ length: n }, () => int(r, 0, 9)).join('');
 const pad = (v: number, n: number): string => String(v).padStart(n, '0');
 
-export const REGIONS = ['110105', '310104', '440305', '330106', '510107', '420111', '320102', '440524', '370202', '500103', '610113', '210102', '350521', '130102', '450103'];
+export const REGIONS = [
+  '110105',
+  '310104',
+  '440305',
+  '330106',
+  '510107',
+  '420111',
+  '320102',
+  '440524',
+  '370202',
+  '500103',
+  '610113',
+  '210102',
+  '350521',
+  '130102',
+  '450103',
+];
 
 export function birthDate(r: Rand): [number, number, number] {
   const y = int(r, 1930, 2015);
@@ -46,7 +67,8 @@ const USCC_ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
 export function uscc(r: Rand): string {
   for (;;) {
     let org = '';
-    for (let k = 0; k < 8; k++) org += r() < 0.85 ? String(int(r, 0, 9)) : pick(r, [...'ABCDEFGHJKLMNPQRTUWXY']);
+    for (let k = 0; k < 8; k++)
+      org += r() < 0.85 ? String(int(r, 0, 9)) : pick(r, [...'ABCDEFGHJKLMNPQRTUWXY']);
     org += orgCodeCheckChar(org);
     const body = pick(r, ['91', '92', '93', '11', '12', '51', '52', '53']) + pick(r, REGIONS) + org;
     if (![...body].every((c) => USCC_ALPHABET.includes(c))) continue;
@@ -54,7 +76,17 @@ export function uscc(r: Rand): string {
   }
 }
 
-const CARD_PREFIXES = ['622202', '621700', '622848', '623668', '621226', '622588', '436742', '524047', '625965'];
+const CARD_PREFIXES = [
+  '622202',
+  '621700',
+  '622848',
+  '623668',
+  '621226',
+  '622588',
+  '436742',
+  '524047',
+  '625965',
+];
 
 export function bankCard(r: Rand): string {
   const len = r() < 0.5 ? 16 : 19;
@@ -114,7 +146,8 @@ export function badCheckId(r: Rand): string {
 
 /** An ID-shaped number with an impossible date and a correct check character. */
 export function impossibleDateId(r: Rand): string {
-  const body = pick(r, REGIONS) + int(r, 1950, 2000) + pick(r, ['0230', '1332', '0431', '0000']) + digits(r, 3);
+  const body =
+    pick(r, REGIONS) + int(r, 1950, 2000) + pick(r, ['0230', '1332', '0431', '0000']) + digits(r, 3);
   return body + residentIdCheckChar(body);
 }
 
@@ -140,5 +173,7 @@ export function orderNumber(r: Rand): string {
 }
 
 export function badIpv4(r: Rand): string {
-  return r() < 0.5 ? `${int(r, 256, 999)}.${int(r, 0, 255)}.${int(r, 0, 255)}.${int(r, 0, 255)}` : `${int(r, 1, 9)}.${int(r, 0, 9)}.${int(r, 0, 9)}.${int(r, 0, 9)}.${int(r, 0, 9)}`;
+  return r() < 0.5
+    ? `${int(r, 256, 999)}.${int(r, 0, 255)}.${int(r, 0, 255)}.${int(r, 0, 255)}`
+    : `${int(r, 1, 9)}.${int(r, 0, 9)}.${int(r, 0, 9)}.${int(r, 0, 9)}.${int(r, 0, 9)}`;
 }
