@@ -1,0 +1,68 @@
+import { createClient } from '../client/index.js';
+import type { components } from '../client/schema.js';
+
+export type User = components['schemas']['User'];
+export type ApiKey = components['schemas']['ApiKey'];
+export type AuditEntry = components['schemas']['AuditEntry'];
+
+export interface SessionBody {
+  user: User;
+  permissions: string[];
+  csrfToken: string;
+  mustEnrollTotp: boolean;
+}
+
+// The CSRF token lives in memory only: the session cookie is HttpOnly, and a reload asks /auth/session again.
+let csrfToken: string | null = null;
+export const setCsrfToken = (token: string | null) => {
+  csrfToken = token;
+};
+
+/** The one client the web app uses; every state-changing call carries X-CSRF-Token. */
+export const api = createClient({ csrfToken: () => csrfToken });
+
+/** A failed API call: HTTP status, the server's stable code, its message, and the field it names. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+let onSessionLost: (() => void) | null = null;
+/** Called when the server says the session is gone (expired, signed out elsewhere). */
+export const whenSessionLost = (fn: (() => void) | null) => {
+  onSessionLost = fn;
+};
+
+interface Result {
+  data?: unknown;
+  error?: unknown;
+  response: Response;
+}
+
+/**
+ * Waits for an openapi-fetch call and returns its data, or throws an ApiError.
+ * @example const meta = await call(api.GET('/api/v1/meta'));
+ */
+export async function call<R extends Result>(request: Promise<R>): Promise<NonNullable<R['data']>> {
+  let result: R;
+  try {
+    result = await request;
+  } catch (err) {
+    throw new ApiError(0, 'network', (err as Error).message || 'Network error');
+  }
+  const { data, error, response } = result;
+  if (response.ok) return data as NonNullable<R['data']>;
+  const body = (error ?? {}) as { error?: { code?: string; message?: string; details?: { field?: unknown } } };
+  const e = body.error;
+  const field = typeof e?.details?.field === 'string' ? e.details.field.replace(/^body\./, '') : undefined;
+  const apiError = new ApiError(response.status, e?.code ?? `http_${response.status}`, e?.message ?? response.statusText, field);
+  if (response.status === 401 && apiError.code === 'unauthorized') onSessionLost?.();
+  throw apiError;
+}

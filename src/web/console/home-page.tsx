@@ -1,0 +1,155 @@
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router-dom';
+import { api, call } from '../api.js';
+import { useDateTime } from '../format.js';
+import { useSignedIn } from '../session.js';
+import { useLoad } from '../use-load.js';
+import { useTitle } from '../use-title.js';
+
+/** Modules that later releases add; shown so staff see where their work will live. */
+const COMING = ['pii', 'rules', 'screening', 'identity', 'messaging', 'cases', 'incidents', 'authorities', 'compliance'] as const;
+
+/** One card per module: what it holds and what needs attention now. */
+export function HomePage() {
+  const { t } = useTranslation();
+  useTitle(t('home.title'));
+  const { user, can } = useSignedIn();
+  return (
+    <div className="page">
+      <h1>{t('home.welcome', { name: user.displayName || user.username })}</h1>
+      <p className="lead">{t('home.intro')}</p>
+      <h2>{t('home.available')}</h2>
+      <ul className="cards">
+        {can('audit:read') ? <AuditCard /> : null}
+        {can('users:read') ? <UsersCard /> : null}
+        {can('apikeys:read') ? <ApiKeysCard /> : null}
+        {can('jobs:read') ? <JobsCard /> : null}
+        {can('webhooks:read') ? <WebhooksCard /> : null}
+        {can('outbox:read') ? <OutboxCard /> : null}
+      </ul>
+      <h2>{t('home.coming')}</h2>
+      <ul className="cards">
+        {COMING.map((m) => (
+          <li key={m} className="card card-coming">
+            <h3>
+              {t(`modules.${m}`)} <span className="badge">{t('home.comingBadge')}</span>
+            </h3>
+            <p>{t(`modules.${m}Desc`)}</p>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function Card({
+  title,
+  to,
+  desc,
+  stat,
+  attention,
+}: {
+  title: string;
+  to: string;
+  desc: string;
+  stat: ReactNode;
+  attention?: boolean;
+}) {
+  const { t } = useTranslation();
+  return (
+    <li className={`card${attention ? ' card-attention' : ''}`}>
+      <h3>
+        <Link to={to}>{title}</Link>
+        {attention ? <span className="badge badge-warn">{t('home.needsAttention')}</span> : null}
+      </h3>
+      <p>{desc}</p>
+      <p className="card-stat">{stat}</p>
+    </li>
+  );
+}
+
+function AuditCard() {
+  const { t } = useTranslation();
+  const dt = useDateTime();
+  const { data } = useLoad(() => call(api.GET('/api/v1/audit', { params: { query: { limit: 1 } } })), []);
+  const last = data?.items[0];
+  return (
+    <Card
+      title={t('nav.audit')}
+      to="/console/audit"
+      desc={t('modules.audit')}
+      stat={data ? (last ? t('home.auditStat', { action: last.action, at: dt(last.at) }) : t('home.auditEmpty')) : '…'}
+    />
+  );
+}
+
+function UsersCard() {
+  const { t } = useTranslation();
+  const { data } = useLoad(() => call(api.GET('/api/v1/users', { params: { query: { limit: 1, offset: 0 } } })), []);
+  return (
+    <Card
+      title={t('nav.users')}
+      to="/console/users"
+      desc={t('modules.users')}
+      stat={data ? t('home.usersStat', { count: data.total }) : '…'}
+    />
+  );
+}
+
+function ApiKeysCard() {
+  const { t } = useTranslation();
+  const { data } = useLoad(() => call(api.GET('/api/v1/api-keys')), []);
+  return (
+    <Card
+      title={t('nav.apiKeys')}
+      to="/console/api-keys"
+      desc={t('modules.apiKeys')}
+      stat={data ? t('home.apiKeysStat', { count: data.items.filter((k) => !k.revokedAt).length }) : '…'}
+    />
+  );
+}
+
+function JobsCard() {
+  const { t } = useTranslation();
+  const { data } = useLoad(
+    () => call(api.GET('/api/v1/jobs', { params: { query: { status: 'failed', limit: 1, offset: 0 } } })),
+    [],
+  );
+  const failed = data?.total ?? 0;
+  return (
+    <Card
+      title={t('nav.jobs')}
+      to="/console/jobs"
+      desc={t('modules.jobs')}
+      attention={failed > 0}
+      stat={data ? (failed ? t('home.jobsStat', { count: failed }) : t('home.jobsOk')) : '…'}
+    />
+  );
+}
+
+function WebhooksCard() {
+  const { t } = useTranslation();
+  const { data } = useLoad(() => call(api.GET('/api/v1/webhooks')), []);
+  return (
+    <Card
+      title={t('nav.webhooks')}
+      to="/console/webhooks"
+      desc={t('modules.webhooks')}
+      stat={data ? t('home.webhooksStat', { count: data.items.length }) : '…'}
+    />
+  );
+}
+
+function OutboxCard() {
+  const { t } = useTranslation();
+  const { data } = useLoad(() => call(api.GET('/api/v1/outbox', { params: { query: { limit: 1, offset: 0 } } })), []);
+  return (
+    <Card
+      title={t('nav.outbox')}
+      to="/console/outbox"
+      desc={t('modules.outbox')}
+      stat={data ? t('home.outboxStat', { count: data.total }) : '…'}
+    />
+  );
+}

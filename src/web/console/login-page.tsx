@@ -1,0 +1,116 @@
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useLocation } from 'react-router-dom';
+import { api, ApiError, call } from '../api.js';
+import { ErrorBanner, Notice } from '../components/error-banner.js';
+import { TextField } from '../components/form-field.js';
+import { useErrorText } from '../error-text.js';
+import { useFormErrors } from '../form-errors.js';
+import { useSession } from '../session.js';
+import { useTitle } from '../use-title.js';
+import { AuthShell } from './auth-shell.js';
+
+/** Username and password; when the account has two-factor authentication, a second step asks for the code. */
+export function LoginPage() {
+  const { t } = useTranslation();
+  useTitle(t('login.title'));
+  const { signedIn, lost } = useSession();
+  const location = useLocation();
+  const errorText = useErrorText();
+  const [step, setStep] = useState<'password' | 'totp'>('password');
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [totp, setTotp] = useState('');
+  const [busy, setBusy] = useState(false);
+  const errors = useFormErrors(['username', 'password', 'totp']);
+  const signedOut = (location.state as { signedOut?: boolean } | null)?.signedOut;
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    errors.clear();
+    setBusy(true);
+    try {
+      const body = await call(
+        api.POST('/api/v1/auth/login', { body: { username, password, totp: step === 'totp' ? totp : undefined } }),
+      );
+      signedIn(body);
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 'totp_required') {
+        setStep('totp');
+      } else if (err instanceof ApiError && err.code === 'invalid_totp') {
+        setTotp('');
+        errors.set('totp', errorText(err));
+      } else {
+        errors.show(err);
+      }
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const startOver = () => {
+    errors.clear();
+    setStep('password');
+    setPassword('');
+    setTotp('');
+  };
+
+  return (
+    <AuthShell title={t('login.title')}>
+      {lost ? <Notice>{t('errors.unauthorized')}</Notice> : signedOut ? <Notice>{t('login.signedOut')}</Notice> : null}
+      <ErrorBanner message={errors.banner} />
+      <form onSubmit={submit}>
+        {step === 'password' ? (
+          <>
+            <TextField
+              label={t('login.username')}
+              value={username}
+              onChange={setUsername}
+              error={errors.field('username')}
+              autoComplete="username"
+              autoCapitalize="none"
+              spellCheck={false}
+              required
+            />
+            <TextField
+              label={t('login.password')}
+              type="password"
+              value={password}
+              onChange={setPassword}
+              error={errors.field('password')}
+              autoComplete="current-password"
+              required
+            />
+          </>
+        ) : (
+          <>
+            <p>{t('login.totpIntro')}</p>
+            <TextField
+              label={t('login.totp')}
+              hint={t('login.totpHint')}
+              value={totp}
+              onChange={(v) => setTotp(v.replace(/\D/g, '').slice(0, 6))}
+              error={errors.field('totp')}
+              autoComplete="one-time-code"
+              inputMode="numeric"
+              pattern="[0-9]{6}"
+              maxLength={6}
+              required
+              autoFocus
+            />
+          </>
+        )}
+        <div className="form-actions">
+          <button type="submit" className="button button-primary" disabled={busy}>
+            {step === 'password' ? t('login.submit') : t('login.verify')}
+          </button>
+          {step === 'totp' ? (
+            <button type="button" className="button button-link" onClick={startOver}>
+              {t('login.startOver')}
+            </button>
+          ) : null}
+        </div>
+      </form>
+    </AuthShell>
+  );
+}

@@ -1,0 +1,101 @@
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useNavigate } from 'react-router-dom';
+import { api, call } from '../api.js';
+import { ErrorBanner } from '../components/error-banner.js';
+import { TextField } from '../components/form-field.js';
+import { useFormErrors } from '../form-errors.js';
+import { useMeta } from '../meta.js';
+import { useSession } from '../session.js';
+import { useTitle } from '../use-title.js';
+import { AuthShell } from './auth-shell.js';
+
+/** First start: create the first administrator, who is signed in at once. */
+export function SetupPage() {
+  const { t } = useTranslation();
+  useTitle(t('setup.title'));
+  const { reload } = useMeta();
+  const { signedIn } = useSession();
+  const navigate = useNavigate();
+  const [username, setUsername] = useState('');
+  const [displayName, setDisplayName] = useState('');
+  const [password, setPassword] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const [busy, setBusy] = useState(false);
+  const errors = useFormErrors(['username', 'displayName', 'password']);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    errors.clear();
+    if (password !== confirm) return errors.set('confirm', t('setup.mismatch'));
+    setBusy(true);
+    try {
+      const body = await call(
+        api.POST('/api/v1/setup', { body: { username, password, displayName: displayName || undefined } }),
+      );
+      signedIn(body);
+      await reload();
+      navigate('/console', { replace: true });
+    } catch (err) {
+      errors.show(err);
+      // Someone else finished setup meanwhile: the sign-in page is what remains.
+      await reload();
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <AuthShell title={t('setup.title')}>
+      <p>{t('setup.intro')}</p>
+      <ErrorBanner message={errors.banner} />
+      <form onSubmit={submit} noValidate={false}>
+        <TextField
+          label={t('setup.username')}
+          hint={t('setup.usernameHint')}
+          value={username}
+          onChange={setUsername}
+          error={errors.field('username')}
+          autoComplete="username"
+          autoCapitalize="none"
+          spellCheck={false}
+          required
+          minLength={3}
+          maxLength={64}
+        />
+        <TextField
+          label={t('setup.displayName')}
+          value={displayName}
+          onChange={setDisplayName}
+          error={errors.field('displayName')}
+          autoComplete="name"
+          maxLength={100}
+        />
+        <TextField
+          label={t('setup.password')}
+          hint={t('setup.passwordHint')}
+          type="password"
+          value={password}
+          onChange={setPassword}
+          error={errors.field('password')}
+          autoComplete="new-password"
+          required
+        />
+        <TextField
+          label={t('setup.confirmPassword')}
+          type="password"
+          value={confirm}
+          onChange={setConfirm}
+          error={errors.field('confirm')}
+          autoComplete="new-password"
+          required
+        />
+        <div className="form-actions">
+          <button type="submit" className="button button-primary" disabled={busy}>
+            {t('setup.submit')}
+          </button>
+        </div>
+      </form>
+    </AuthShell>
+  );
+}

@@ -1,0 +1,81 @@
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, call } from '../api.js';
+import { ErrorBanner } from '../components/error-banner.js';
+import { TextField } from '../components/form-field.js';
+import { useFormErrors } from '../form-errors.js';
+
+/**
+ * Two-factor enrolment: a new secret for the authenticator app (shown as text and as an otpauth URI),
+ * then a code from the app to prove it works.
+ */
+export function TotpEnrol({ onEnabled }: { onEnabled: () => void | Promise<void> }) {
+  const { t } = useTranslation();
+  const [secret, setSecret] = useState<{ secret: string; uri: string } | null>(null);
+  const [code, setCode] = useState('');
+  const [busy, setBusy] = useState(false);
+  const errors = useFormErrors(['code']);
+
+  const start = async () => {
+    errors.clear();
+    setBusy(true);
+    try {
+      setSecret(await call(api.POST('/api/v1/profile/totp/setup')));
+    } catch (err) {
+      errors.show(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const enable = async (e: FormEvent) => {
+    e.preventDefault();
+    errors.clear();
+    setBusy(true);
+    try {
+      await call(api.POST('/api/v1/profile/totp/enable', { body: { code } }));
+      await onEnabled();
+    } catch (err) {
+      errors.show(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="totp-enrol">
+      <p>{t('totp.intro')}</p>
+      <ErrorBanner message={errors.banner} />
+      {!secret ? (
+        <button type="button" className="button button-primary" onClick={start} disabled={busy}>
+          {t('totp.start')}
+        </button>
+      ) : (
+        <form onSubmit={enable}>
+          <TextField label={t('totp.secret')} value={secret.secret} onChange={() => {}} readOnly className="mono" />
+          <div className="field">
+            <label htmlFor="totp-uri">{t('totp.uri')}</label>
+            <textarea id="totp-uri" className="mono" readOnly rows={3} value={secret.uri} />
+          </div>
+          <TextField
+            label={t('totp.code')}
+            hint={t('totp.codeHint')}
+            value={code}
+            onChange={(v) => setCode(v.replace(/\D/g, '').slice(0, 6))}
+            error={errors.field('code')}
+            autoComplete="one-time-code"
+            inputMode="numeric"
+            pattern="[0-9]{6}"
+            maxLength={6}
+            required
+          />
+          <div className="form-actions">
+            <button type="submit" className="button button-primary" disabled={busy}>
+              {t('totp.enable')}
+            </button>
+          </div>
+        </form>
+      )}
+    </div>
+  );
+}
