@@ -1,9 +1,11 @@
 import { createClient } from '../client/index.js';
-import type { components } from '../client/schema.js';
+import type { components, paths } from '../client/schema.js';
 
 export type User = components['schemas']['User'];
 export type ApiKey = components['schemas']['ApiKey'];
 export type AuditEntry = components['schemas']['AuditEntry'];
+export type Role = NonNullable<paths['/api/v1/users']['post']['requestBody']>['content']['application/json']['role'];
+export type Scope = NonNullable<paths['/api/v1/api-keys']['post']['requestBody']>['content']['application/json']['scopes'][number];
 
 export interface SessionBody {
   user: User;

@@ -1,3 +1,225 @@
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, call, type ApiKey, type Scope } from '../api.js';
+import { DataTable } from '../components/data-table.js';
+import { ErrorBanner, Notice } from '../components/error-banner.js';
+import { CheckboxField, TextField } from '../components/form-field.js';
+import { SecretReveal } from '../components/secret-reveal.js';
+import { useErrorText } from '../error-text.js';
+import { useFormErrors } from '../form-errors.js';
+import { useDateTime } from '../format.js';
+import { useSignedIn } from '../session.js';
+import { useLoad } from '../use-load.js';
+import { useTitle } from '../use-title.js';
+import { useRoles } from './use-roles.js';
+
+/** API keys for the provider's servers: list, create (the key is shown once), revoke. */
 export function ApiKeysPage() {
-  return <div className="page" />;
+  const { t } = useTranslation();
+  useTitle(t('apiKeys.title'));
+  const dt = useDateTime();
+  const errorText = useErrorText();
+  const { can } = useSignedIn();
+  const writable = can('apikeys:write');
+  const list = useLoad(() => call(api.GET('/api/v1/api-keys')), []);
+  const [creating, setCreating] = useState(false);
+  const [created, setCreated] = useState<{ name: string; key: string } | null>(null);
+  const [confirming, setConfirming] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const revoke = async (k: ApiKey) => {
+    setError(null);
+    try {
+      await call(api.DELETE('/api/v1/api-keys/{id}', { params: { path: { id: k.id } } }));
+      setNotice(t('apiKeys.revokedDone', { name: k.name }));
+      list.reload();
+    } catch (err) {
+      setError(errorText(err));
+    } finally {
+      setConfirming(null);
+    }
+  };
+
+  return (
+    <div className="page">
+      <div className="page-head">
+        <h1>{t('apiKeys.title')}</h1>
+        {writable && !creating && !created ? (
+          <button
+            type="button"
+            className="button button-primary"
+            onClick={() => {
+              setCreating(true);
+              setNotice(null);
+            }}
+          >
+            {t('apiKeys.newKey')}
+          </button>
+        ) : null}
+      </div>
+      <p className="lead">{t('apiKeys.intro')}</p>
+      <Notice>{notice}</Notice>
+      <ErrorBanner message={error} />
+      {created ? (
+        <SecretReveal label={t('apiKeys.keyLabel')} secret={created.key} onDone={() => setCreated(null)} />
+      ) : null}
+      {creating ? (
+        <CreateKey
+          onCancel={() => setCreating(false)}
+          onCreated={(k) => {
+            setCreating(false);
+            setCreated({ name: k.name, key: k.key });
+            setNotice(t('apiKeys.created', { name: k.name }));
+            list.reload();
+          }}
+        />
+      ) : null}
+      <ErrorBanner error={list.error} />
+      <DataTable<ApiKey>
+        caption={t('apiKeys.list')}
+        loading={list.loading}
+        rows={list.data?.items}
+        rowKey={(k) => k.id}
+        columns={[
+          { key: 'name', header: t('apiKeys.colName'), render: (k) => <strong>{k.name}</strong> },
+          { key: 'prefix', header: t('apiKeys.colPrefix'), render: (k) => <code>{k.prefix}…</code> },
+          {
+            key: 'scopes',
+            header: t('apiKeys.colScopes'),
+            render: (k) => <span className="mono">{k.scopes.join(', ')}</span>,
+          },
+          { key: 'created', header: t('apiKeys.colCreated'), className: 'nowrap', render: (k) => dt(k.createdAt) },
+          {
+            key: 'used',
+            header: t('apiKeys.colLastUsed'),
+            className: 'nowrap',
+            render: (k) => (k.lastUsedAt ? dt(k.lastUsedAt) : t('common.never')),
+          },
+          {
+            key: 'status',
+            header: t('apiKeys.colStatus'),
+            render: (k) =>
+              k.revokedAt ? (
+                <span className="badge badge-bad">{t('apiKeys.revoked', { at: dt(k.revokedAt) })}</span>
+              ) : (
+                <span className="badge badge-ok">{t('apiKeys.active')}</span>
+              ),
+          },
+          ...(writable
+            ? [
+                {
+                  key: 'actions',
+                  header: t('common.actions'),
+                  render: (k: ApiKey) =>
+                    k.revokedAt ? null : confirming === k.id ? (
+                      <div className="button-row" role="group" aria-label={t('apiKeys.confirmRevoke', { name: k.name })}>
+                        <span>{t('apiKeys.confirmRevoke', { name: k.name })}</span>
+                        <button type="button" className="button button-small button-danger" onClick={() => revoke(k)} autoFocus>
+                          {t('apiKeys.revoke')}
+                        </button>
+                        <button type="button" className="button button-small" onClick={() => setConfirming(null)}>
+                          {t('common.cancel')}
+                        </button>
+                      </div>
+                    ) : (
+                      <button
+                        type="button"
+                        className="button button-small button-danger"
+                        aria-label={`${t('apiKeys.revoke')} ${k.name}`}
+                        onClick={() => setConfirming(k.id)}
+                      >
+                        {t('apiKeys.revoke')}
+                      </button>
+                    ),
+                },
+              ]
+            : []),
+        ]}
+      />
+    </div>
+  );
+}
+
+function CreateKey({
+  onCancel,
+  onCreated,
+}: {
+  onCancel: () => void;
+  onCreated: (k: ApiKey & { key: string }) => void;
+}) {
+  const { t } = useTranslation();
+  const { permissions } = useRoles();
+  const [name, setName] = useState('');
+  const [scopes, setScopes] = useState<string[]>([]);
+  const [busy, setBusy] = useState(false);
+  const errors = useFormErrors(['name', 'scopes']);
+  const all = scopes.includes('all');
+
+  const toggle = (scope: string, on: boolean) =>
+    setScopes((s) => (on ? [...s.filter((x) => x !== scope), scope] : s.filter((x) => x !== scope)));
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    errors.clear();
+    if (!scopes.length) return errors.set('scopes', t('apiKeys.scopesRequired'));
+    setBusy(true);
+    try {
+      const body = { name, scopes: (all ? ['all'] : scopes) as Scope[] };
+      onCreated(await call(api.POST('/api/v1/api-keys', { body })));
+    } catch (err) {
+      errors.show(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const scopesError = errors.field('scopes');
+  return (
+    <section className="panel" aria-labelledby="create-key-title">
+      <h2 id="create-key-title">{t('apiKeys.createTitle')}</h2>
+      <ErrorBanner message={errors.banner} />
+      <form onSubmit={submit}>
+        <TextField
+          label={t('apiKeys.name')}
+          hint={t('apiKeys.nameHint')}
+          value={name}
+          onChange={setName}
+          error={errors.field('name')}
+          autoFocus
+          autoComplete="off"
+          required
+          maxLength={100}
+        />
+        <fieldset aria-describedby={scopesError ? 'scopes-error' : undefined}>
+          <legend>{t('apiKeys.scopes')}</legend>
+          <CheckboxField label={t('apiKeys.allScopes')} checked={all} onChange={(on) => toggle('all', on)} />
+          <div className="checks">
+            {permissions.map((p) => (
+              <CheckboxField
+                key={p}
+                label={<span className="mono">{p}</span>}
+                checked={all || scopes.includes(p)}
+                disabled={all}
+                onChange={(on) => toggle(p, on)}
+              />
+            ))}
+          </div>
+          {scopesError ? (
+            <p className="field-error" id="scopes-error">
+              {scopesError}
+            </p>
+          ) : null}
+        </fieldset>
+        <div className="form-actions">
+          <button type="submit" className="button button-primary" disabled={busy}>
+            {t('apiKeys.create')}
+          </button>
+          <button type="button" className="button" onClick={onCancel}>
+            {t('common.cancel')}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
 }

@@ -1,3 +1,403 @@
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, call, type Role, type User } from '../api.js';
+import { DataTable } from '../components/data-table.js';
+import { ErrorBanner, Notice } from '../components/error-banner.js';
+import { CheckboxField, SelectField, TextField } from '../components/form-field.js';
+import { Pagination } from '../components/pagination.js';
+import { useFormErrors } from '../form-errors.js';
+import { useDateTime } from '../format.js';
+import { useSignedIn } from '../session.js';
+import { useLoad } from '../use-load.js';
+import { useTitle } from '../use-title.js';
+import { useRoles, type RoleInfo } from './use-roles.js';
+
+const PAGE = 20;
+
+/** Staff users: search, filter by role, create, edit role or disable, lift lockouts, set a new password. */
 export function UsersPage() {
-  return <div className="page" />;
+  const { t } = useTranslation();
+  useTitle(t('users.title'));
+  const dt = useDateTime();
+  const { can } = useSignedIn();
+  const writable = can('users:write');
+  const roles = useRoles();
+  const [q, setQ] = useState('');
+  const [role, setRole] = useState('');
+  const [query, setQuery] = useState({ q: '', role: '' });
+  const [offset, setOffset] = useState(0);
+  const [creating, setCreating] = useState(false);
+  const [editing, setEditing] = useState<User | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  const list = useLoad(
+    () =>
+      call(
+        api.GET('/api/v1/users', {
+          params: { query: { q: query.q || undefined, role: query.role || undefined, limit: PAGE, offset } },
+        }),
+      ),
+    [query, offset],
+  );
+
+  const applyFilter = (e: FormEvent) => {
+    e.preventDefault();
+    setOffset(0);
+    setQuery({ q: q.trim(), role });
+  };
+
+  const roleOptions = roles.roles.map((r) => ({ value: r.role, label: roles.label(r.role) }));
+
+  return (
+    <div className="page">
+      <div className="page-head">
+        <h1>{t('users.title')}</h1>
+        {writable && !creating ? (
+          <button
+            type="button"
+            className="button button-primary"
+            onClick={() => {
+              setCreating(true);
+              setNotice(null);
+            }}
+          >
+            {t('users.newUser')}
+          </button>
+        ) : null}
+      </div>
+      <Notice>{notice}</Notice>
+      {creating ? (
+        <CreateUser
+          roles={roles.roles}
+          roleLabel={roles.label}
+          onCancel={() => setCreating(false)}
+          onCreated={(u) => {
+            setCreating(false);
+            setNotice(t('users.created', { name: u.username }));
+            list.reload();
+          }}
+        />
+      ) : null}
+      {editing ? (
+        <EditUser
+          key={editing.id}
+          user={editing}
+          roleOptions={roleOptions}
+          onClose={() => setEditing(null)}
+          onChanged={(msg) => {
+            setNotice(msg);
+            list.reload();
+          }}
+        />
+      ) : null}
+
+      <form className="filters" role="search" onSubmit={applyFilter}>
+        <div className="form-grid">
+          <TextField label={t('users.searchLabel')} type="search" value={q} onChange={setQ} maxLength={64} />
+          <SelectField
+            label={t('users.roleFilter')}
+            value={role}
+            onChange={setRole}
+            options={[{ value: '', label: t('roles.all') }, ...roleOptions]}
+          />
+        </div>
+        <div className="form-actions">
+          <button type="submit" className="button">
+            {t('users.filter')}
+          </button>
+        </div>
+      </form>
+
+      <ErrorBanner error={list.error} />
+      <DataTable<User>
+        caption={t('users.list')}
+        loading={list.loading}
+        rows={list.data?.items}
+        rowKey={(u) => u.id}
+        columns={[
+          {
+            key: 'user',
+            header: t('users.colUser'),
+            render: (u) => (
+              <>
+                <strong>{u.displayName}</strong>
+                <br />
+                <span className="mono">{u.username}</span>
+              </>
+            ),
+          },
+          { key: 'role', header: t('users.colRole'), render: (u) => roles.label(u.role) },
+          {
+            key: 'status',
+            header: t('users.colStatus'),
+            render: (u) =>
+              u.disabled ? (
+                <span className="badge badge-bad">{t('users.disabled')}</span>
+              ) : (
+                <span className="badge badge-ok">{t('users.active')}</span>
+              ),
+          },
+          { key: 'totp', header: t('users.colTotp'), render: (u) => (u.totpEnabled ? t('common.yes') : t('common.no')) },
+          {
+            key: 'last',
+            header: t('users.colLastLogin'),
+            className: 'nowrap',
+            render: (u) => (u.lastLoginAt ? dt(u.lastLoginAt) : t('common.never')),
+          },
+          ...(writable
+            ? [
+                {
+                  key: 'actions',
+                  header: t('common.actions'),
+                  render: (u: User) => (
+                    <button
+                      type="button"
+                      className="button button-small"
+                      aria-label={`${t('users.edit')} ${u.username}`}
+                      onClick={() => {
+                        setEditing(u);
+                        setNotice(null);
+                      }}
+                    >
+                      {t('users.edit')}
+                    </button>
+                  ),
+                },
+              ]
+            : []),
+        ]}
+      />
+      {list.data ? (
+        <Pagination offset={offset} limit={PAGE} total={list.data.total} count={list.data.items.length} onChange={setOffset} />
+      ) : null}
+    </div>
+  );
+}
+
+function CreateUser({
+  roles,
+  roleLabel,
+  onCancel,
+  onCreated,
+}: {
+  roles: RoleInfo[];
+  roleLabel: (r: string) => string;
+  onCancel: () => void;
+  onCreated: (u: User) => void;
+}) {
+  const { t } = useTranslation();
+  const [username, setUsername] = useState('');
+  const [displayName, setDisplayName] = useState('');
+  const [password, setPassword] = useState('');
+  const [role, setRole] = useState('moderator');
+  const [busy, setBusy] = useState(false);
+  const errors = useFormErrors(['username', 'displayName', 'password', 'role']);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    errors.clear();
+    setBusy(true);
+    try {
+      const user = await call(
+        api.POST('/api/v1/users', {
+          body: {
+            username,
+            displayName: displayName || undefined,
+            password,
+            role: role as Role,
+          },
+        }),
+      );
+      onCreated(user);
+    } catch (err) {
+      errors.show(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="panel" aria-labelledby="create-user-title">
+      <h2 id="create-user-title">{t('users.createTitle')}</h2>
+      <ErrorBanner message={errors.banner} />
+      <form onSubmit={submit}>
+        <div className="form-grid">
+          <TextField
+            label={t('users.username')}
+            value={username}
+            onChange={setUsername}
+            error={errors.field('username')}
+            autoFocus
+            autoComplete="off"
+            autoCapitalize="none"
+            spellCheck={false}
+            required
+            minLength={3}
+            maxLength={64}
+          />
+          <TextField
+            label={t('users.displayName')}
+            value={displayName}
+            onChange={setDisplayName}
+            error={errors.field('displayName')}
+            autoComplete="off"
+            maxLength={100}
+          />
+          <TextField
+            label={t('users.initialPassword')}
+            hint={t('users.passwordHint')}
+            type="password"
+            value={password}
+            onChange={setPassword}
+            error={errors.field('password')}
+            autoComplete="new-password"
+            required
+          />
+          <SelectField
+            label={t('users.role')}
+            value={role}
+            onChange={setRole}
+            error={errors.field('role')}
+            options={roles.map((r) => ({ value: r.role, label: roleLabel(r.role) }))}
+          />
+        </div>
+        <div className="form-actions">
+          <button type="submit" className="button button-primary" disabled={busy}>
+            {t('users.create')}
+          </button>
+          <button type="button" className="button" onClick={onCancel}>
+            {t('common.cancel')}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+function EditUser({
+  user,
+  roleOptions,
+  onClose,
+  onChanged,
+}: {
+  user: User;
+  roleOptions: { value: string; label: string }[];
+  onClose: () => void;
+  onChanged: (message: string) => void;
+}) {
+  const { t } = useTranslation();
+  const [displayName, setDisplayName] = useState(user.displayName);
+  const [role, setRole] = useState(user.role);
+  const [disabled, setDisabled] = useState(user.disabled);
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const errors = useFormErrors(['displayName', 'role', 'disabled']);
+  const pwErrors = useFormErrors(['password']);
+  const name = user.username;
+
+  const save = async (e: FormEvent) => {
+    e.preventDefault();
+    errors.clear();
+    setBusy(true);
+    try {
+      await call(
+        api.PATCH('/api/v1/users/{id}', {
+          params: { path: { id: user.id } },
+          body: { displayName, role: role as Role, disabled },
+        }),
+      );
+      onChanged(t('users.updated', { name }));
+      onClose();
+    } catch (err) {
+      errors.show(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const unlock = async () => {
+    errors.clear();
+    setBusy(true);
+    try {
+      await call(api.POST('/api/v1/users/{id}/unlock', { params: { path: { id: user.id } } }));
+      onChanged(t('users.unlocked', { name }));
+    } catch (err) {
+      errors.show(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const resetPassword = async (e: FormEvent) => {
+    e.preventDefault();
+    pwErrors.clear();
+    setBusy(true);
+    try {
+      await call(api.POST('/api/v1/users/{id}/password', { params: { path: { id: user.id } }, body: { password } }));
+      setPassword('');
+      onChanged(t('users.resetDone', { name }));
+    } catch (err) {
+      pwErrors.show(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="panel" aria-labelledby="edit-user-title">
+      <h2 id="edit-user-title">{t('users.editTitle', { name })}</h2>
+      <ErrorBanner message={errors.banner} />
+      <form onSubmit={save}>
+        <div className="form-grid">
+          <TextField
+            label={t('users.displayName')}
+            value={displayName}
+            onChange={setDisplayName}
+            error={errors.field('displayName')}
+            autoFocus
+            maxLength={100}
+          />
+          <SelectField label={t('users.role')} value={role} onChange={setRole} error={errors.field('role')} options={roleOptions} />
+        </div>
+        <CheckboxField
+          label={t('users.disabledField')}
+          checked={disabled}
+          onChange={setDisabled}
+          error={errors.field('disabled')}
+        />
+        <div className="form-actions">
+          <button type="submit" className="button button-primary" disabled={busy}>
+            {t('common.save')}
+          </button>
+          <button type="button" className="button" onClick={unlock} disabled={busy}>
+            {t('users.unlock')}
+          </button>
+          <button type="button" className="button" onClick={onClose}>
+            {t('common.close')}
+          </button>
+        </div>
+      </form>
+      <h3>{t('users.resetTitle')}</h3>
+      <ErrorBanner message={pwErrors.banner} />
+      <form onSubmit={resetPassword}>
+        <div className="form-grid">
+          <TextField
+            label={t('users.newPassword')}
+            hint={t('users.passwordHint')}
+            type="password"
+            value={password}
+            onChange={setPassword}
+            error={pwErrors.field('password')}
+            autoComplete="new-password"
+            required
+          />
+        </div>
+        <div className="form-actions">
+          <button type="submit" className="button" disabled={busy}>
+            {t('users.resetSubmit')}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
 }
