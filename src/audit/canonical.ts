@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** JSON with object keys sorted, so the same details always give the same digest. */
 export function canonicalJson(value: unknown): string {
@@ -18,7 +18,8 @@ function sortKeys(value: unknown): unknown {
   return value;
 }
 
-export const sha256Hex = (s: string): string => createHash('sha256').update(s).digest('hex');
+// One-shot hashing: several times faster than createHash() for short inputs, which is what verify does.
+export const sha256Hex = (s: string): string => hash('sha256', s, 'hex');
 
 export const GENESIS_HASH = '0'.repeat(64);
 

@@ -12,7 +12,8 @@ export function systemRoutes(ctx: AppContext) {
     app.get(
       '/api/health',
       {
-        config: { public: true },
+        // Probes are exempt from rate limiting: a load balancer must always get an answer.
+        config: { public: true, rateLimit: false },
         logLevel: 'warn',
         schema: { tags, summary: 'Liveness', response: { 200: Type.Object({ status: Type.Literal('ok') }) } },
       },
@@ -22,7 +23,7 @@ export function systemRoutes(ctx: AppContext) {
     app.get(
       '/api/ready',
       {
-        config: { public: true },
+        config: { public: true, rateLimit: false },
         logLevel: 'warn',
         schema: {
           tags,

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import nodemailer from 'nodemailer';
 import type { Config } from '../config/config.js';
 import type { Db } from '../db/database.js';
 import { nowIso } from '../db/transaction.js';
@@ -40,20 +39,20 @@ export class OutboxNotifier implements Notifier {
 
 export class SmtpNotifier implements Notifier {
   readonly kind = 'smtp';
-  private readonly transport;
+  private transport: Promise<import('nodemailer').Transporter> | null = null;
   constructor(
-    smtpUrl: string,
+    private readonly smtpUrl: string,
     private readonly from: string,
     private readonly sms?: Notifier,
-  ) {
-    this.transport = nodemailer.createTransport(smtpUrl);
-  }
+  ) {}
   async send(m: Message): Promise<void> {
     if (m.channel === 'sms') {
       if (!this.sms) throw new Error('no SMS gateway is configured (CUSTODIAN_SMS_GATEWAY_URL)');
       return this.sms.send(m);
     }
-    await this.transport.sendMail({ from: this.from, to: m.to, subject: m.subject, text: m.body, headers: m.headers });
+    // Loaded on first use: start-up stays fast where no mail is sent.
+    this.transport ??= import('nodemailer').then((n) => n.default.createTransport(this.smtpUrl));
+    await (await this.transport).sendMail({ from: this.from, to: m.to, subject: m.subject, text: m.body, headers: m.headers });
   }
 }
 
