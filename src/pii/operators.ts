@@ -72,7 +72,7 @@ export function mask(value: string, type?: PiiType, options: MaskOptions = {}): 
   if (options.keepStart === undefined && options.keepEnd === undefined) {
     if (type === 'EMAIL_ADDRESS') {
       const at = value.lastIndexOf('@');
-      if (at > 0) return value[0] + ch.repeat(Math.max(at - 1, 1)) + value.slice(at);
+      if (at > 0) return (at > 1 ? value[0] + ch.repeat(at - 1) : ch) + value.slice(at);
     }
     if (type === 'IP_ADDRESS' && /^\d+\.\d+\.\d+\.\d+$/.test(value)) {
       return value.split('.').slice(0, 2).join('.') + `.${ch}.${ch}`;
