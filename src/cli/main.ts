@@ -2,14 +2,21 @@ import { Command } from 'commander';
 import { VERSION } from '../version.js';
 import { registerPlatformCommands } from './commands/platform.js';
 
-/** The `custodian` command line; each command also answers `--help`. */
-export function buildProgram(): Command {
+/**
+ * The `custodian` command line; each command also answers `--help`. The engine commands load their engines
+ * (dictionaries, tables) only when they are asked for or listed, so `serve` starts fast.
+ */
+export async function buildProgram(argv: string[] = process.argv): Promise<Command> {
   const program = new Command('custodian')
     .description('Custodian: network-information protection platform')
     .version(VERSION, '-v, --version')
     .showHelpAfterError();
   registerPlatformCommands(program);
+  const first = argv.slice(2).find((a) => !a.startsWith('-'));
+  const wants = (name: string) => first === undefined || first === 'help' || first === name;
+  if (wants('pii')) (await import('./commands/pii.js')).registerPiiCommands(program);
+  if (wants('screen')) (await import('./commands/screen.js')).registerScreenCommands(program);
   return program;
 }
 
-await buildProgram().parseAsync(process.argv);
+await (await buildProgram()).parseAsync(process.argv);

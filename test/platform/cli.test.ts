@@ -17,7 +17,7 @@ describe('custodian CLI (SQLite data directory)', () => {
   it('lists its commands, each with --help', () => {
     const help = cli(['--help']);
     expect(help.code).toBe(0);
-    for (const c of ['serve', 'migrate', 'config', 'admin', 'apikey', 'audit', 'keys', 'version']) expect(help.stdout).toContain(c);
+    for (const c of ['serve', 'migrate', 'config', 'admin', 'apikey', 'audit', 'keys', 'version', 'pii', 'screen']) expect(help.stdout).toContain(c);
     const sub = cli(['apikey', 'create', '--help']);
     expect(sub.stdout).toContain('--scopes');
   });
