@@ -83,7 +83,7 @@ export function ApiKeysPage() {
         rowKey={(k) => k.id}
         columns={[
           { key: 'name', header: t('apiKeys.colName'), render: (k) => <strong>{k.name}</strong> },
-          { key: 'prefix', header: t('apiKeys.colPrefix'), render: (k) => <code>{k.prefix}…</code> },
+          { key: 'prefix', header: t('apiKeys.colPrefix'), render: (k) => <code>cus_{k.prefix}_…</code> },
           {
             key: 'scopes',
             header: t('apiKeys.colScopes'),

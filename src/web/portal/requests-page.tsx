@@ -1,3 +1,7 @@
+import { useTranslation } from 'react-i18next';
+import { Preparing } from './preparing.js';
+
 export function RequestsPage() {
-  return <div className="page" />;
+  const { t } = useTranslation();
+  return <Preparing title={t('portal.requests')} desc={t('portal.requestsDesc')} />;
 }

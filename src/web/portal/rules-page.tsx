@@ -1,3 +1,7 @@
+import { useTranslation } from 'react-i18next';
+import { Preparing } from './preparing.js';
+
 export function RulesPage() {
-  return <div className="page" />;
+  const { t } = useTranslation();
+  return <Preparing title={t('portal.rules')} desc={t('portal.rulesDesc')} />;
 }

@@ -1,0 +1,67 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { describe, it } from 'vitest';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+/** Debian's Chromium (CI installs it with apt); CUSTODIAN_CHROMIUM points elsewhere. Nothing downloads a browser. */
+export function findChromium(): string | null {
+  const candidates = [process.env.CUSTODIAN_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
+  return candidates.find((p): p is string => !!p && existsSync(p)) ?? null;
+}
+
+export const browserAvailable = findChromium() !== null;
+
+/**
+ * Launches headless Chromium. Playwright refuses `--user-data-dir` in `launch` args; it gives every launch a
+ * fresh temporary profile of its own and deletes it on close, which is what the tests need.
+ */
+export async function launchBrowser(): Promise<Browser> {
+  const executablePath = findChromium();
+  if (!executablePath) throw new Error('Chromium not found (looked for /usr/bin/chromium; set CUSTODIAN_CHROMIUM)');
+  return chromium.launch({
+    executablePath,
+    timeout: 60_000,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
+  });
+}
+
+/** The browser tests drive the built web app served by the built server. */
+export function requireWebBuild(): void {
+  for (const f of ['dist/cli/main.js', 'dist/web/index.html'])
+    if (!existsSync(path.join(ROOT, f))) throw new Error(`${f} is missing: run \`npm run build\` first (\`npm test\` does it)`);
+}
+
+/**
+ * `describe` for browser suites. Without Chromium they are skipped with a loud notice, except in CI
+ * (`CI` set), where a missing browser fails the run: CI must run them.
+ */
+export function describeBrowser(name: string, fn: () => void): void {
+  if (browserAvailable) {
+    describe(name, fn);
+    return;
+  }
+  if (process.env.CI) {
+    describe(name, () => {
+      it('has Chromium to run in', () => {
+        throw new Error('CI is set but Chromium is not installed at /usr/bin/chromium: browser tests cannot run');
+      });
+    });
+    return;
+  }
+  console.warn(
+    `\n*** BROWSER TESTS SKIPPED: "${name}" needs Chromium at /usr/bin/chromium (apt-get install chromium) ***\n`,
+  );
+  describe.skip(name, fn);
+}
