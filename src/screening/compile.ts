@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { automatonBytes, buildAutomaton, C_NONE, C_SKIP, C_SPECIAL, FIRST_SYMBOL, type Automaton } from './automaton.js';
+import { automatonBytes, C_NONE, C_SKIP, C_SPECIAL, FIRST_SYMBOL, Grow as GrowInt, TrieBuilder, type Automaton } from './automaton.js';
 import {
   foldTableFor,
   M_EXPAND,
@@ -88,6 +88,12 @@ export interface CompiledState {
 
 const ORDER: Record<RuleAction, number> = { flag: 1, review: 2, block: 3 };
 
+interface Hit {
+  rule: number;
+  start: number;
+  end: number;
+}
+
 /** A compiled rule set: screen texts with it, or send it to a worker with `toBuffer()`. */
 export class CompiledRuleSet {
   /** Hash of the rules, the options and the engine version (hex SHA-256). */
@@ -141,36 +147,37 @@ export class CompiledRuleSet {
    * //   start: 3, end: 6, matched: '賭 博' }] }
    */
   screen(text: string, options: ScreenOptions = {}): ScreenResult {
-    const found: { rule: number; start: number; end: number }[] = [];
-    const allowed: { rule: number; start: number; end: number }[] = [];
-    const { patRule, patAllow, patInfoStart, symInfo } = this.state.patterns;
-    const patLen = this.state.automaton.patLen;
     const cands = this.cands;
     cands.length = 0;
     scanCandidates(text, this.tables, cands);
+    if (cands.length === 0 && this.regexes.length === 0) return { decision: 'allow', matches: [] };
+    const found: Hit[] = [];
+    const allowed: Hit[] = [];
+    const { patRule, patAllow, patInfoStart, symInfo } = this.state.patterns;
+    const patLen = this.state.automaton.patLen;
     const d = cands.data;
     for (let x = 0; x < cands.length; x++) {
       const p = d[x * 3];
       const rule = patRule[p];
       if (!this.applies(rule, options.contentType)) continue;
       const start = d[x * 3 + 1];
-      const info = symInfo.subarray(patInfoStart[p], patInfoStart[p] + patLen[p]);
-      const end = verifyCandidate(text, start, d[x * 3 + 2], info, this.tables.fold, this.verifyOptions);
+      const end = verifyCandidate(text, start, d[x * 3 + 2], symInfo, patInfoStart[p], patLen[p], this.tables.fold, this.verifyOptions);
       if (end < 0) continue;
       (patAllow[p] ? allowed : found).push({ rule, start, end });
     }
     if (this.regexes.length > 0) this.runRegexes(text, options.contentType, found);
+    if (found.length === 0) return { decision: 'allow', matches: [] };
 
-    const seen = new Set<string>();
+    found.sort((a, b) => a.start - b.start || a.end - b.end || a.rule - b.rule);
     const matches: ScreenMatch[] = [];
     let strongest = 0;
-    found.sort((a, b) => a.start - b.start || a.end - b.end || a.rule - b.rule);
+    let prev: Hit | undefined;
     for (const f of found) {
+      // Spellings of one rule can find the same span twice: report it once.
+      if (prev && prev.rule === f.rule && prev.start === f.start && prev.end === f.end) continue;
+      prev = f;
       // Allow-list: a longer legitimate word of the same rule covering the match vetoes it (赌 in 赌气).
-      if (allowed.some((a) => a.rule === f.rule && a.start <= f.start && a.end >= f.end)) continue;
-      const key = `${f.rule}:${f.start}:${f.end}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
+      if (allowed.length > 0 && allowed.some((a) => a.rule === f.rule && a.start <= f.start && a.end >= f.end)) continue;
       const r = this.state.rules[f.rule];
       strongest = Math.max(strongest, ORDER[r.action]);
       matches.push({ rule: r.id, category: r.category, action: r.action, start: f.start, end: f.end, matched: text.slice(f.start, f.end) });
@@ -214,7 +221,7 @@ export class CompiledRuleSet {
     return types === undefined || contentType === undefined || types.has(contentType);
   }
 
-  private runRegexes(text: string, contentType: string | undefined, found: { rule: number; start: number; end: number }[]): void {
+  private runRegexes(text: string, contentType: string | undefined, found: Hit[]): void {
     const active = this.regexes.filter((r) => this.applies(r.rule, contentType));
     if (active.length === 0) return;
     this.regexFold ??= foldTableFor(this.options, 'regex');
@@ -273,21 +280,25 @@ export function compileRules(rules: readonly Rule[], options: CompileOptions = {
     }
     return c;
   };
-  const pats: Int32Array[] = [];
-  const patRule: number[] = [];
+  const trie = new TrieBuilder();
+  const patRule = new GrowInt();
   const patAllow: number[] = [];
-  const infos: number[][] = [];
-  const add = (rule: number, allow: boolean, text: string, seen: Set<string>) => {
+  const patInfoStart = new GrowInt();
+  const symInfo = new GrowInt();
+  const buf = new Int32Array(RING_SIZE);
+  const add = (rule: number, allow: boolean, text: string) => {
     for (const s of spellings(text, fold, sp)) {
-      if (s.units.length > RING_SIZE) continue;
-      const codes = Int32Array.from(s.units, codeOf);
-      const key = `${allow ? 1 : 0}:${codes.join(',')}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      pats.push(codes);
+      const n = s.units.length;
+      if (n > RING_SIZE) continue;
+      for (let k = 0; k < n; k++) buf[k] = codeOf(s.units[k]);
+      const state = trie.insert(buf, n);
+      // The same spelling twice for one rule (heteronyms, an allowed word equal to a spelling): once.
+      if (trie.patternsAt(state).some((p) => patRule.a[p] === rule && patAllow[p] === (allow ? 1 : 0))) continue;
+      trie.addPattern(state, n);
       patRule.push(rule);
       patAllow.push(allow ? 1 : 0);
-      infos.push(s.info);
+      patInfoStart.push(symInfo.n);
+      for (const x of s.info) symInfo.push(x);
     }
   };
   valid.forEach((r, i) => {
@@ -297,27 +308,17 @@ export function compileRules(rules: readonly Rule[], options: CompileOptions = {
       issues.push({ ruleId: r.id, index: i, field: 'pattern', message: 'has no letters, digits or characters left after normalization' });
       return;
     }
-    const seen = new Set<string>();
-    add(i, false, r.pattern, seen);
+    add(i, false, r.pattern);
     for (const a of r.allow ?? []) {
       if (!keyOf(a, fold).includes(key)) {
         issues.push({ ruleId: r.id, index: i, field: 'allow', message: `allowed word "${a}" does not contain the term "${r.pattern}"` });
         continue;
       }
-      add(i, true, a, seen);
+      add(i, true, a);
     }
   });
   if (issues.length > 0) throw new RuleValidationError(issues);
-
-  const automaton = buildAutomaton(pats, FIRST_SYMBOL + alphabet.size);
-  const patInfoStart = new Int32Array(pats.length);
-  let total = 0;
-  infos.forEach((inf, i) => {
-    patInfoStart[i] = total;
-    total += inf.length;
-  });
-  const symInfo = new Uint8Array(total);
-  infos.forEach((inf, i) => symInfo.set(inf, patInfoStart[i]));
+  const automaton = trie.finish(FIRST_SYMBOL + alphabet.size);
 
   const unitCode = new Uint16Array(65536);
   const astralCode = new Map<number, number>();
@@ -332,7 +333,12 @@ export function compileRules(rules: readonly Rule[], options: CompileOptions = {
     version: versionOf(valid, o),
     fold,
     automaton,
-    patterns: { patRule: Int32Array.from(patRule), patAllow: Uint8Array.from(patAllow), patInfoStart, symInfo },
+    patterns: {
+      patRule: patRule.done(),
+      patAllow: Uint8Array.from(patAllow),
+      patInfoStart: patInfoStart.done(),
+      symInfo: Uint8Array.from(symInfo.done()),
+    },
     codes,
     unitCode,
     astralCode,

@@ -18,6 +18,27 @@ export interface Spelling {
 /** Most spellings per term: pinyin variants beyond this add size but almost no recall. */
 export const MAX_SPELLINGS = 256;
 
+const NONE: number[][] = [];
+const readingCache = new WeakMap<FoldTable, Map<number, number[][]>>();
+
+/** A character's readings as key units of this fold table (cached: each is folded once). */
+function readingUnits(cp: number, t: FoldTable): number[][] {
+  let m = readingCache.get(t);
+  if (!m) readingCache.set(t, (m = new Map()));
+  let r = m.get(cp);
+  if (!r) {
+    r = readingsOf(cp).map((s) => {
+      const letters: number[] = [];
+      forEachUnit(s, 0, s.length, t, (x) => {
+        if (x >= 0) letters.push(x);
+      });
+      return letters;
+    });
+    m.set(cp, r);
+  }
+  return r;
+}
+
 interface TermUnit {
   unit: number;
   sepBefore: boolean;
@@ -56,16 +77,7 @@ export function spellings(
 ): Spelling[] {
   const units = termUnits(term, t);
   if (units.length === 0) return [];
-  const alts: number[][][] = units.map((u) => {
-    if (!o.pinyin || u.unit < 0x2e80) return [];
-    return readingsOf(u.unit).map((r) => {
-      const letters: number[] = [];
-      forEachUnit(r, 0, r.length, t, (x) => {
-        if (x >= 0) letters.push(x);
-      });
-      return letters;
-    });
-  });
+  const alts: number[][][] = units.map((u) => (!o.pinyin || u.unit < 0x2e80 ? NONE : readingUnits(u.unit, t)));
   const out: Spelling[] = [build(units, alts, new Int8Array(units.length), o.collapse)];
   const pinyinable = alts.map((a, i) => (a.length > 0 ? i : -1)).filter((i) => i >= 0);
   const maxK = o.wholePinyin || pinyinable.length < units.length ? pinyinable.length : pinyinable.length - 1;

@@ -39,11 +39,15 @@ export class Candidates {
 const ring = new Int32Array(RING_SIZE);
 const pend = new Int32Array(16);
 
+/** Walk state carried through the rare path. */
+const walk = { s: 0, last: -1, pos: 0 };
+
 /**
  * Walks the text once, reading each UTF-16 unit through the code table and the automaton, and records a
  * candidate for every pattern that ends (start = original offset of its first symbol). Separators and
  * invisible characters are skipped, repeats collapsed; the verifier then checks gaps, runs and word
- * boundaries on the original text. No allocation per character.
+ * boundaries on the original text. No allocation per character; the rare characters (`@`, `$`,
+ * expansions, surrogate pairs) leave the loop for `special`.
  */
 export function scanCandidates(text: string, m: ScanTables, out: Candidates): void {
   const codes = m.codes;
@@ -54,51 +58,33 @@ export function scanCandidates(text: string, m: ScanTables, out: Candidates): vo
   const edgeDst = a.edgeDst;
   const fail = a.fail;
   const emit = a.emit;
+  const r = ring;
   const collapse = m.collapse;
   const n = text.length;
   let s = 0;
   let last = -1;
   let pos = 0;
-  let i = 0;
-  let cs = 0;
-  let ce = 0;
-  let k = 0;
-  let nPend = 0;
-  for (;;) {
-    let c: number;
-    if (k < nPend) {
-      c = pend[k++];
+  for (let i = 0; i < n; i++) {
+    const c = codes[text.charCodeAt(i)];
+    if (c < FIRST_SYMBOL) {
+      if (c === C_SKIP) continue;
       if (c === C_NONE) {
         s = 0;
         last = -1;
         continue;
       }
-    } else {
-      if (i >= n) break;
-      c = codes[text.charCodeAt(i)];
-      if (c < FIRST_SYMBOL) {
-        if (c === C_SKIP) {
-          i++;
-          continue;
-        }
-        if (c === C_NONE) {
-          s = 0;
-          last = -1;
-          i++;
-          continue;
-        }
-        cs = i;
-        ce = i = special(text, i, m);
-        nPend = pendCount;
-        k = 0;
-        continue;
-      }
-      cs = i;
-      ce = ++i;
+      walk.s = s;
+      walk.last = last;
+      walk.pos = pos;
+      i = special(text, i, m, out) - 1;
+      s = walk.s;
+      last = walk.last;
+      pos = walk.pos;
+      continue;
     }
-    if (c === last && collapse) continue;
-    last = c;
-    ring[pos & RING_MASK] = cs;
+    if (c === last) continue;
+    if (collapse) last = c;
+    r[pos & RING_MASK] = i;
     pos++;
     if (s === 0) {
       s = rootNext[c];
@@ -118,8 +104,38 @@ export function scanCandidates(text: string, m: ScanTables, out: Candidates): vo
         }
       }
     }
-    if (emit[s] !== 0) report(a, s, pos, ce, out);
+    if (emit[s] !== 0) report(a, s, pos, i + 1, out);
   }
+}
+
+/** One symbol through the automaton, for the rare path (same logic as the loop above). */
+function stepSlow(a: Automaton, c: number, start: number, end: number, collapse: boolean, out: Candidates): void {
+  if (c === C_NONE) {
+    walk.s = 0;
+    walk.last = -1;
+    return;
+  }
+  if (c === walk.last) return;
+  if (collapse) walk.last = c;
+  ring[walk.pos & RING_MASK] = start;
+  walk.pos++;
+  let s = walk.s;
+  for (;;) {
+    if (s === 0) {
+      s = a.rootNext[c];
+      break;
+    }
+    let e = a.edgeStart[s];
+    const stop = a.edgeStart[s + 1];
+    while (e < stop && a.edgeSym[e] !== c) e++;
+    if (e < stop) {
+      s = a.edgeDst[e];
+      break;
+    }
+    s = a.fail[s];
+  }
+  walk.s = s;
+  if (a.emit[s] !== 0) report(a, s, walk.pos, end, out);
 }
 
 function report(a: Automaton, s: number, pos: number, end: number, out: Candidates): void {
@@ -132,33 +148,31 @@ function report(a: Automaton, s: number, pos: number, end: number, out: Candidat
   }
 }
 
-let pendCount = 0;
-
-/** The rare characters: `@`/`$` (letter or separator by context), expansions, surrogate pairs. */
-function special(text: string, i: number, m: ScanTables): number {
+/** The rare characters: `@`/`$` (letter or separator by context), expansions, surrogate pairs. Returns the next index. */
+function special(text: string, i: number, m: ScanTables, out: Candidates): number {
   const c = text.charCodeAt(i);
   const b = m.fold.base[c];
-  pendCount = 0;
+  let next = i + 1;
+  let count = 0;
   if (b === M_AMBIG_A || b === M_AMBIG_S) {
-    pushUnit(m.fold.resolveAmbiguous(text, i, b), m);
-    return i + 1;
+    count = pushUnit(m.fold.resolveAmbiguous(text, i, b), m, count);
+  } else if (b === M_EXPAND) {
+    for (const u of m.fold.expansions.get(c) ?? []) count = pushUnit(u, m, count);
+  } else {
+    const lo = text.charCodeAt(i + 1);
+    if (lo >= 0xdc00 && lo <= 0xdfff) {
+      const cp = ((c - 0xd800) << 10) + (lo - 0xdc00) + 0x10000;
+      for (const u of m.fold.astralUnits(cp)) count = pushUnit(u, m, count);
+      next = i + 2;
+    }
   }
-  if (b === M_EXPAND) {
-    for (const u of m.fold.expansions.get(c) ?? []) pushUnit(u, m);
-    return i + 1;
-  }
-  const lo = text.charCodeAt(i + 1);
-  if (lo >= 0xdc00 && lo <= 0xdfff) {
-    const cp = ((c - 0xd800) << 10) + (lo - 0xdc00) + 0x10000;
-    for (const u of m.fold.astralUnits(cp)) pushUnit(u, m);
-    return i + 2;
-  }
-  return i + 1;
+  for (let k = 0; k < count; k++) stepSlow(m.automaton, pend[k], i, next, m.collapse, out);
+  return next;
 }
 
-function pushUnit(u: number, m: ScanTables): void {
-  if (u < 0 || pendCount >= pend.length) return; // invisible or separator: skipped
+function pushUnit(u: number, m: ScanTables, count: number): number {
+  if (u < 0 || count >= pend.length) return count; // invisible or separator: skipped
   const code = u <= 0xffff ? m.unitCode[u] : (m.astralCode.get(u) ?? 0);
-  pend[pendCount++] = code >= FIRST_SYMBOL ? code : C_NONE;
+  pend[count] = code >= FIRST_SYMBOL ? code : C_NONE;
+  return count + 1;
 }
-

@@ -3,6 +3,9 @@ import {
   isLatinUnit,
   M_AMBIG_A,
   M_AMBIG_S,
+  M_HIGH,
+  M_INVISIBLE,
+  M_SEPARATOR,
   U_INVISIBLE,
   U_SEPARATOR,
   type FoldTable,
@@ -50,11 +53,16 @@ export function verifyCandidate(
   text: string,
   from: number,
   end: number,
-  info: Uint8Array,
+  symInfo: Uint8Array,
+  infoStart: number,
+  L: number,
   t: FoldTable,
   o: VerifyOptions,
 ): number {
-  const L = info.length;
+  const info = symInfo.subarray(infoStart, infoStart + L);
+  if (o.latinWholeWord && info[0] & S_LATIN && latinAt(text, from - 1, t)) return -1;
+  const quick = quickVerify(text, from, end, info, L, t, o);
+  if (quick !== SLOW) return quick;
   let k = -1;
   let run = 0;
   let lastUnit = -100;
@@ -124,7 +132,6 @@ export function verifyCandidate(
   });
   if (failed || k !== L - 1 || (segGap && segNoGap)) return -1;
   const lastLatin = (info[L - 1] & S_LATIN) !== 0;
-  if (o.latinWholeWord && info[0] & S_LATIN && latinAt(text, from - 1, t)) return -1;
   baseRun = run - extRuns.length;
   for (let x = extRuns.length - 1; x >= -1; x--) {
     const r = x >= 0 ? extRuns[x] : baseRun;
@@ -134,6 +141,34 @@ export function verifyCandidate(
     return e;
   }
   return -1;
+}
+
+const SLOW = -2;
+
+/**
+ * The common case, without a callback: the candidate spans exactly one plain character per symbol (no
+ * separators, repeats or special characters inside) and what follows cannot extend it.
+ */
+function quickVerify(text: string, from: number, end: number, info: Uint8Array, L: number, t: FoldTable, o: VerifyOptions): number {
+  if (end - from !== L) return SLOW;
+  const base = t.base;
+  for (let j = from; j < end; j++) {
+    const b = base[text.charCodeAt(j)];
+    if (b >= M_INVISIBLE && b <= M_HIGH) return SLOW;
+  }
+  // Each symbol appears once in the text here, so a symbol the term repeats cannot be satisfied.
+  for (let k = 0; k < L - 1; k++) if (info[k] >> RUN_SHIFT !== 1 && o.collapse) return -1;
+  const last = info[L - 1];
+  if (end < text.length) {
+    const next = base[text.charCodeAt(end)];
+    if (o.collapse && next === base[text.charCodeAt(end - 1)]) return SLOW;
+    if (next === M_INVISIBLE || (next >= M_AMBIG_A && next <= M_HIGH)) return SLOW;
+    // A Latin word written without gaps is not extended across a separator; a Chinese term can be.
+    if (next === M_SEPARATOR && !(last & S_LATIN)) return SLOW;
+  }
+  if (o.collapse && last >> RUN_SHIFT !== 1) return -1;
+  if (o.latinWholeWord && last & S_LATIN && latinAt(text, end, t)) return -1;
+  return end;
 }
 
 function latinAt(text: string, i: number, t: FoldTable): boolean {
