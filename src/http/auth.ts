@@ -14,7 +14,8 @@ export function authHook(ctx: AppContext) {
   return async function authenticate(req: FastifyRequest, _reply: FastifyReply) {
     req.principal = null;
     const cfg = req.routeOptions.config;
-    if (!req.url.startsWith('/api/v1')) return;
+    // Unmatched paths fall through to the 404 handler.
+    if (!req.url.startsWith('/api/v1') || !req.routeOptions.url) return;
     const auth = req.headers.authorization;
     if (auth?.startsWith('Bearer ')) {
       req.principal = await ctx.accounts.authenticateApiKey(auth.slice(7).trim());

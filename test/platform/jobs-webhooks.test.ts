@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { transact } from '../../src/db/transaction.js';
 import { verifyWebhook } from '../../src/webhooks/signature.js';
-import { OutboxNotifier } from '../../src/notifier/notifier.js';
+import { HttpSmsNotifier, OutboxNotifier } from '../../src/notifier/notifier.js';
 import { DIALECTS, makeContext, type TestContext } from '../helpers/dialects.js';
 import { as, makeApp, setupAdmin, type Session, type TestApp } from '../helpers/http.js';
 
@@ -122,5 +122,15 @@ describe.each(DIALECTS)('jobs, webhooks and the outbox on %s', (dialect) => {
     const out = (await as(app, admin).get('/api/v1/outbox')).json();
     expect(out.notifier).toBe('outbox');
     expect(out.items.map((m: { channel: string }) => m.channel).sort()).toEqual(['email', 'sms']);
+  });
+
+  it('sends SMS through an HTTP gateway with its token, and reports gateway failures', async () => {
+    const before = received.length;
+    await new HttpSmsNotifier(receiverUrl, 'gw-token').send({ channel: 'sms', to: '13800138000', body: '【示例】验证码 654321' });
+    const r = received[before];
+    expect(r.headers.authorization).toBe('Bearer gw-token');
+    expect(JSON.parse(r.body)).toEqual({ to: '13800138000', body: '【示例】验证码 654321' });
+    failNext = 1;
+    await expect(new HttpSmsNotifier(receiverUrl, null).send({ channel: 'sms', to: '1', body: 'x' })).rejects.toThrow(/answered 503/);
   });
 });

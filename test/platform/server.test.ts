@@ -1,0 +1,62 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireBuild, serve, type ServerProcess } from '../helpers/cli.js';
+
+describe('custodian serve (built, embedded default)', () => {
+  let dir: string;
+  let server: ServerProcess;
+  beforeAll(async () => {
+    requireBuild();
+    dir = mkdtempSync(path.join(tmpdir(), 'custodian-serve-'));
+    server = await serve(['--data-dir', dir]);
+  });
+  afterAll(async () => {
+    await server?.stop('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('creates the database and keys in the data directory, with a notice about production keys', () => {
+    expect(server.output()).toMatch(/Created a new key ring in the data directory/);
+    expect(server.output()).toMatch(new RegExp(`"keyFile":"${dir}/keys/keyring.json"`));
+  });
+
+  it('answers health and readiness', async () => {
+    expect(await (await fetch(`${server.url}/api/health`)).json()).toEqual({ status: 'ok' });
+    expect(await (await fetch(`${server.url}/api/ready`)).json()).toMatchObject({ status: 'ready', migrations: 'current' });
+  });
+
+  it('sends security headers and a request id', async () => {
+    const res = await fetch(`${server.url}/api/health`);
+    expect(res.headers.get('content-security-policy')).toMatch(/default-src 'self'/);
+    expect(res.headers.get('content-security-policy')).toMatch(/frame-ancestors 'none'/);
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('serves the web app for console and portal paths, JSON 404 for unknown API paths', async () => {
+    const page = await fetch(`${server.url}/console/users`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/text\/html/);
+    const api = await fetch(`${server.url}/api/v1/nothing-here`);
+    expect(api.status).toBe(404);
+    expect((await api.json()).error.code).toBe('not_found');
+  });
+
+  it('refuses an oversized body with a clear 413', async () => {
+    const res = await fetch(`${server.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'x', password: 'p'.repeat(2 * 1024 * 1024) }),
+    });
+    expect(res.status).toBe(413);
+    expect((await res.json()).error.code).toBe('ctp_body_too_large');
+  });
+
+  it('stops gracefully on SIGTERM', async () => {
+    const code = await server.stop('SIGTERM');
+    expect(code).toBe(0);
+    expect(server.output()).toMatch(/Custodian stopped/);
+  });
+});
