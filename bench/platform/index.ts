@@ -61,20 +61,44 @@ async function writes(dialect: 'sqlite' | 'postgres') {
     });
     // Warm up both paths.
     for (let i = 0; i < 50; i++) {
-      await transact(t.ctx.db, (tx) => tx.db.insertInto('bench_plain' as never).values(row(1_000_000 + i) as never).execute());
+      await transact(t.ctx.db, (tx) =>
+        tx.db
+          .insertInto('bench_plain' as never)
+          .values(row(1_000_000 + i) as never)
+          .execute(),
+      );
       await transact(t.ctx.db, (tx) => t.ctx.audit.append(tx, { action: 'bench.warm', actor: SYSTEM }));
     }
     let start = performance.now();
     for (let i = 0; i < WRITES; i++)
-      await transact(t.ctx.db, (tx) => tx.db.insertInto('bench_plain' as never).values(row(i) as never).execute());
+      await transact(t.ctx.db, (tx) =>
+        tx.db
+          .insertInto('bench_plain' as never)
+          .values(row(i) as never)
+          .execute(),
+      );
     const plain = WRITES / ((performance.now() - start) / 1000);
     start = performance.now();
     for (let i = 0; i < WRITES; i++)
       await transact(t.ctx.db, (tx) =>
-        t.ctx.audit.append(tx, { action: 'bench.write', actor: { type: 'api_key', id: 'k1' }, target: { type: 'content', id: `c${i}` }, details }),
+        t.ctx.audit.append(tx, {
+          action: 'bench.write',
+          actor: { type: 'api_key', id: 'k1' },
+          target: { type: 'content', id: `c${i}` },
+          details,
+        }),
       );
     const audited = WRITES / ((performance.now() - start) / 1000);
-    return { dialect: dialect === 'postgres' ? (PG_URL ? 'PostgreSQL 15 (local server)' : 'PostgreSQL (PGlite, embedded)') : 'SQLite (WAL, synchronous=FULL)', plain, audited };
+    return {
+      dialect:
+        dialect === 'postgres'
+          ? PG_URL
+            ? 'PostgreSQL 15 (local server)'
+            : 'PostgreSQL (PGlite, embedded)'
+          : 'SQLite (WAL, synchronous=FULL)',
+      plain,
+      audited,
+    };
   } finally {
     await t.cleanup();
   }
@@ -87,7 +111,12 @@ async function verifySpeed() {
     for (let done = 0; done < VERIFY_ENTRIES; done += batch)
       await transact(t.ctx.db, async (tx) => {
         for (let i = 0; i < batch; i++)
-          await t.ctx.audit.append(tx, { action: 'bench.fill', actor: SYSTEM, target: { type: 'content', id: `c${done + i}` }, details: { n: done + i } });
+          await t.ctx.audit.append(tx, {
+            action: 'bench.fill',
+            actor: SYSTEM,
+            target: { type: 'content', id: `c${done + i}` },
+            details: { n: done + i },
+          });
       });
     const runs: number[] = [];
     for (let i = 0; i < 3; i++) {
@@ -101,9 +130,16 @@ async function verifySpeed() {
   }
 }
 
-function startChild(args: string[], readyPattern: RegExp): Promise<{ url: string; ms: number; kill: () => void }> {
+function startChild(
+  args: string[],
+  readyPattern: RegExp,
+): Promise<{ url: string; ms: number; kill: () => void }> {
   const started = performance.now();
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CUSTODIAN_JOBS: 'false' } });
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, CUSTODIAN_JOBS: 'false' },
+  });
   let out = '';
   return new Promise((resolve, reject) => {
     const onData = (d: Buffer) => {
@@ -122,7 +158,10 @@ async function startupTimes() {
   const times: number[] = [];
   try {
     for (let i = 0; i < 6; i++) {
-      const s = await startChild([path.join(ROOT, 'bin/custodian.js'), 'serve', '--port', '0', '--data-dir', dir], /Custodian ready at (http:\/\/[^"\s]+)/);
+      const s = await startChild(
+        [path.join(ROOT, 'bin/custodian.js'), 'serve', '--port', '0', '--data-dir', dir],
+        /Custodian ready at (http:\/\/[^"\s]+)/,
+      );
       if (i > 0) times.push(s.ms); // the first start creates keys and the database
       s.kill();
       await new Promise((r) => setTimeout(r, 200));
@@ -131,7 +170,12 @@ async function startupTimes() {
     rmSync(dir, { recursive: true, force: true });
   }
   times.sort((a, b) => a - b);
-  return { median: times[Math.floor(times.length / 2)], min: times[0], max: times[times.length - 1], runs: times.length };
+  return {
+    median: times[Math.floor(times.length / 2)],
+    min: times[0],
+    max: times[times.length - 1],
+    runs: times.length,
+  };
 }
 
 async function load(url: string) {
@@ -180,10 +224,14 @@ for (const d of ['sqlite', 'postgres'] as const) {
 }
 p();
 const v = await verifySpeed();
-p(`\`audit verify\` on SQLite: ${fmt(v.entries)} entries, median of 3 runs: **${fmt(v.perSecond)} entries/s**.`);
+p(
+  `\`audit verify\` on SQLite: ${fmt(v.entries)} entries, median of 3 runs: **${fmt(v.perSecond)} entries/s**.`,
+);
 p();
 const s = await startupTimes();
-p(`\`custodian serve\` ready (existing data dir, ${s.runs} starts): median **${fmt(s.median)} ms** (min ${fmt(s.min)}, max ${fmt(s.max)}).`);
+p(
+  `\`custodian serve\` ready (existing data dir, ${s.runs} starts): median **${fmt(s.median)} ms** (min ${fmt(s.min)}, max ${fmt(s.max)}).`,
+);
 p();
 const h = await healthUnderLoad();
 p(`Load: autocannon, 50 connections, ${LOAD_SECONDS} s each, same machine.`);
@@ -191,4 +239,6 @@ p();
 p('| target | req/s | p99 latency | errors | share of bare |');
 p('|---|---:|---:|---:|---:|');
 p(`| bare Fastify hello-world | ${fmt(h.bare.rps)} | ${h.bare.p99} ms | ${h.bare.errors} | 100% |`);
-p(`| Custodian \`GET /api/health\` | ${fmt(h.health.rps)} | ${h.health.p99} ms | ${h.health.errors} | ${((h.health.rps / h.bare.rps) * 100).toFixed(0)}% |`);
+p(
+  `| Custodian \`GET /api/health\` | ${fmt(h.health.rps)} | ${h.health.p99} ms | ${h.health.errors} | ${((h.health.rps / h.bare.rps) * 100).toFixed(0)}% |`,
+);

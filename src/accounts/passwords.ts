@@ -32,5 +32,6 @@ export function checkPasswordPolicy(password: string, username: string, field = 
     throw badRequest('invalid_password', `${field} must be at most ${PASSWORD_MAX} characters`, field);
   if (password.toLowerCase().includes(username.toLowerCase()))
     throw badRequest('weak_password', `${field} must not contain the username`, field);
-  if (/^(.)\1+$/.test(password)) throw badRequest('weak_password', `${field} must not repeat one character`, field);
+  if (/^(.)\1+$/.test(password))
+    throw badRequest('weak_password', `${field} must not repeat one character`, field);
 }

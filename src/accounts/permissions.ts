@@ -34,7 +34,13 @@ const READ_ONLY = PERMISSIONS.filter((p) => p.endsWith(':read') || p === 'audit:
 
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   admin: new Set(PERMISSIONS),
-  privacy_officer: new Set<Permission>(['audit:read', 'audit:export', 'outbox:read', 'webhooks:read', 'settings:read']),
+  privacy_officer: new Set<Permission>([
+    'audit:read',
+    'audit:export',
+    'outbox:read',
+    'webhooks:read',
+    'settings:read',
+  ]),
   moderator: new Set<Permission>(['outbox:read', 'webhooks:read']),
   security_officer: new Set<Permission>([
     'audit:read',
@@ -65,6 +71,7 @@ export const isPermission = (p: string): p is Permission => (PERMISSIONS as read
 export function resolveScopes(scopes: readonly string[]): Permission[] {
   if (scopes.includes('all')) return [...PERMISSIONS];
   const bad = scopes.filter((s) => !isPermission(s));
-  if (bad.length) throw new Error(`unknown scope ${bad.join(', ')}; known scopes: all, ${PERMISSIONS.join(', ')}`);
+  if (bad.length)
+    throw new Error(`unknown scope ${bad.join(', ')}; known scopes: all, ${PERMISSIONS.join(', ')}`);
   return [...new Set(scopes as Permission[])];
 }

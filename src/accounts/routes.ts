@@ -51,7 +51,11 @@ export function accountRoutes(ctx: AppContext) {
       '/setup',
       {
         config: { public: true },
-        schema: { tags, summary: 'Whether the first administrator still has to be created', response: { 200: Type.Object({ needed: Type.Boolean() }) } },
+        schema: {
+          tags,
+          summary: 'Whether the first administrator still has to be created',
+          response: { 200: Type.Object({ needed: Type.Boolean() }) },
+        },
       },
       async () => ({ needed: await ctx.accounts.setupNeeded() }),
     );
@@ -84,7 +88,8 @@ export function accountRoutes(ctx: AppContext) {
         config: { public: true },
         schema: {
           tags,
-          summary: 'Sign in; sets an HttpOnly session cookie and returns the CSRF token to send as X-CSRF-Token',
+          summary:
+            'Sign in; sets an HttpOnly session cookie and returns the CSRF token to send as X-CSRF-Token',
           body: LoginBody,
           response: { 200: SessionSchema, ...errorResponses },
         },
@@ -100,7 +105,11 @@ export function accountRoutes(ctx: AppContext) {
       '/auth/session',
       {
         config: { session: true, allowUnverified: true },
-        schema: { tags, summary: 'The signed-in user, permissions and CSRF token', response: { 200: SessionSchema, ...errorResponses } },
+        schema: {
+          tags,
+          summary: 'The signed-in user, permissions and CSRF token',
+          response: { 200: SessionSchema, ...errorResponses },
+        },
       },
       async (req) => sessionBody(req.principal!),
     );
@@ -137,7 +146,12 @@ export function accountRoutes(ctx: AppContext) {
           response: {
             200: Type.Object({
               roles: Type.Array(
-                Type.Object({ role: Type.String(), labelZh: Type.String(), labelEn: Type.String(), permissions: Type.Array(Type.String()) }),
+                Type.Object({
+                  role: Type.String(),
+                  labelZh: Type.String(),
+                  labelEn: Type.String(),
+                  permissions: Type.Array(Type.String()),
+                }),
               ),
               permissions: Type.Array(Type.String()),
             }),
@@ -165,28 +179,46 @@ export function accountRoutes(ctx: AppContext) {
           summary: 'List staff users',
           querystring: Type.Composite([
             Paging,
-            Type.Object({ q: Type.Optional(Type.String({ maxLength: 64 })), role: Type.Optional(Type.String({ maxLength: 32 })) }),
+            Type.Object({
+              q: Type.Optional(Type.String({ maxLength: 64 })),
+              role: Type.Optional(Type.String({ maxLength: 32 })),
+            }),
           ]),
           response: { 200: page(Type.Ref('User')), ...errorResponses },
         },
       },
-      async (req) => ({ ...(await ctx.accounts.listUsers(req.query)), limit: req.query.limit, offset: req.query.offset }),
+      async (req) => ({
+        ...(await ctx.accounts.listUsers(req.query)),
+        limit: req.query.limit,
+        offset: req.query.offset,
+      }),
     );
 
     app.post(
       '/users',
       {
         config: { permission: 'users:write' },
-        schema: { tags, summary: 'Create a staff user', body: NewUserBody, response: { 201: Type.Ref('User'), ...errorResponses } },
+        schema: {
+          tags,
+          summary: 'Create a staff user',
+          body: NewUserBody,
+          response: { 201: Type.Ref('User'), ...errorResponses },
+        },
       },
-      async (req, reply) => reply.status(201).send(await ctx.accounts.createUser(req.principal!.actor, req.body, req.id)),
+      async (req, reply) =>
+        reply.status(201).send(await ctx.accounts.createUser(req.principal!.actor, req.body, req.id)),
     );
 
     app.get(
       '/users/:id',
       {
         config: { permission: 'users:read' },
-        schema: { tags, summary: 'One staff user', params: IdParams, response: { 200: Type.Ref('User'), ...errorResponses } },
+        schema: {
+          tags,
+          summary: 'One staff user',
+          params: IdParams,
+          response: { 200: Type.Ref('User'), ...errorResponses },
+        },
       },
       async (req) => ctx.accounts.getUser(req.params.id),
     );
@@ -210,7 +242,12 @@ export function accountRoutes(ctx: AppContext) {
       '/users/:id/unlock',
       {
         config: { permission: 'users:write' },
-        schema: { tags, summary: 'Lift a sign-in lockout', params: IdParams, response: { 200: Ok, ...errorResponses } },
+        schema: {
+          tags,
+          summary: 'Lift a sign-in lockout',
+          params: IdParams,
+          response: { 200: Ok, ...errorResponses },
+        },
       },
       async (req) => {
         await ctx.accounts.unlock(req.principal!.actor, req.params.id, req.id);
@@ -226,7 +263,10 @@ export function accountRoutes(ctx: AppContext) {
           tags,
           summary: 'Set a new password for a user (ends its sessions)',
           params: IdParams,
-          body: Type.Object({ password: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false }),
+          body: Type.Object(
+            { password: Type.String({ minLength: 1, maxLength: 256 }) },
+            { additionalProperties: false },
+          ),
           response: { 200: Ok, ...errorResponses },
         },
       },
@@ -245,14 +285,22 @@ export function accountRoutes(ctx: AppContext) {
           tags,
           summary: 'Change my password (other sessions end)',
           body: Type.Object(
-            { currentPassword: Type.String({ minLength: 1, maxLength: 256 }), newPassword: Type.String({ minLength: 1, maxLength: 256 }) },
+            {
+              currentPassword: Type.String({ minLength: 1, maxLength: 256 }),
+              newPassword: Type.String({ minLength: 1, maxLength: 256 }),
+            },
             { additionalProperties: false },
           ),
           response: { 200: Ok, ...errorResponses },
         },
       },
       async (req) => {
-        await ctx.accounts.changePassword(req.principal!, req.body.currentPassword, req.body.newPassword, req.id);
+        await ctx.accounts.changePassword(
+          req.principal!,
+          req.body.currentPassword,
+          req.body.newPassword,
+          req.id,
+        );
         return { ok: true };
       },
     );
@@ -277,7 +325,10 @@ export function accountRoutes(ctx: AppContext) {
         schema: {
           tags,
           summary: 'Finish enrolment with a code from the app',
-          body: Type.Object({ code: Type.String({ minLength: 6, maxLength: 6, pattern: '^[0-9]{6}$' }) }, { additionalProperties: false }),
+          body: Type.Object(
+            { code: Type.String({ minLength: 6, maxLength: 6, pattern: '^[0-9]{6}$' }) },
+            { additionalProperties: false },
+          ),
           response: { 200: Ok, ...errorResponses },
         },
       },
@@ -294,7 +345,10 @@ export function accountRoutes(ctx: AppContext) {
         schema: {
           tags,
           summary: 'Turn two-factor authentication off (needs the password)',
-          body: Type.Object({ password: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false }),
+          body: Type.Object(
+            { password: Type.String({ minLength: 1, maxLength: 256 }) },
+            { additionalProperties: false },
+          ),
           response: { 200: Ok, ...errorResponses },
         },
       },
@@ -309,7 +363,11 @@ export function accountRoutes(ctx: AppContext) {
       '/api-keys',
       {
         config: { permission: 'apikeys:read' },
-        schema: { tags, summary: 'List API keys (never the keys themselves)', response: { 200: Type.Object({ items: Type.Array(Type.Ref('ApiKey')) }), ...errorResponses } },
+        schema: {
+          tags,
+          summary: 'List API keys (never the keys themselves)',
+          response: { 200: Type.Object({ items: Type.Array(Type.Ref('ApiKey')) }), ...errorResponses },
+        },
       },
       async () => ({ items: await ctx.accounts.listApiKeys() }),
     );
@@ -322,17 +380,26 @@ export function accountRoutes(ctx: AppContext) {
           tags,
           summary: 'Create an API key; the key is shown once, only its hash is kept',
           body: NewApiKeyBody,
-          response: { 201: Type.Composite([ApiKeySchema, Type.Object({ key: Type.String() })]), ...errorResponses },
+          response: {
+            201: Type.Composite([ApiKeySchema, Type.Object({ key: Type.String() })]),
+            ...errorResponses,
+          },
         },
       },
-      async (req, reply) => reply.status(201).send(await ctx.accounts.createApiKey(req.principal!.actor, req.body, req.id)),
+      async (req, reply) =>
+        reply.status(201).send(await ctx.accounts.createApiKey(req.principal!.actor, req.body, req.id)),
     );
 
     app.delete(
       '/api-keys/:id',
       {
         config: { permission: 'apikeys:write' },
-        schema: { tags, summary: 'Revoke an API key', params: IdParams, response: { 200: Type.Ref('ApiKey'), ...errorResponses } },
+        schema: {
+          tags,
+          summary: 'Revoke an API key',
+          params: IdParams,
+          response: { 200: Type.Ref('ApiKey'), ...errorResponses },
+        },
       },
       async (req) => ctx.accounts.revokeApiKey(req.principal!.actor, req.params.id, req.id),
     );

@@ -51,7 +51,8 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const USERNAME = /^[a-z0-9][a-z0-9._-]{2,63}$/;
 const API_KEY = /^cus_([a-z0-9]{8})_([A-Za-z0-9_-]{43})$/;
 
-export const invalidCredentials = () => new AppError(401, 'invalid_credentials', 'Wrong username or password');
+export const invalidCredentials = () =>
+  new AppError(401, 'invalid_credentials', 'Wrong username or password');
 
 export function toUserView(u: UserTable): UserView {
   return {
@@ -87,7 +88,11 @@ export class AccountService {
   ): Promise<UserView> {
     return transact(this.db, async (tx) => {
       // The audit head lock serialises two concurrent setups; only the first finds no users.
-      await this.audit.append(tx, { action: 'setup.start', actor: { type: 'public', id: null }, requestId: req.requestId });
+      await this.audit.append(tx, {
+        action: 'setup.start',
+        actor: { type: 'public', id: null },
+        requestId: req.requestId,
+      });
       const any = await tx.db.selectFrom('users').select('id').limit(1).executeTakeFirst();
       if (any) throw new AppError(409, 'setup_done', 'Custodian is already set up; sign in instead');
       return this.insertUser(tx, { ...input, role: 'admin' }, { type: 'public', id: null }, req.requestId);
@@ -115,7 +120,12 @@ export class AccountService {
         'username must be 3-64 characters: lower-case letters, digits, dot, dash, underscore',
         'username',
       );
-    if (!isRole(input.role)) throw badRequest('invalid_role', `role must be one of ${Object.keys(ROLE_PERMISSIONS).join(', ')}`, 'role');
+    if (!isRole(input.role))
+      throw badRequest(
+        'invalid_role',
+        `role must be one of ${Object.keys(ROLE_PERMISSIONS).join(', ')}`,
+        'role',
+      );
     checkPasswordPolicy(input.password, username);
     const now = nowIso();
     const row: UserTable = {
@@ -135,7 +145,8 @@ export class AccountService {
     try {
       await tx.db.insertInto('users').values(row).execute();
     } catch (err) {
-      if (isUniqueViolation(err)) throw conflict('username_taken', `username ${username} is taken`, 'username');
+      if (isUniqueViolation(err))
+        throw conflict('username_taken', `username ${username} is taken`, 'username');
       throw err;
     }
     await this.audit.append(tx, {
@@ -175,7 +186,11 @@ export class AccountService {
     requestId?: string,
   ): Promise<UserView> {
     if (patch.role !== undefined && !isRole(patch.role))
-      throw badRequest('invalid_role', `role must be one of ${Object.keys(ROLE_PERMISSIONS).join(', ')}`, 'role');
+      throw badRequest(
+        'invalid_role',
+        `role must be one of ${Object.keys(ROLE_PERMISSIONS).join(', ')}`,
+        'role',
+      );
     return transact(this.db, async (tx) => {
       const u = await tx.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
       if (!u) throw notFound('User');
@@ -216,7 +231,11 @@ export class AccountService {
   /** Lifts a login lockout (the account's throttle row). */
   async unlock(actor: ActorRef, id: string, requestId?: string): Promise<void> {
     await transact(this.db, async (tx) => {
-      const u = await tx.db.selectFrom('users').select(['id', 'username']).where('id', '=', id).executeTakeFirst();
+      const u = await tx.db
+        .selectFrom('users')
+        .select(['id', 'username'])
+        .where('id', '=', id)
+        .executeTakeFirst();
       if (!u) throw notFound('User');
       await tx.db.deleteFrom('login_throttle').where('key', '=', this.accountKey(u.username)).execute();
       await this.audit.append(tx, { action: 'user.unlock', actor, requestId, target: { type: 'user', id } });
@@ -235,7 +254,12 @@ export class AccountService {
         .where('id', '=', id)
         .execute();
       await tx.db.deleteFrom('sessions').where('user_id', '=', id).execute();
-      await this.audit.append(tx, { action: 'user.password.reset', actor, requestId, target: { type: 'user', id } });
+      await this.audit.append(tx, {
+        action: 'user.password.reset',
+        actor,
+        requestId,
+        target: { type: 'user', id },
+      });
     });
   }
 
@@ -247,14 +271,22 @@ export class AccountService {
   }
 
   private async throttled(key: string): Promise<boolean> {
-    const row = await this.db.selectFrom('login_throttle').selectAll().where('key', '=', key).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('login_throttle')
+      .selectAll()
+      .where('key', '=', key)
+      .executeTakeFirst();
     return !!row?.locked_until && row.locked_until > nowIso();
   }
 
   private async recordFailure(tx: Tx, key: string, max: number): Promise<void> {
     const now = new Date();
     const windowMs = this.config.login.lockoutMinutes * 60_000;
-    const row = await tx.db.selectFrom('login_throttle').selectAll().where('key', '=', key).executeTakeFirst();
+    const row = await tx.db
+      .selectFrom('login_throttle')
+      .selectAll()
+      .where('key', '=', key)
+      .executeTakeFirst();
     const fresh = !row || Date.parse(row.window_start) + windowMs < now.getTime();
     const failures = fresh ? 1 : row!.failures + 1;
     const locked_until = failures >= max ? new Date(now.getTime() + windowMs).toISOString() : null;
@@ -285,7 +317,11 @@ export class AccountService {
     const iKey = this.ipKey(req.ip);
     if ((await this.throttled(iKey)) || (await this.throttled(aKey)))
       throw new AppError(429, 'too_many_attempts', 'Too many failed sign-in attempts; try again later');
-    const user = await this.db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+    const user = await this.db
+      .selectFrom('users')
+      .selectAll()
+      .where('username', '=', username)
+      .executeTakeFirst();
     const ok = user && user.disabled === 0 ? await verifyPassword(user.password_hash, input.password) : false;
     if (!user || user.disabled === 1) await burnPasswordCheck(input.password);
 
@@ -324,7 +360,11 @@ export class AccountService {
       });
       return {
         token,
-        principal: this.userPrincipal(user, { id: session.id, csrfToken: session.csrf_token, mustEnrollTotp }),
+        principal: this.userPrincipal(user, {
+          id: session.id,
+          csrfToken: session.csrf_token,
+          mustEnrollTotp,
+        }),
       };
     });
   }
@@ -371,7 +411,11 @@ export class AccountService {
     if (!user || user.disabled === 1) return null;
     // Touch at most once a minute: idle expiry needs no finer grain, and reads stay reads.
     if (now - Date.parse(s.last_seen_at) > 60_000)
-      await this.db.updateTable('sessions').set({ last_seen_at: new Date(now).toISOString() }).where('id', '=', id).execute();
+      await this.db
+        .updateTable('sessions')
+        .set({ last_seen_at: new Date(now).toISOString() })
+        .where('id', '=', id)
+        .execute();
     return this.userPrincipal(user, { id, csrfToken: s.csrf_token, mustEnrollTotp: s.verified === 0 });
   }
 
@@ -390,7 +434,11 @@ export class AccountService {
   }
 
   async changePassword(p: Principal, current: string, next: string, requestId?: string): Promise<void> {
-    const user = await this.db.selectFrom('users').selectAll().where('id', '=', p.user!.id).executeTakeFirstOrThrow();
+    const user = await this.db
+      .selectFrom('users')
+      .selectAll()
+      .where('id', '=', p.user!.id)
+      .executeTakeFirstOrThrow();
     if (!(await verifyPassword(user.password_hash, current)))
       throw new AppError(400, 'wrong_password', 'currentPassword is wrong', { field: 'currentPassword' });
     checkPasswordPolicy(next, user.username, 'newPassword');
@@ -402,14 +450,27 @@ export class AccountService {
         .where('id', '=', user.id)
         .execute();
       // Other sessions end; this one stays.
-      await tx.db.deleteFrom('sessions').where('user_id', '=', user.id).where('id', '!=', p.session!.id).execute();
-      await this.audit.append(tx, { action: 'user.password.change', actor: p.actor, requestId, target: { type: 'user', id: user.id } });
+      await tx.db
+        .deleteFrom('sessions')
+        .where('user_id', '=', user.id)
+        .where('id', '!=', p.session!.id)
+        .execute();
+      await this.audit.append(tx, {
+        action: 'user.password.change',
+        actor: p.actor,
+        requestId,
+        target: { type: 'user', id: user.id },
+      });
     });
   }
 
   /** Starts TOTP enrolment: a new secret (sealed) and the otpauth:// URI for the authenticator app. */
   async beginTotp(p: Principal): Promise<{ secret: string; uri: string }> {
-    const user = await this.db.selectFrom('users').selectAll().where('id', '=', p.user!.id).executeTakeFirstOrThrow();
+    const user = await this.db
+      .selectFrom('users')
+      .selectAll()
+      .where('id', '=', p.user!.id)
+      .executeTakeFirstOrThrow();
     if (user.totp_enabled) throw conflict('totp_enabled', 'Two-factor authentication is already on');
     const secret = generateSecret();
     await this.db
@@ -417,23 +478,45 @@ export class AccountService {
       .set({ totp_secret: this.keys.seal(secret, `totp:${user.id}`), updated_at: nowIso() })
       .where('id', '=', user.id)
       .execute();
-    return { secret, uri: generateURI({ issuer: this.config.providerName + ' Custodian', label: user.username, secret }) };
+    return {
+      secret,
+      uri: generateURI({ issuer: this.config.providerName + ' Custodian', label: user.username, secret }),
+    };
   }
 
   async enableTotp(p: Principal, code: string, requestId?: string): Promise<void> {
-    const user = await this.db.selectFrom('users').selectAll().where('id', '=', p.user!.id).executeTakeFirstOrThrow();
+    const user = await this.db
+      .selectFrom('users')
+      .selectAll()
+      .where('id', '=', p.user!.id)
+      .executeTakeFirstOrThrow();
     if (!user.totp_secret) throw badRequest('totp_not_started', 'Start enrolment first', 'code');
     const secret = this.keys.open(user.totp_secret, `totp:${user.id}`).toString();
-    if (!(await checkTotp(secret, code))) throw badRequest('invalid_totp', 'code is wrong or expired', 'code');
+    if (!(await checkTotp(secret, code)))
+      throw badRequest('invalid_totp', 'code is wrong or expired', 'code');
     await transact(this.db, async (tx) => {
-      await tx.db.updateTable('users').set({ totp_enabled: 1, updated_at: nowIso() }).where('id', '=', user.id).execute();
-      if (p.session) await tx.db.updateTable('sessions').set({ verified: 1 }).where('id', '=', p.session.id).execute();
-      await this.audit.append(tx, { action: 'user.totp.enable', actor: p.actor, requestId, target: { type: 'user', id: user.id } });
+      await tx.db
+        .updateTable('users')
+        .set({ totp_enabled: 1, updated_at: nowIso() })
+        .where('id', '=', user.id)
+        .execute();
+      if (p.session)
+        await tx.db.updateTable('sessions').set({ verified: 1 }).where('id', '=', p.session.id).execute();
+      await this.audit.append(tx, {
+        action: 'user.totp.enable',
+        actor: p.actor,
+        requestId,
+        target: { type: 'user', id: user.id },
+      });
     });
   }
 
   async disableTotp(p: Principal, password: string, requestId?: string): Promise<void> {
-    const user = await this.db.selectFrom('users').selectAll().where('id', '=', p.user!.id).executeTakeFirstOrThrow();
+    const user = await this.db
+      .selectFrom('users')
+      .selectAll()
+      .where('id', '=', p.user!.id)
+      .executeTakeFirstOrThrow();
     if (!(await verifyPassword(user.password_hash, password)))
       throw new AppError(400, 'wrong_password', 'password is wrong', { field: 'password' });
     if (this.config.requireAdminTotp && user.role === 'admin')
@@ -444,7 +527,12 @@ export class AccountService {
         .set({ totp_enabled: 0, totp_secret: null, updated_at: nowIso() })
         .where('id', '=', user.id)
         .execute();
-      await this.audit.append(tx, { action: 'user.totp.disable', actor: p.actor, requestId, target: { type: 'user', id: user.id } });
+      await this.audit.append(tx, {
+        action: 'user.totp.disable',
+        actor: p.actor,
+        requestId,
+        target: { type: 'user', id: user.id },
+      });
     });
   }
 
@@ -457,7 +545,8 @@ export class AccountService {
   ): Promise<ApiKeyView & { key: string }> {
     const name = input.name.trim();
     if (!name || name.length > 100) throw badRequest('invalid_name', 'name must be 1-100 characters', 'name');
-    if (!input.scopes.length) throw badRequest('invalid_scopes', 'scopes must name at least one scope', 'scopes');
+    if (!input.scopes.length)
+      throw badRequest('invalid_scopes', 'scopes must name at least one scope', 'scopes');
     let scopes: string[];
     try {
       scopes = input.scopes.includes('all') ? ['all'] : resolveScopes(input.scopes);
@@ -501,18 +590,31 @@ export class AccountService {
       if (!row) throw notFound('API key');
       const revoked_at = row.revoked_at ?? nowIso();
       await tx.db.updateTable('api_keys').set({ revoked_at }).where('id', '=', id).execute();
-      await this.audit.append(tx, { action: 'apikey.revoke', actor, requestId, target: { type: 'api_key', id } });
+      await this.audit.append(tx, {
+        action: 'apikey.revoke',
+        actor,
+        requestId,
+        target: { type: 'api_key', id },
+      });
       return toKeyView({ ...row, revoked_at });
     });
   }
 
   async authenticateApiKey(key: string): Promise<Principal | null> {
     if (!API_KEY.test(key)) return null;
-    const row = await this.db.selectFrom('api_keys').selectAll().where('key_hash', '=', sha256(key)).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('api_keys')
+      .selectAll()
+      .where('key_hash', '=', sha256(key))
+      .executeTakeFirst();
     if (!row || row.revoked_at) return null;
     const now = Date.now();
     if (!row.last_used_at || now - Date.parse(row.last_used_at) > 60_000)
-      await this.db.updateTable('api_keys').set({ last_used_at: new Date(now).toISOString() }).where('id', '=', row.id).execute();
+      await this.db
+        .updateTable('api_keys')
+        .set({ last_used_at: new Date(now).toISOString() })
+        .where('id', '=', row.id)
+        .execute();
     return {
       actor: { type: 'api_key', id: row.id },
       permissions: new Set(resolveScopes(JSON.parse(row.scopes) as string[])),

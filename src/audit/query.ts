@@ -61,7 +61,10 @@ function filtered(db: Db, f: AuditFilter) {
 export async function listAudit(db: Db, f: AuditFilter & { before?: number; limit: number }) {
   let q = filtered(db, f);
   if (f.before) q = q.where('seq', '<', f.before);
-  const rows = await q.orderBy('seq', 'desc').limit(f.limit + 1).execute();
+  const rows = await q
+    .orderBy('seq', 'desc')
+    .limit(f.limit + 1)
+    .execute();
   const more = rows.length > f.limit;
   const items = rows.slice(0, f.limit).map(toEntryView);
   return { items, nextBefore: more ? items[items.length - 1].seq : null };

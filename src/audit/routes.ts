@@ -8,7 +8,9 @@ import { verifyAudit } from './verify.js';
 
 const Filter = Type.Object({
   actor: Type.Optional(Type.String({ maxLength: 64 })),
-  actorType: Type.Optional(Type.Union(['user', 'api_key', 'system', 'cli', 'public'].map((t) => Type.Literal(t)))),
+  actorType: Type.Optional(
+    Type.Union(['user', 'api_key', 'system', 'cli', 'public'].map((t) => Type.Literal(t))),
+  ),
   action: Type.Optional(Type.String({ maxLength: 100 })),
   targetType: Type.Optional(Type.String({ maxLength: 64 })),
   targetId: Type.Optional(Type.String({ maxLength: 100 })),
@@ -55,13 +57,20 @@ export function auditRoutes(ctx: AppContext) {
             }),
           ]),
           response: {
-            200: Type.Object({ items: Type.Array(Type.Ref('AuditEntry')), nextBefore: Type.Union([Type.Integer(), Type.Null()]) }),
+            200: Type.Object({
+              items: Type.Array(Type.Ref('AuditEntry')),
+              nextBefore: Type.Union([Type.Integer(), Type.Null()]),
+            }),
             ...errorResponses,
           },
         },
       },
       async (req) =>
-        listAudit(ctx.db, { ...req.query, from: normalizeTime(req.query.from), to: normalizeTime(req.query.to) }),
+        listAudit(ctx.db, {
+          ...req.query,
+          from: normalizeTime(req.query.from),
+          to: normalizeTime(req.query.to),
+        }),
     );
 
     app.get(
@@ -71,7 +80,12 @@ export function auditRoutes(ctx: AppContext) {
         schema: {
           tags,
           summary: 'Export matching entries as CSV or JSONL (oldest first)',
-          querystring: Type.Composite([Filter, Type.Object({ format: Type.Union([Type.Literal('csv'), Type.Literal('jsonl')], { default: 'jsonl' }) })]),
+          querystring: Type.Composite([
+            Filter,
+            Type.Object({
+              format: Type.Union([Type.Literal('csv'), Type.Literal('jsonl')], { default: 'jsonl' }),
+            }),
+          ]),
           response: { 200: Type.String(), ...errorResponses },
         },
       },
@@ -81,7 +95,10 @@ export function auditRoutes(ctx: AppContext) {
         const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, '');
         reply
           .header('content-type', csv ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8')
-          .header('content-disposition', `attachment; filename="custodian-audit-${stamp}.${csv ? 'csv' : 'jsonl'}"`);
+          .header(
+            'content-disposition',
+            `attachment; filename="custodian-audit-${stamp}.${csv ? 'csv' : 'jsonl'}"`,
+          );
         async function* body() {
           if (csv) yield '\ufeff' + CSV_COLUMNS.join(',') + '\r\n';
           for await (const e of exportAudit(ctx.db, f)) yield csv ? csvRow(e) : JSON.stringify(e) + '\n';
@@ -104,7 +121,10 @@ export function auditRoutes(ctx: AppContext) {
               checkpoints: Type.Integer(),
               elapsedMs: Type.Number(),
               perSecond: Type.Number(),
-              problem: Type.Union([Type.Object({ seq: Type.Integer(), kind: Type.String(), message: Type.String() }), Type.Null()]),
+              problem: Type.Union([
+                Type.Object({ seq: Type.Integer(), kind: Type.String(), message: Type.String() }),
+                Type.Null(),
+              ]),
             }),
             ...errorResponses,
           },

@@ -4,13 +4,7 @@ import type { AuditEntryTable } from '../db/schema.js';
 import { checkpointMessage, entryHash, GENESIS_HASH, sha256Hex } from './canonical.js';
 
 export type TamperKind =
-  | 'edited'
-  | 'deleted'
-  | 'inserted'
-  | 'reordered'
-  | 'truncated'
-  | 'bad-checkpoint'
-  | 'checkpoint-mismatch';
+  'edited' | 'deleted' | 'inserted' | 'reordered' | 'truncated' | 'bad-checkpoint' | 'checkpoint-mismatch';
 
 export interface VerifyProblem {
   /** The first entry that is not as it was written (for `deleted`, the first missing sequence number). */
@@ -44,7 +38,12 @@ export async function verifyAudit(
 ): Promise<VerifyResult> {
   const started = performance.now();
   const total = Number(
-    (await db.selectFrom('audit_entries').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n,
+    (
+      await db
+        .selectFrom('audit_entries')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
   );
   const head = await db.selectFrom('audit_head').selectAll().where('id', '=', 1).executeTakeFirstOrThrow();
   const cps = await db.selectFrom('audit_checkpoints').selectAll().orderBy('seq').execute();
@@ -118,7 +117,11 @@ export async function verifyAudit(
       if (problem) {
         if (problem.kind === 'deleted' && problem.seq === seq) {
           // Content of seq+1 sits at seq: a swap if the next row holds the original entry seq.
-          const next = await db.selectFrom('audit_entries').selectAll().where('seq', '=', seq + 1).executeTakeFirst();
+          const next = await db
+            .selectFrom('audit_entries')
+            .selectAll()
+            .where('seq', '=', seq + 1)
+            .executeTakeFirst();
           if (next && entryHash({ ...next, seq }) === next.hash)
             return done({ seq, kind: 'reordered', message: `entries ${seq} and ${seq + 1} were reordered` });
         }
@@ -170,7 +173,11 @@ function checkEntry(r: AuditEntryTable, seq: number, prevHash: string): VerifyPr
     if (entryHash({ ...r, seq: seq - 1 }) === r.hash)
       return { seq: seq - 1, kind: 'inserted', message: `entry ${seq - 1} was inserted into the log` };
     if (entryHash({ ...r, seq: seq + 1 }) === r.hash)
-      return { seq, kind: 'deleted', message: `entry ${seq} is missing (deleted and later entries renumbered)` };
+      return {
+        seq,
+        kind: 'deleted',
+        message: `entry ${seq} is missing (deleted and later entries renumbered)`,
+      };
   }
   if (recomputed === r.hash && digestOk && r.prev_hash !== prevHash) {
     return {

@@ -15,7 +15,11 @@ export interface StoreFlags {
 /** Adds the options every command that touches the store shares. */
 export function storeOptions(cmd: Command): Command {
   return cmd
-    .option('--data-dir <dir>', 'data directory (SQLite database and keys); env CUSTODIAN_DATA_DIR', undefined)
+    .option(
+      '--data-dir <dir>',
+      'data directory (SQLite database and keys); env CUSTODIAN_DATA_DIR',
+      undefined,
+    )
     .option('--database-url <url>', 'PostgreSQL URL; env CUSTODIAN_DATABASE_URL', undefined)
     .option('--config <file>', 'configuration file; default ./custodian.config.json', undefined);
 }
@@ -23,7 +27,13 @@ export function storeOptions(cmd: Command): Command {
 export function configFrom(flags: StoreFlags): Config {
   return loadConfig({
     configFile: flags.config,
-    flags: { dataDir: flags.dataDir, databaseUrl: flags.databaseUrl, port: flags.port, host: flags.host, logLevel: flags.logLevel },
+    flags: {
+      dataDir: flags.dataDir,
+      databaseUrl: flags.databaseUrl,
+      port: flags.port,
+      host: flags.host,
+      logLevel: flags.logLevel,
+    },
   });
 }
 
@@ -75,7 +85,9 @@ export async function readSecret(prompt: string): Promise<string> {
   if (!stdin.isTTY) {
     const chunks: Buffer[] = [];
     for await (const c of stdin) chunks.push(c as Buffer);
-    return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+    return Buffer.concat(chunks)
+      .toString('utf8')
+      .replace(/\r?\n$/, '');
   }
   process.stderr.write(prompt);
   return new Promise((resolve, reject) => {

@@ -168,7 +168,9 @@ function defaults(): Config {
 }
 
 function getPath(obj: Raw, key: string): unknown {
-  return key.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Raw)[k] : undefined), obj);
+  return key
+    .split('.')
+    .reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Raw)[k] : undefined), obj);
 }
 function setPath(obj: Raw, key: string, value: unknown) {
   const parts = key.split('.');
@@ -213,12 +215,16 @@ export function loadConfig(opts: LoadOptions = {}): Config {
       [s.flag ? opts.flags?.[s.flag] : undefined, s.flag ? `--${kebab(s.flag)}` : s.env],
       [opts.overrides?.[s.key], s.key],
     ];
-    for (const [value, name] of sources) if (value !== undefined) setPath(config, s.key, s.parse(value, name));
+    for (const [value, name] of sources)
+      if (value !== undefined) setPath(config, s.key, s.parse(value, name));
   }
   const c = config as unknown as Config;
   if (c.databaseUrl === null) c.dataDir = path.resolve(c.dataDir);
   if (c.mode === 'production' && c.notifier.kind === 'outbox')
-    throw new ConfigError('CUSTODIAN_NOTIFIER', 'the development outbox is refused in production; use smtp or http');
+    throw new ConfigError(
+      'CUSTODIAN_NOTIFIER',
+      'the development outbox is refused in production; use smtp or http',
+    );
   if (c.notifier.kind === 'smtp' && !c.notifier.smtpUrl)
     throw new ConfigError('CUSTODIAN_SMTP_URL', 'is required when CUSTODIAN_NOTIFIER=smtp');
   if (c.notifier.kind === 'http' && !c.notifier.smsGatewayUrl)

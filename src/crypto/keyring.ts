@@ -97,7 +97,10 @@ export class KeyRing {
 
   sign(message: string): { keyId: string; signature: string } {
     const id = this.file.activeSigning;
-    return { keyId: id, signature: sign(null, Buffer.from(message), this.signers.get(id)!.priv).toString('base64') };
+    return {
+      keyId: id,
+      signature: sign(null, Buffer.from(message), this.signers.get(id)!.priv).toString('base64'),
+    };
   }
 
   verify(message: string, keyId: string, signature: string): boolean {
@@ -184,7 +187,11 @@ export function readKeyRing(loc: KeyRingLocation): KeyRing {
     if (!loc.wrappingKey)
       throw new Error(`key ring ${loc.file} is encrypted; set CUSTODIAN_MASTER_KEY to the key that wraps it`);
     try {
-      json = openWith(Buffer.from(loc.wrappingKey, 'base64'), text.trim().split('.'), 'custodian-keyring').toString();
+      json = openWith(
+        Buffer.from(loc.wrappingKey, 'base64'),
+        text.trim().split('.'),
+        'custodian-keyring',
+      ).toString();
     } catch {
       throw new Error(`key ring ${loc.file} cannot be opened with the given CUSTODIAN_MASTER_KEY`);
     }

@@ -45,7 +45,13 @@ export interface Store {
 export type StoreOptions =
   | { kind: 'sqlite'; file: string }
   | { kind: 'postgres'; url: string; schema?: string; max?: number }
-  | { kind: 'custom'; dialect: Dialect; info: 'sqlite' | 'postgres'; location: string; close?: () => Promise<void> };
+  | {
+      kind: 'custom';
+      dialect: Dialect;
+      info: 'sqlite' | 'postgres';
+      location: string;
+      close?: () => Promise<void>;
+    };
 
 // COUNT(*) and BIGINT come back from pg as strings; Custodian's numbers fit in a double.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -73,7 +79,13 @@ export function openStore(opts: StoreOptions): Store {
       options: opts.schema ? `-c search_path=${opts.schema}` : undefined,
     });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, dialect: POSTGRES, location: maskUrl(opts.url), schema: opts.schema, close: () => db.destroy() };
+    return {
+      db,
+      dialect: POSTGRES,
+      location: maskUrl(opts.url),
+      schema: opts.schema,
+      close: () => db.destroy(),
+    };
   }
   const db = new Kysely<Database>({ dialect: opts.dialect });
   return {
@@ -99,7 +111,11 @@ export function maskUrl(u: string): string {
 
 // The migration tables live in the store's own schema: Kysely otherwise finds them in any schema.
 function migrator(db: Db, schema?: string) {
-  return new Migrator({ db, provider: { getMigrations: async () => migrations }, migrationTableSchema: schema });
+  return new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    migrationTableSchema: schema,
+  });
 }
 
 /** Applies pending migrations; throws with the failing migration's name. */

@@ -42,7 +42,10 @@ export interface RouteAccess {
  * Builds the HTTP app without listening: `server.ts` listens, tests call `app.inject()`.
  * @example const app = await buildApp(ctx); const res = await app.inject({ url: '/api/health' });
  */
-export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promise<App & { routeAccess: RouteAccess[] }> {
+export async function buildApp(
+  ctx: AppContext,
+  opts: BuildOptions = {},
+): Promise<App & { routeAccess: RouteAccess[] }> {
   const app = Fastify({
     loggerInstance: opts.logRequests ? ctx.logger : undefined,
     bodyLimit: ctx.config.http.bodyLimitBytes,
@@ -52,7 +55,9 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
       return typeof given === 'string' && /^[\w-]{8,64}$/.test(given) ? given : randomUUID();
     },
     requestIdHeader: false,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+    ajv: {
+      customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
+    },
     return503OnClosing: true,
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App & { routeAccess: RouteAccess[] };
 
@@ -67,7 +72,8 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
     for (const method of ([] as string[]).concat(route.method)) {
       if (method === 'HEAD') continue;
       // Every API route states who may call it; forgetting is a start-up error, not an open door.
-      if (!c.permission && !c.public && !c.session) throw new Error(`route ${method} ${url} declares no access rule`);
+      if (!c.permission && !c.public && !c.session)
+        throw new Error(`route ${method} ${url} declares no access rule`);
       routeAccess.push({ method, url, permission: c.permission, public: c.public, session: c.session });
     }
   });
@@ -100,7 +106,11 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
     timeWindow: 60_000,
     errorResponseBuilder: (_req, c) => ({
       statusCode: 429,
-      error: { code: 'rate_limited', message: `Too many requests; retry in ${Math.ceil(c.ttl / 1000)} s`, details: {} },
+      error: {
+        code: 'rate_limited',
+        message: `Too many requests; retry in ${Math.ceil(c.ttl / 1000)} s`,
+        details: {},
+      },
     }),
   });
   await app.register(swagger, {
@@ -114,7 +124,11 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
       },
       components: {
         securitySchemes: {
-          apiKey: { type: 'http', scheme: 'bearer', description: 'API key created in the console or with `custodian apikey create`' },
+          apiKey: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'API key created in the console or with `custodian apikey create`',
+          },
           session: { type: 'apiKey', in: 'cookie', name: 'custodian_session' },
         },
       },
@@ -138,17 +152,29 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
     { prefix: '/api/v1' },
   );
 
-  app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+  app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () =>
+    app.swagger(),
+  );
 
-  const webDir = opts.webDir === undefined ? fileURLToPath(new URL('../../dist/web', import.meta.url)) : opts.webDir;
+  const webDir =
+    opts.webDir === undefined ? fileURLToPath(new URL('../../dist/web', import.meta.url)) : opts.webDir;
   const hasWeb = !!webDir && existsSync(webDir);
   if (hasWeb) await app.register(fastifyStatic, { root: webDir!, wildcard: false, index: false });
   app.setNotFoundHandler((req, reply) => {
     if (req.method === 'GET' && !req.url.startsWith('/api/') && hasWeb)
-      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').sendFile('index.html');
+      return reply
+        .type('text/html; charset=utf-8')
+        .header('cache-control', 'no-cache')
+        .sendFile('index.html');
     return reply
       .status(404)
-      .send({ error: { code: 'not_found', message: `${req.method} ${req.url.split('?')[0]} does not exist`, details: {} } });
+      .send({
+        error: {
+          code: 'not_found',
+          message: `${req.method} ${req.url.split('?')[0]} does not exist`,
+          details: {},
+        },
+      });
   });
   return app;
 }

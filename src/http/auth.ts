@@ -19,7 +19,8 @@ export function authHook(ctx: AppContext) {
     const auth = req.headers.authorization;
     if (auth?.startsWith('Bearer ')) {
       req.principal = await ctx.accounts.authenticateApiKey(auth.slice(7).trim());
-      if (!req.principal && !cfg.public) throw new AppError(401, 'invalid_api_key', 'The API key is unknown or revoked');
+      if (!req.principal && !cfg.public)
+        throw new AppError(401, 'invalid_api_key', 'The API key is unknown or revoked');
     } else {
       const token = req.cookies?.[SESSION_COOKIE];
       if (token) req.principal = await ctx.accounts.authenticateSession(token);
@@ -32,10 +33,19 @@ export function authHook(ctx: AppContext) {
       if (!SAFE_METHODS.has(req.method) && req.headers['x-csrf-token'] !== p.session.csrfToken)
         throw new AppError(403, 'csrf', 'Missing or wrong X-CSRF-Token header');
       if (p.session.mustEnrollTotp && !cfg.allowUnverified)
-        throw new AppError(403, 'totp_enrolment_required', 'Administrators must set up two-factor authentication first');
+        throw new AppError(
+          403,
+          'totp_enrolment_required',
+          'Administrators must set up two-factor authentication first',
+        );
     }
     if (cfg.session) {
-      if (!p.session) throw new AppError(403, 'session_required', 'This action needs a signed-in staff user, not an API key');
+      if (!p.session)
+        throw new AppError(
+          403,
+          'session_required',
+          'This action needs a signed-in staff user, not an API key',
+        );
       return;
     }
     if (!cfg.permission) throw forbidden('(none declared)');

@@ -24,21 +24,30 @@ function fieldOf(issue: ValidationIssue, context: string | undefined): string {
  */
 export function errorHandler(err: FastifyError, req: FastifyRequest, reply: FastifyReply) {
   if (err instanceof AppError) {
-    return reply.status(err.statusCode).send({ error: { code: err.code, message: err.message, details: err.details } });
+    return reply
+      .status(err.statusCode)
+      .send({ error: { code: err.code, message: err.message, details: err.details } });
   }
   if (err.validation) {
     const issues = err.validation as ValidationIssue[];
     const problems = issues.map((i) => {
       const field = fieldOf(i, err.validationContext);
       const problem =
-        i.keyword === 'required' ? 'is required' : i.keyword === 'additionalProperties' ? 'is not allowed' : (i.message ?? 'is invalid');
+        i.keyword === 'required'
+          ? 'is required'
+          : i.keyword === 'additionalProperties'
+            ? 'is not allowed'
+            : (i.message ?? 'is invalid');
       return { field, problem };
     });
     const first = problems[0];
     return reply.status(400).send({
       error: {
         code: 'invalid_request',
-        message: `${err.validationContext ?? 'body'}.${first.field}: ${first.problem}`.replace(/^(\w+)\.\1\./, '$1.'),
+        message: `${err.validationContext ?? 'body'}.${first.field}: ${first.problem}`.replace(
+          /^(\w+)\.\1\./,
+          '$1.',
+        ),
         details: { field: first.field, in: err.validationContext, problems },
       },
     });

@@ -24,5 +24,9 @@ export const conflict = (code: string, message: string, field?: string) =>
 /** Unique violations, recognised narrowly: PostgreSQL 23505, SQLite SQLITE_CONSTRAINT_UNIQUE. */
 export function isUniqueViolation(err: unknown): boolean {
   const e = err as { code?: string };
-  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+  return (
+    e?.code === '23505' ||
+    e?.code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
+  );
 }

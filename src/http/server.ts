@@ -13,7 +13,10 @@ export interface RunningServer {
  * Starts the platform: context (keys, database, migrations), HTTP, background jobs. Shuts down gracefully
  * on SIGTERM/SIGINT: stop accepting, finish in-flight requests, sign the audit head, close the database.
  */
-export async function startServer(config: Config, opts: { handleSignals?: boolean } = {}): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  opts: { handleSignals?: boolean } = {},
+): Promise<RunningServer> {
   const started = performance.now();
   const ctx = await AppContext.create(config);
   const log = ctx.logger;
@@ -24,7 +27,9 @@ export async function startServer(config: Config, opts: { handleSignals?: boolea
     );
   if (!ctx.keyLocation.wrappingKey && config.mode === 'production')
     log.warn('The key ring is stored unencrypted; set CUSTODIAN_MASTER_KEY in production');
-  const app = await buildApp(ctx, { logRequests: config.logLevel === 'debug' || config.logLevel === 'trace' });
+  const app = await buildApp(ctx, {
+    logRequests: config.logLevel === 'debug' || config.logLevel === 'trace',
+  });
   await app.listen({ port: config.port, host: config.host });
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
@@ -33,9 +38,16 @@ export async function startServer(config: Config, opts: { handleSignals?: boolea
 
   if (config.jobs.enabled) ctx.jobs.start(config.jobs.pollMs);
   const timers = [
-    setInterval(() => void ctx.audit.checkpointHead(ctx.db).catch((err) => log.error({ err }, 'audit checkpoint failed')), 5 * 60_000),
     setInterval(
-      () => void purgeAudit(ctx.db, ctx.audit, config.audit.retentionDays).catch((err) => log.error({ err }, 'audit purge failed')),
+      () =>
+        void ctx.audit.checkpointHead(ctx.db).catch((err) => log.error({ err }, 'audit checkpoint failed')),
+      5 * 60_000,
+    ),
+    setInterval(
+      () =>
+        void purgeAudit(ctx.db, ctx.audit, config.audit.retentionDays).catch((err) =>
+          log.error({ err }, 'audit purge failed'),
+        ),
       24 * 3_600_000,
     ),
   ];

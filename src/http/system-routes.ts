@@ -45,7 +45,9 @@ export function systemRoutes(ctx: AppContext) {
           migrations = 'unknown';
         }
         const ready = database === 'ok' && migrations === 'current';
-        return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', database, migrations });
+        return reply
+          .status(ready ? 200 : 503)
+          .send({ status: ready ? 'ready' : 'not_ready', database, migrations });
       },
     );
 

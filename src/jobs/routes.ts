@@ -30,7 +30,9 @@ export function jobRoutes(ctx: AppContext) {
           querystring: Type.Composite([
             Paging,
             Type.Object({
-              status: Type.Optional(Type.Union(['pending', 'running', 'done', 'dead', 'failed'].map((s) => Type.Literal(s)))),
+              status: Type.Optional(
+                Type.Union(['pending', 'running', 'done', 'dead', 'failed'].map((s) => Type.Literal(s))),
+              ),
             }),
           ]),
           response: { 200: page(Job), ...errorResponses },
@@ -39,10 +41,16 @@ export function jobRoutes(ctx: AppContext) {
       async (req) => {
         let q = ctx.db.selectFrom('jobs');
         const s = req.query.status;
-        if (s === 'failed') q = q.where((eb) => eb.or([eb('status', '=', 'dead'), eb('last_error', 'is not', null)]));
+        if (s === 'failed')
+          q = q.where((eb) => eb.or([eb('status', '=', 'dead'), eb('last_error', 'is not', null)]));
         else if (s) q = q.where('status', '=', s);
         const total = Number((await q.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
-        const rows = await q.selectAll().orderBy('updated_at', 'desc').limit(req.query.limit).offset(req.query.offset).execute();
+        const rows = await q
+          .selectAll()
+          .orderBy('updated_at', 'desc')
+          .limit(req.query.limit)
+          .offset(req.query.offset)
+          .execute();
         return {
           total,
           limit: req.query.limit,
@@ -66,12 +74,22 @@ export function jobRoutes(ctx: AppContext) {
       '/jobs/:id/retry',
       {
         config: { permission: 'jobs:write' },
-        schema: { tags, summary: 'Run a dead or failing job again now', params: IdParams, response: { 200: Ok, ...errorResponses } },
+        schema: {
+          tags,
+          summary: 'Run a dead or failing job again now',
+          params: IdParams,
+          response: { 200: Ok, ...errorResponses },
+        },
       },
       async (req) => {
         if (!(await ctx.jobs.retry(req.params.id))) throw notFound('Retryable job');
         await transact(ctx.db, (tx) =>
-          ctx.audit.append(tx, { action: 'job.retry', actor: req.principal!.actor, requestId: req.id, target: { type: 'job', id: req.params.id } }),
+          ctx.audit.append(tx, {
+            action: 'job.retry',
+            actor: req.principal!.actor,
+            requestId: req.id,
+            target: { type: 'job', id: req.params.id },
+          }),
         );
         ctx.jobs.poke();
         return { ok: true };

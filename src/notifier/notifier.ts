@@ -52,7 +52,9 @@ export class SmtpNotifier implements Notifier {
     }
     // Loaded on first use: start-up stays fast where no mail is sent.
     this.transport ??= import('nodemailer').then((n) => n.default.createTransport(this.smtpUrl));
-    await (await this.transport).sendMail({ from: this.from, to: m.to, subject: m.subject, text: m.body, headers: m.headers });
+    await (
+      await this.transport
+    ).sendMail({ from: this.from, to: m.to, subject: m.subject, text: m.body, headers: m.headers });
   }
 }
 

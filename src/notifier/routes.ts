@@ -23,12 +23,20 @@ export function outboxRoutes(ctx: AppContext) {
           tags: ['notifier'],
           summary: 'Messages held by the development outbox, newest first',
           querystring: Paging,
-          response: { 200: Type.Composite([page(OutboxMessage), Type.Object({ notifier: Type.String() })]), ...errorResponses },
+          response: {
+            200: Type.Composite([page(OutboxMessage), Type.Object({ notifier: Type.String() })]),
+            ...errorResponses,
+          },
         },
       },
       async (req) => {
         const total = Number(
-          (await ctx.db.selectFrom('outbox_messages').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n,
+          (
+            await ctx.db
+              .selectFrom('outbox_messages')
+              .select((eb) => eb.fn.countAll().as('n'))
+              .executeTakeFirstOrThrow()
+          ).n,
         );
         const rows = await ctx.db
           .selectFrom('outbox_messages')

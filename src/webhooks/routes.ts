@@ -32,7 +32,11 @@ export function webhookRoutes(ctx: AppContext) {
       '/webhooks',
       {
         config: { permission: 'webhooks:read' },
-        schema: { tags, summary: 'Webhook endpoints', response: { 200: Type.Object({ items: Type.Array(Endpoint) }), ...errorResponses } },
+        schema: {
+          tags,
+          summary: 'Webhook endpoints',
+          response: { 200: Type.Object({ items: Type.Array(Endpoint) }), ...errorResponses },
+        },
       },
       async () => ({ items: await ctx.webhooks.listEndpoints() }),
     );
@@ -48,11 +52,17 @@ export function webhookRoutes(ctx: AppContext) {
             {
               name: Type.String({ minLength: 1, maxLength: 100 }),
               url: Type.String({ minLength: 8, maxLength: 2000 }),
-              events: Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { minItems: 1, maxItems: 50 }),
+              events: Type.Array(Type.String({ minLength: 1, maxLength: 100 }), {
+                minItems: 1,
+                maxItems: 50,
+              }),
             },
             { additionalProperties: false },
           ),
-          response: { 201: Type.Composite([Endpoint, Type.Object({ secret: Type.String() })]), ...errorResponses },
+          response: {
+            201: Type.Composite([Endpoint, Type.Object({ secret: Type.String() })]),
+            ...errorResponses,
+          },
         },
       },
       async (req, reply) => {
@@ -66,7 +76,9 @@ export function webhookRoutes(ctx: AppContext) {
           throw badRequest('invalid_url', 'url must use http or https', 'url');
         if (ctx.config.mode === 'production' && u.protocol !== 'https:')
           throw badRequest('insecure_url', 'url must use https in production', 'url');
-        return reply.status(201).send(await ctx.webhooks.createEndpoint(req.principal!.actor, req.body, req.id));
+        return reply
+          .status(201)
+          .send(await ctx.webhooks.createEndpoint(req.principal!.actor, req.body, req.id));
       },
     );
 
@@ -89,7 +101,12 @@ export function webhookRoutes(ctx: AppContext) {
       '/webhooks/:id',
       {
         config: { permission: 'webhooks:write' },
-        schema: { tags, summary: 'Remove an endpoint', params: IdParams, response: { 200: Ok, ...errorResponses } },
+        schema: {
+          tags,
+          summary: 'Remove an endpoint',
+          params: IdParams,
+          response: { 200: Ok, ...errorResponses },
+        },
       },
       async (req) => {
         await ctx.webhooks.deleteEndpoint(req.principal!.actor, req.params.id, req.id);
@@ -104,7 +121,10 @@ export function webhookRoutes(ctx: AppContext) {
         schema: {
           tags,
           summary: 'Delivery log, newest first',
-          querystring: Type.Composite([Paging, Type.Object({ endpointId: Type.Optional(Type.String({ maxLength: 64 })) })]),
+          querystring: Type.Composite([
+            Paging,
+            Type.Object({ endpointId: Type.Optional(Type.String({ maxLength: 64 })) }),
+          ]),
           response: { 200: Type.Object({ items: Type.Array(Delivery) }), ...errorResponses },
         },
       },

@@ -63,15 +63,32 @@ export class WebhookService {
         details: { events: input.events },
       });
     });
-    return { id, name: input.name, url: input.url, events: input.events, active: true, createdAt: now, secret };
+    return {
+      id,
+      name: input.name,
+      url: input.url,
+      events: input.events,
+      active: true,
+      createdAt: now,
+      secret,
+    };
   }
 
   async listEndpoints(): Promise<WebhookEndpointView[]> {
-    const rows = await this.db.selectFrom('webhook_endpoints').selectAll().orderBy('created_at', 'desc').execute();
+    const rows = await this.db
+      .selectFrom('webhook_endpoints')
+      .selectAll()
+      .orderBy('created_at', 'desc')
+      .execute();
     return rows.map(toView);
   }
 
-  async setActive(actor: ActorRef, id: string, active: boolean, requestId?: string): Promise<WebhookEndpointView> {
+  async setActive(
+    actor: ActorRef,
+    id: string,
+    active: boolean,
+    requestId?: string,
+  ): Promise<WebhookEndpointView> {
     return transact(this.db, async (tx) => {
       const r = await tx.db
         .updateTable('webhook_endpoints')
@@ -94,13 +111,22 @@ export class WebhookService {
     await transact(this.db, async (tx) => {
       const r = await tx.db.deleteFrom('webhook_endpoints').where('id', '=', id).executeTakeFirst();
       if (Number(r.numDeletedRows) === 0) throw notFound('Webhook endpoint');
-      await this.audit.append(tx, { action: 'webhook.delete', actor, requestId, target: { type: 'webhook', id } });
+      await this.audit.append(tx, {
+        action: 'webhook.delete',
+        actor,
+        requestId,
+        target: { type: 'webhook', id },
+      });
     });
   }
 
   /** Queues `event` for every active endpoint subscribed to it, inside the caller's transaction. */
   async emit(tx: Tx, event: string, payload: Record<string, unknown>): Promise<number> {
-    const endpoints = await tx.db.selectFrom('webhook_endpoints').selectAll().where('active', '=', 1).execute();
+    const endpoints = await tx.db
+      .selectFrom('webhook_endpoints')
+      .selectAll()
+      .where('active', '=', 1)
+      .execute();
     let n = 0;
     for (const ep of endpoints) {
       const events = JSON.parse(ep.events) as string[];
@@ -130,9 +156,17 @@ export class WebhookService {
 
   /** One delivery attempt; throwing makes the job retry with back-off. */
   async deliver(deliveryId: string): Promise<void> {
-    const d = await this.db.selectFrom('webhook_deliveries').selectAll().where('id', '=', deliveryId).executeTakeFirst();
+    const d = await this.db
+      .selectFrom('webhook_deliveries')
+      .selectAll()
+      .where('id', '=', deliveryId)
+      .executeTakeFirst();
     if (!d || d.status === 'delivered') return;
-    const ep = await this.db.selectFrom('webhook_endpoints').selectAll().where('id', '=', d.endpoint_id).executeTakeFirst();
+    const ep = await this.db
+      .selectFrom('webhook_endpoints')
+      .selectAll()
+      .where('id', '=', d.endpoint_id)
+      .executeTakeFirst();
     if (!ep) return;
     const secret = this.keys.open(ep.secret, `webhook:${ep.id}`).toString();
     let status: number | null = null;

@@ -12,7 +12,8 @@ export function requireBuild(): void {
 
 const baseEnv = () => {
   const env: NodeJS.ProcessEnv = { ...process.env, CUSTODIAN_LOG_LEVEL: 'info' };
-  for (const k of Object.keys(env)) if (k.startsWith('CUSTODIAN_') && k !== 'CUSTODIAN_LOG_LEVEL') delete env[k];
+  for (const k of Object.keys(env))
+    if (k.startsWith('CUSTODIAN_') && k !== 'CUSTODIAN_LOG_LEVEL') delete env[k];
   return env;
 };
 

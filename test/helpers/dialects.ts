@@ -59,7 +59,12 @@ export async function makeStore(dialect: DialectName): Promise<TestStore> {
     };
   }
   const client = new PGlite();
-  const store = openStore({ kind: 'custom', dialect: new PGliteDialect(client), info: 'postgres', location: 'pglite (memory)' });
+  const store = openStore({
+    kind: 'custom',
+    dialect: new PGliteDialect(client),
+    info: 'postgres',
+    location: 'pglite (memory)',
+  });
   return { store, dataDir, cleanup: async () => (await store.close(), rmDir()) };
 }
 
@@ -77,7 +82,10 @@ export interface TestContext {
   cleanup(): Promise<void>;
 }
 
-export async function makeContext(dialect: DialectName, overrides: Record<string, unknown> = {}): Promise<TestContext> {
+export async function makeContext(
+  dialect: DialectName,
+  overrides: Record<string, unknown> = {},
+): Promise<TestContext> {
   const t = await makeStore(dialect);
   const ctx = await AppContext.create(testConfig(t.dataDir, overrides), {
     store: t.store,

@@ -25,13 +25,21 @@ export function cookieOf(res: LightMyRequestResponse): string {
 }
 
 export async function setupAdmin(app: TestApp, username = 'admin'): Promise<Session> {
-  const res = await app.inject({ method: 'POST', url: '/api/v1/setup', payload: { username, password: STRONG_PASSWORD } });
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/v1/setup',
+    payload: { username, password: STRONG_PASSWORD },
+  });
   if (res.statusCode !== 201) throw new Error(`setup failed: ${res.body}`);
   return { cookie: cookieOf(res), csrf: res.json().csrfToken };
 }
 
 export async function login(app: TestApp, username: string, password = STRONG_PASSWORD): Promise<Session> {
-  const res = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password } });
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/login',
+    payload: { username, password },
+  });
   if (res.statusCode !== 200) throw new Error(`login failed: ${res.body}`);
   return { cookie: cookieOf(res), csrf: res.json().csrfToken };
 }
@@ -42,8 +50,10 @@ export function as(app: TestApp, who: Session | { key: string }) {
     'key' in who ? { authorization: `Bearer ${who.key}` } : { cookie: who.cookie, 'x-csrf-token': who.csrf };
   return {
     get: (url: string) => app.inject({ method: 'GET', url, headers: headers() }),
-    post: (url: string, payload?: unknown) => app.inject({ method: 'POST', url, headers: headers(), payload: payload as never }),
-    patch: (url: string, payload?: unknown) => app.inject({ method: 'PATCH', url, headers: headers(), payload: payload as never }),
+    post: (url: string, payload?: unknown) =>
+      app.inject({ method: 'POST', url, headers: headers(), payload: payload as never }),
+    patch: (url: string, payload?: unknown) =>
+      app.inject({ method: 'PATCH', url, headers: headers(), payload: payload as never }),
     delete: (url: string) => app.inject({ method: 'DELETE', url, headers: headers() }),
   };
 }

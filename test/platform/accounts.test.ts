@@ -2,7 +2,16 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generate } from 'otplib';
 import { DIALECTS, makeContext, type TestContext } from '../helpers/dialects.js';
-import { as, cookieOf, login, makeApp, setupAdmin, STRONG_PASSWORD, type Session, type TestApp } from '../helpers/http.js';
+import {
+  as,
+  cookieOf,
+  login,
+  makeApp,
+  setupAdmin,
+  STRONG_PASSWORD,
+  type Session,
+  type TestApp,
+} from '../helpers/http.js';
 
 describe.each(DIALECTS)('staff accounts on %s', (dialect) => {
   let t: TestContext;
@@ -24,7 +33,11 @@ describe.each(DIALECTS)('staff accounts on %s', (dialect) => {
   });
 
   it('rejects a weak first password, naming the field, and creates nothing', async () => {
-    const res = await app.inject({ method: 'POST', url: '/api/v1/setup', payload: { username: 'admin', password: 'short' } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/v1/setup',
+      payload: { username: 'admin', password: 'short' },
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json().error).toMatchObject({ code: 'weak_password', details: { field: 'password' } });
     expect((await app.inject({ url: '/api/v1/setup' })).json()).toEqual({ needed: true });
@@ -32,7 +45,11 @@ describe.each(DIALECTS)('staff accounts on %s', (dialect) => {
 
   it('creates the first administrator once', async () => {
     admin = await setupAdmin(app);
-    const again = await app.inject({ method: 'POST', url: '/api/v1/setup', payload: { username: 'other', password: STRONG_PASSWORD } });
+    const again = await app.inject({
+      method: 'POST',
+      url: '/api/v1/setup',
+      payload: { username: 'other', password: STRONG_PASSWORD },
+    });
     expect(again.statusCode).toBe(409);
     expect(again.json().error.code).toBe('setup_done');
     const session = await as(app, admin).get('/api/v1/auth/session');
@@ -40,15 +57,27 @@ describe.each(DIALECTS)('staff accounts on %s', (dialect) => {
   });
 
   it('sets an HttpOnly, SameSite=Strict session cookie', async () => {
-    const res = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'admin', password: STRONG_PASSWORD } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { username: 'admin', password: STRONG_PASSWORD },
+    });
     const c = res.cookies.find((x) => x.name === 'custodian_session')!;
     expect(c.httpOnly).toBe(true);
     expect(c.sameSite).toBe('Strict');
   });
 
   it('answers a wrong password and an unknown user with the same 401 body', async () => {
-    const wrong = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'admin', password: 'not the password' } });
-    const unknown = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'nobody', password: 'not the password' } });
+    const wrong = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { username: 'admin', password: 'not the password' },
+    });
+    const unknown = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { username: 'nobody', password: 'not the password' },
+    });
     expect(wrong.statusCode).toBe(401);
     expect(unknown.statusCode).toBe(401);
     expect(wrong.body).toBe(unknown.body);
@@ -67,24 +96,46 @@ describe.each(DIALECTS)('staff accounts on %s', (dialect) => {
   });
 
   it('validates input: the error names the field and nothing changes', async () => {
-    const res = await as(app, admin).post('/api/v1/users', { username: 'mod1', password: STRONG_PASSWORD, role: 'overlord' });
+    const res = await as(app, admin).post('/api/v1/users', {
+      username: 'mod1',
+      password: STRONG_PASSWORD,
+      role: 'overlord',
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json().error.details.field).toBe('role');
-    const extra = await as(app, admin).post('/api/v1/users', { username: 'mod1', password: STRONG_PASSWORD, role: 'moderator', sudo: true });
+    const extra = await as(app, admin).post('/api/v1/users', {
+      username: 'mod1',
+      password: STRONG_PASSWORD,
+      role: 'moderator',
+      sudo: true,
+    });
     expect(extra.statusCode).toBe(400);
     expect(extra.json().error.details.field).toBe('sudo');
     expect((await as(app, admin).get('/api/v1/users')).json().total).toBe(1);
   });
 
   it('creates, lists, searches and updates users; a taken name is a 409', async () => {
-    const created = await as(app, admin).post('/api/v1/users', { username: 'Mod1', displayName: '审核员一', password: STRONG_PASSWORD, role: 'moderator' });
+    const created = await as(app, admin).post('/api/v1/users', {
+      username: 'Mod1',
+      displayName: '审核员一',
+      password: STRONG_PASSWORD,
+      role: 'moderator',
+    });
     expect(created.statusCode).toBe(201);
     expect(created.json()).toMatchObject({ username: 'mod1', role: 'moderator', displayName: '审核员一' });
     expect(created.json()).not.toHaveProperty('password_hash');
-    const dup = await as(app, admin).post('/api/v1/users', { username: 'mod1', password: STRONG_PASSWORD, role: 'auditor' });
+    const dup = await as(app, admin).post('/api/v1/users', {
+      username: 'mod1',
+      password: STRONG_PASSWORD,
+      role: 'auditor',
+    });
     expect(dup.statusCode).toBe(409);
     expect(dup.json().error.details.field).toBe('username');
-    await as(app, admin).post('/api/v1/users', { username: 'audit1', password: STRONG_PASSWORD, role: 'auditor' });
+    await as(app, admin).post('/api/v1/users', {
+      username: 'audit1',
+      password: STRONG_PASSWORD,
+      role: 'auditor',
+    });
     const search = await as(app, admin).get('/api/v1/users?q=审核');
     expect(search.json().items.map((u: { username: string }) => u.username)).toEqual(['mod1']);
     const page = await as(app, admin).get('/api/v1/users?limit=2&offset=2');
@@ -104,13 +155,29 @@ describe.each(DIALECTS)('staff accounts on %s', (dialect) => {
 
   it('locks an account after repeated failures; an admin lifts it', async () => {
     for (let i = 0; i < 3; i++)
-      await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'audit1', password: 'wrong password!' } });
-    const locked = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'audit1', password: STRONG_PASSWORD } });
+      await app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { username: 'audit1', password: 'wrong password!' },
+      });
+    const locked = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { username: 'audit1', password: STRONG_PASSWORD },
+    });
     expect(locked.statusCode).toBe(429);
     // Unknown names lock the same way, so a lockout does not reveal that an account exists.
     for (let i = 0; i < 3; i++)
-      await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'ghost', password: 'wrong password!' } });
-    const ghost = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'ghost', password: 'x' } });
+      await app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { username: 'ghost', password: 'wrong password!' },
+      });
+    const ghost = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { username: 'ghost', password: 'x' },
+    });
     expect(ghost.statusCode).toBe(429);
     const users = (await as(app, admin).get('/api/v1/users?q=audit1')).json().items;
     expect((await as(app, admin).post(`/api/v1/users/${users[0].id}/unlock`)).statusCode).toBe(200);
@@ -121,7 +188,11 @@ describe.each(DIALECTS)('staff accounts on %s', (dialect) => {
     const auditor = await login(app, 'audit1');
     expect((await as(app, auditor).get('/api/v1/users')).statusCode).toBe(200);
     expect((await as(app, auditor).get('/api/v1/audit')).statusCode).toBe(200);
-    const res = await as(app, auditor).post('/api/v1/users', { username: 'x12', password: STRONG_PASSWORD, role: 'auditor' });
+    const res = await as(app, auditor).post('/api/v1/users', {
+      username: 'x12',
+      password: STRONG_PASSWORD,
+      role: 'auditor',
+    });
     expect(res.statusCode).toBe(403);
     expect(res.json().error.details.permission).toBe('users:write');
   });
@@ -148,9 +219,15 @@ describe.each(DIALECTS)('staff accounts on %s', (dialect) => {
   it('changes the own password and ends other sessions', async () => {
     const s1 = await login(app, 'audit1');
     const s2 = await login(app, 'audit1');
-    const bad = await as(app, s1).post('/api/v1/profile/password', { currentPassword: 'nope', newPassword: 'another long passphrase' });
+    const bad = await as(app, s1).post('/api/v1/profile/password', {
+      currentPassword: 'nope',
+      newPassword: 'another long passphrase',
+    });
     expect(bad.json().error.details.field).toBe('currentPassword');
-    const ok = await as(app, s1).post('/api/v1/profile/password', { currentPassword: STRONG_PASSWORD, newPassword: 'another long passphrase' });
+    const ok = await as(app, s1).post('/api/v1/profile/password', {
+      currentPassword: STRONG_PASSWORD,
+      newPassword: 'another long passphrase',
+    });
     expect(ok.statusCode).toBe(200);
     expect((await as(app, s1).get('/api/v1/auth/session')).statusCode).toBe(200);
     expect((await as(app, s2).get('/api/v1/auth/session')).statusCode).toBe(401);
@@ -163,10 +240,20 @@ describe.each(DIALECTS)('staff accounts on %s', (dialect) => {
     const { secret, uri } = setup.json();
     expect(uri).toMatch(/^otpauth:\/\/totp\//);
     expect((await as(app, s).post('/api/v1/profile/totp/enable', { code: '000000' })).statusCode).toBe(400);
-    expect((await as(app, s).post('/api/v1/profile/totp/enable', { code: await generate({ secret }) })).statusCode).toBe(200);
-    const noCode = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'mod1', password: STRONG_PASSWORD } });
+    expect(
+      (await as(app, s).post('/api/v1/profile/totp/enable', { code: await generate({ secret }) })).statusCode,
+    ).toBe(200);
+    const noCode = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { username: 'mod1', password: STRONG_PASSWORD },
+    });
     expect(noCode.json().error.code).toBe('totp_required');
-    const wrong = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'mod1', password: STRONG_PASSWORD, totp: '123456' } });
+    const wrong = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { username: 'mod1', password: STRONG_PASSWORD, totp: '123456' },
+    });
     expect(wrong.json().error.code).toBe('invalid_totp');
     const good = await app.inject({
       method: 'POST',
@@ -174,20 +261,33 @@ describe.each(DIALECTS)('staff accounts on %s', (dialect) => {
       payload: { username: 'mod1', password: STRONG_PASSWORD, totp: await generate({ secret }) },
     });
     expect(good.statusCode).toBe(200);
-    const row = await t.ctx.db.selectFrom('users').select('totp_secret').where('username', '=', 'mod1').executeTakeFirstOrThrow();
+    const row = await t.ctx.db
+      .selectFrom('users')
+      .select('totp_secret')
+      .where('username', '=', 'mod1')
+      .executeTakeFirstOrThrow();
     expect(row.totp_secret).not.toContain(secret);
   });
 
   it('creates an API key shown once, stores only its hash, records use, and revokes it', async () => {
-    const res = await as(app, admin).post('/api/v1/api-keys', { name: 'shop backend', scopes: ['audit:read'] });
+    const res = await as(app, admin).post('/api/v1/api-keys', {
+      name: 'shop backend',
+      scopes: ['audit:read'],
+    });
     expect(res.statusCode).toBe(201);
     const { id, key } = res.json();
     expect(key).toMatch(/^cus_[a-z0-9]{8}_/);
-    const stored = await t.ctx.db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    const stored = await t.ctx.db
+      .selectFrom('api_keys')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
     expect(JSON.stringify(stored)).not.toContain(key);
     expect((await as(app, { key }).get('/api/v1/audit')).statusCode).toBe(200);
     expect((await as(app, { key }).get('/api/v1/users')).statusCode).toBe(403);
-    const listed = (await as(app, admin).get('/api/v1/api-keys')).json().items.find((k: { id: string }) => k.id === id);
+    const listed = (await as(app, admin).get('/api/v1/api-keys'))
+      .json()
+      .items.find((k: { id: string }) => k.id === id);
     expect(listed.lastUsedAt).not.toBeNull();
     expect(JSON.stringify(listed)).not.toContain(key);
     await as(app, admin).delete(`/api/v1/api-keys/${id}`);
@@ -201,7 +301,15 @@ describe.each(DIALECTS)('staff accounts on %s', (dialect) => {
   it('audits logins and changes without secrets or plaintext addresses', async () => {
     const entries = await t.ctx.db.selectFrom('audit_entries').selectAll().execute();
     const actions = new Set(entries.map((e) => e.action));
-    for (const a of ['user.create', 'auth.login', 'auth.login.failed', 'user.unlock', 'apikey.create', 'apikey.revoke', 'user.totp.enable'])
+    for (const a of [
+      'user.create',
+      'auth.login',
+      'auth.login.failed',
+      'user.unlock',
+      'apikey.create',
+      'apikey.revoke',
+      'user.totp.enable',
+    ])
       expect(actions).toContain(a);
     const dump = JSON.stringify(entries);
     expect(dump).not.toContain(STRONG_PASSWORD);
@@ -213,7 +321,11 @@ describe.each(DIALECTS)('staff accounts on %s', (dialect) => {
     const t2 = await makeContext(dialect, { requireAdminTotp: true });
     const app2 = await makeApp(t2.ctx);
     try {
-      const res = await app2.inject({ method: 'POST', url: '/api/v1/setup', payload: { username: 'root1', password: STRONG_PASSWORD } });
+      const res = await app2.inject({
+        method: 'POST',
+        url: '/api/v1/setup',
+        payload: { username: 'root1', password: STRONG_PASSWORD },
+      });
       expect(res.json().mustEnrollTotp).toBe(true);
       const s = { cookie: cookieOf(res), csrf: res.json().csrfToken };
       expect((await as(app2, s).get('/api/v1/users')).json().error.code).toBe('totp_enrolment_required');

@@ -9,7 +9,12 @@ import { DIALECTS, makeContext, type TestContext } from '../helpers/dialects.js'
 async function appendMany(t: TestContext, n: number, actionPrefix = 'test.write') {
   for (let i = 0; i < n; i++)
     await transact(t.ctx.db, (tx) =>
-      t.ctx.audit.append(tx, { action: actionPrefix, actor: SYSTEM, target: { type: 'thing', id: `t${i}` }, details: { i } }),
+      t.ctx.audit.append(tx, {
+        action: actionPrefix,
+        actor: SYSTEM,
+        target: { type: 'thing', id: `t${i}` },
+        details: { i },
+      }),
     );
 }
 
@@ -41,7 +46,11 @@ describe.each(DIALECTS)('audit log on %s', (dialect) => {
     ).rejects.toThrow('boom');
     const after = await t.ctx.db.selectFrom('audit_head').selectAll().executeTakeFirstOrThrow();
     expect(after).toEqual(before);
-    const n = await t.ctx.db.selectFrom('audit_entries').select('seq').where('action', '=', 'test.rollback').execute();
+    const n = await t.ctx.db
+      .selectFrom('audit_entries')
+      .select('seq')
+      .where('action', '=', 'test.rollback')
+      .execute();
     expect(n).toHaveLength(0);
     expect((await verifyAudit(t.ctx.db, t.ctx.keys)).ok).toBe(true);
   });
@@ -49,7 +58,9 @@ describe.each(DIALECTS)('audit log on %s', (dialect) => {
   it('keeps the chain whole under concurrent appends', async () => {
     await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        transact(t.ctx.db, (tx) => t.ctx.audit.append(tx, { action: 'test.concurrent', actor: SYSTEM, details: { i } })),
+        transact(t.ctx.db, (tx) =>
+          t.ctx.audit.append(tx, { action: 'test.concurrent', actor: SYSTEM, details: { i } }),
+        ),
       ),
     );
     expect((await verifyAudit(t.ctx.db, t.ctx.keys)).ok).toBe(true);
@@ -67,7 +78,10 @@ describe.each(DIALECTS)('tampering on %s is named by verify', (dialect) => {
   async function withTamper(tamper: () => Promise<void>) {
     await t.ctx.db.deleteFrom('audit_entries').execute();
     await t.ctx.db.deleteFrom('audit_checkpoints').execute();
-    await t.ctx.db.updateTable('audit_head').set({ last_seq: 0, last_hash: '0'.repeat(64) }).execute();
+    await t.ctx.db
+      .updateTable('audit_head')
+      .set({ last_seq: 0, last_hash: '0'.repeat(64) })
+      .execute();
     await appendMany(t, 12);
     expect((await verifyAudit(t.ctx.db, t.ctx.keys)).ok).toBe(true);
     await tamper();
@@ -76,7 +90,11 @@ describe.each(DIALECTS)('tampering on %s is named by verify', (dialect) => {
 
   it('an edited action', async () => {
     const r = await withTamper(async () => {
-      await t.ctx.db.updateTable('audit_entries').set({ action: 'test.harmless' }).where('seq', '=', 5).execute();
+      await t.ctx.db
+        .updateTable('audit_entries')
+        .set({ action: 'test.harmless' })
+        .where('seq', '=', 5)
+        .execute();
     });
     expect(r.ok).toBe(false);
     expect(r.problem).toMatchObject({ seq: 5, kind: 'edited' });
@@ -116,9 +134,20 @@ describe.each(DIALECTS)('tampering on %s is named by verify', (dialect) => {
   it('an inserted entry (later ones renumbered)', async () => {
     const r = await withTamper(async () => {
       for (let s = 12; s >= 8; s--)
-        await t.ctx.db.updateTable('audit_entries').set({ seq: s + 1 }).where('seq', '=', s).execute();
-      const seven = await t.ctx.db.selectFrom('audit_entries').selectAll().where('seq', '=', 7).executeTakeFirstOrThrow();
-      await t.ctx.db.insertInto('audit_entries').values({ ...seven, seq: 8, action: 'test.forged', prev_hash: seven.hash }).execute();
+        await t.ctx.db
+          .updateTable('audit_entries')
+          .set({ seq: s + 1 })
+          .where('seq', '=', s)
+          .execute();
+      const seven = await t.ctx.db
+        .selectFrom('audit_entries')
+        .selectAll()
+        .where('seq', '=', 7)
+        .executeTakeFirstOrThrow();
+      await t.ctx.db
+        .insertInto('audit_entries')
+        .values({ ...seven, seq: 8, action: 'test.forged', prev_hash: seven.hash })
+        .execute();
       await t.ctx.db.updateTable('audit_head').set({ last_seq: 13 }).execute();
     });
     expect(r.problem?.seq).toBe(8);
@@ -148,7 +177,10 @@ describe.each(DIALECTS)('tampering on %s is named by verify', (dialect) => {
   it('a forged checkpoint signature', async () => {
     const r = await withTamper(async () => {
       await t.ctx.audit.checkpointHead(t.ctx.db);
-      await t.ctx.db.updateTable('audit_checkpoints').set({ hash: 'f'.repeat(64) }).execute();
+      await t.ctx.db
+        .updateTable('audit_checkpoints')
+        .set({ hash: 'f'.repeat(64) })
+        .execute();
     });
     expect(r.problem).toMatchObject({ kind: 'bad-checkpoint' });
   });

@@ -1,7 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PERMISSIONS, ROLE_PERMISSIONS, ROLES, type Role } from '../../src/accounts/permissions.js';
 import { DIALECTS, makeContext, type TestContext } from '../helpers/dialects.js';
-import { login, makeApp, setupAdmin, STRONG_PASSWORD, as, type Session, type TestApp } from '../helpers/http.js';
+import {
+  login,
+  makeApp,
+  setupAdmin,
+  STRONG_PASSWORD,
+  as,
+  type Session,
+  type TestApp,
+} from '../helpers/http.js';
 
 /**
  * Every API route × every caller (no one, each role, an API key with and without the route's scope, a
@@ -21,14 +29,22 @@ describe.each(DIALECTS)('authorization matrix on %s', (dialect) => {
     const admin = await setupAdmin(app, 'root1');
     sessions.set('admin', admin);
     for (const role of ROLES.filter((r) => r !== 'admin')) {
-      await as(app, admin).post('/api/v1/users', { username: `u-${role.replace(/_/g, '-')}`, password: STRONG_PASSWORD, role });
+      await as(app, admin).post('/api/v1/users', {
+        username: `u-${role.replace(/_/g, '-')}`,
+        password: STRONG_PASSWORD,
+        role,
+      });
       sessions.set(role, await login(app, `u-${role.replace(/_/g, '-')}`));
     }
     for (const p of PERMISSIONS)
       scopedKeys.set(p, (await as(app, admin).post('/api/v1/api-keys', { name: p, scopes: [p] })).json().key);
     // A key whose one scope differs from every route's is simulated per route below.
-    noScopeKey = (await as(app, admin).post('/api/v1/api-keys', { name: 'settings only', scopes: ['settings:read'] })).json().key;
-    const revoked = (await as(app, admin).post('/api/v1/api-keys', { name: 'revoked', scopes: ['all'] })).json();
+    noScopeKey = (
+      await as(app, admin).post('/api/v1/api-keys', { name: 'settings only', scopes: ['settings:read'] })
+    ).json().key;
+    const revoked = (
+      await as(app, admin).post('/api/v1/api-keys', { name: 'revoked', scopes: ['all'] })
+    ).json();
     await as(app, admin).delete(`/api/v1/api-keys/${revoked.id}`);
     revokedKey = revoked.key;
   });
@@ -41,7 +57,10 @@ describe.each(DIALECTS)('authorization matrix on %s', (dialect) => {
     app.inject({
       method: method as 'GET',
       url: url.replace(/:id/g, '00000000-0000-0000-0000-000000000000'),
-      headers: method === 'GET' || method === 'DELETE' ? headers : { ...headers, 'content-type': 'application/json' },
+      headers:
+        method === 'GET' || method === 'DELETE'
+          ? headers
+          : { ...headers, 'content-type': 'application/json' },
       payload: method === 'GET' || method === 'DELETE' ? undefined : '{}',
     });
 
@@ -65,14 +84,19 @@ describe.each(DIALECTS)('authorization matrix on %s', (dialect) => {
         continue;
       }
       expectStatus(`${label} anonymous`, (await call(r.method, r.url, {})).statusCode, 401);
-      expectStatus(`${label} revoked key`, (await call(r.method, r.url, { authorization: `Bearer ${revokedKey}` })).statusCode, 401);
+      expectStatus(
+        `${label} revoked key`,
+        (await call(r.method, r.url, { authorization: `Bearer ${revokedKey}` })).statusCode,
+        401,
+      );
       for (const role of ROLES) {
         const s = sessions.get(role)!;
         const res = await call(r.method, r.url, { cookie: s.cookie, 'x-csrf-token': s.csrf });
         const want = r.session || ROLE_PERMISSIONS[role].has(r.permission as never) ? 'through' : 403;
         expectStatus(`${label} ${role}`, res.statusCode, want);
         // Signing out (or changing the password) ends the session: sign in again for the next route.
-        if (r.url.includes('logout') || r.url.includes('password')) sessions.set(role, await login(app, role === 'admin' ? 'root1' : `u-${role.replace(/_/g, '-')}`));
+        if (r.url.includes('logout') || r.url.includes('password'))
+          sessions.set(role, await login(app, role === 'admin' ? 'root1' : `u-${role.replace(/_/g, '-')}`));
         // Without the CSRF header a session's state change is refused.
         if (r.method !== 'GET' && want === 'through') {
           const s2 = sessions.get(role)!;
@@ -81,9 +105,16 @@ describe.each(DIALECTS)('authorization matrix on %s', (dialect) => {
         }
       }
       if (r.session) {
-        expectStatus(`${label} API key`, (await call(r.method, r.url, { authorization: `Bearer ${scopedKeys.get('users:read')}` })).statusCode, 403);
+        expectStatus(
+          `${label} API key`,
+          (await call(r.method, r.url, { authorization: `Bearer ${scopedKeys.get('users:read')}` }))
+            .statusCode,
+          403,
+        );
       } else {
-        const withScope = await call(r.method, r.url, { authorization: `Bearer ${scopedKeys.get(r.permission!)}` });
+        const withScope = await call(r.method, r.url, {
+          authorization: `Bearer ${scopedKeys.get(r.permission!)}`,
+        });
         expectStatus(`${label} key with ${r.permission}`, withScope.statusCode, 'through');
         if (r.permission !== 'settings:read') {
           const without = await call(r.method, r.url, { authorization: `Bearer ${noScopeKey}` });

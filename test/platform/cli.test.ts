@@ -17,7 +17,19 @@ describe('custodian CLI (SQLite data directory)', () => {
   it('lists its commands, each with --help', () => {
     const help = cli(['--help']);
     expect(help.code).toBe(0);
-    for (const c of ['serve', 'migrate', 'config', 'admin', 'apikey', 'audit', 'keys', 'version', 'pii', 'screen']) expect(help.stdout).toContain(c);
+    for (const c of [
+      'serve',
+      'migrate',
+      'config',
+      'admin',
+      'apikey',
+      'audit',
+      'keys',
+      'version',
+      'pii',
+      'screen',
+    ])
+      expect(help.stdout).toContain(c);
     const sub = cli(['apikey', 'create', '--help']);
     expect(sub.stdout).toContain('--scopes');
   });
@@ -33,7 +45,9 @@ describe('custodian CLI (SQLite data directory)', () => {
     const weak = cli(['admin', 'create', '--username', 'ops', '--data-dir', dir], { input: 'short\n' });
     expect(weak.code).not.toBe(0);
     expect(weak.stderr).toMatch(/password must be at least 12 characters/);
-    const ok = cli(['admin', 'create', '--username', 'ops', '--role', 'admin', '--data-dir', dir], { input: STRONG_PASSWORD + '\n' });
+    const ok = cli(['admin', 'create', '--username', 'ops', '--role', 'admin', '--data-dir', dir], {
+      input: STRONG_PASSWORD + '\n',
+    });
     expect(ok.code).toBe(0);
     expect(ok.stdout + ok.stderr).not.toContain(STRONG_PASSWORD);
     // Keys are created on first use, with owner-only permissions.
@@ -41,7 +55,16 @@ describe('custodian CLI (SQLite data directory)', () => {
   });
 
   it('prints a new API key alone on stdout, lists and revokes it', () => {
-    const made = cli(['apikey', 'create', '--name', 'shop', '--scopes', 'audit:read,users:read', '--data-dir', dir]);
+    const made = cli([
+      'apikey',
+      'create',
+      '--name',
+      'shop',
+      '--scopes',
+      'audit:read,users:read',
+      '--data-dir',
+      dir,
+    ]);
     expect(made.code).toBe(0);
     expect(made.stdout).toMatch(/^cus_[a-z0-9]{8}_[A-Za-z0-9_-]{43}\n$/);
     const bad = cli(['apikey', 'create', '--name', 'x', '--scopes', 'root', '--data-dir', dir]);
@@ -55,7 +78,9 @@ describe('custodian CLI (SQLite data directory)', () => {
   });
 
   it('prints the configuration with secrets masked', () => {
-    const r = cli(['config', '--data-dir', dir], { env: { CUSTODIAN_SMS_GATEWAY_TOKEN: 'tok-secret-1', CUSTODIAN_PROVIDER_NAME: '示例' } });
+    const r = cli(['config', '--data-dir', dir], {
+      env: { CUSTODIAN_SMS_GATEWAY_TOKEN: 'tok-secret-1', CUSTODIAN_PROVIDER_NAME: '示例' },
+    });
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ providerName: '示例', dataDir: dir });
     expect(r.stdout).not.toContain('tok-secret-1');

@@ -10,9 +10,15 @@ const file = path.join(dir, 'custodian.config.json');
 describe('configuration', () => {
   it('takes flags over env over file over defaults', () => {
     writeFileSync(file, JSON.stringify({ port: 9001, providerName: '示例网', session: { idleMinutes: 20 } }));
-    expect(loadConfig({ env: {}, configFile: file })).toMatchObject({ port: 9001, providerName: '示例网', session: { idleMinutes: 20, absoluteHours: 12 } });
+    expect(loadConfig({ env: {}, configFile: file })).toMatchObject({
+      port: 9001,
+      providerName: '示例网',
+      session: { idleMinutes: 20, absoluteHours: 12 },
+    });
     expect(loadConfig({ env: { CUSTODIAN_PORT: '9002' }, configFile: file }).port).toBe(9002);
-    expect(loadConfig({ env: { CUSTODIAN_PORT: '9002' }, configFile: file, flags: { port: '9003' } }).port).toBe(9003);
+    expect(
+      loadConfig({ env: { CUSTODIAN_PORT: '9002' }, configFile: file, flags: { port: '9003' } }).port,
+    ).toBe(9003);
     expect(loadConfig({ env: {}, configFile: path.join(dir, 'missing.json') }).port).toBe(8080);
   });
 
@@ -20,10 +26,16 @@ describe('configuration', () => {
     expect(() => loadConfig({ env: { CUSTODIAN_PORT: 'eighty' }, configFile: '/none' })).toThrow(
       new ConfigError('CUSTODIAN_PORT', 'must be an integer from 0 to 65535, got "eighty"'),
     );
-    expect(() => loadConfig({ env: {}, configFile: '/none', flags: { port: '70000' } })).toThrow(/^--port: must be an integer/);
-    expect(() => loadConfig({ env: { CUSTODIAN_DATABASE_URL: 'mysql://x' }, configFile: '/none' })).toThrow(/CUSTODIAN_DATABASE_URL: must start with postgres:/);
+    expect(() => loadConfig({ env: {}, configFile: '/none', flags: { port: '70000' } })).toThrow(
+      /^--port: must be an integer/,
+    );
+    expect(() => loadConfig({ env: { CUSTODIAN_DATABASE_URL: 'mysql://x' }, configFile: '/none' })).toThrow(
+      /CUSTODIAN_DATABASE_URL: must start with postgres:/,
+    );
     // CSL 21 / 23: six months of logs at least.
-    expect(() => loadConfig({ env: { CUSTODIAN_AUDIT_RETENTION_DAYS: '30' }, configFile: '/none' })).toThrow(/CUSTODIAN_AUDIT_RETENTION_DAYS: must be an integer from 180/);
+    expect(() => loadConfig({ env: { CUSTODIAN_AUDIT_RETENTION_DAYS: '30' }, configFile: '/none' })).toThrow(
+      /CUSTODIAN_AUDIT_RETENTION_DAYS: must be an integer from 180/,
+    );
     writeFileSync(file, JSON.stringify({ prot: 1 }));
     expect(() => loadConfig({ env: {}, configFile: file })).toThrow(/prot: is not a known setting/);
     writeFileSync(file, '{ nope');
@@ -31,7 +43,9 @@ describe('configuration', () => {
   });
 
   it('refuses the development outbox in production', () => {
-    expect(() => loadConfig({ env: { CUSTODIAN_MODE: 'production' }, configFile: '/none' })).toThrow(/CUSTODIAN_NOTIFIER: the development outbox is refused/);
+    expect(() => loadConfig({ env: { CUSTODIAN_MODE: 'production' }, configFile: '/none' })).toThrow(
+      /CUSTODIAN_NOTIFIER: the development outbox is refused/,
+    );
   });
 
   it('masks secrets when printed', () => {

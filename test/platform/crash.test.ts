@@ -17,7 +17,12 @@ interface Target {
 
 async function sqliteTarget(): Promise<Target> {
   const dir = mkdtempSync(path.join(tmpdir(), 'custodian-crash-'));
-  return { name: 'sqlite', args: ['--data-dir', dir], env: {}, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    name: 'sqlite',
+    args: ['--data-dir', dir],
+    env: {},
+    cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 /** A database of its own on the real server, so the child process sees a clean default schema. */
@@ -57,10 +62,18 @@ describe.each(targets)('crash during writes (%o)', (makeTarget) => {
   it('loses nothing that was acknowledged', async () => {
     requireBuild();
     target = await makeTarget();
-    expect(cli(['admin', 'create', '--username', 'ops', ...target.args], { input: STRONG_PASSWORD, env: target.env }).code).toBe(0);
-    const key = cli(['apikey', 'create', '--name', 'burst', '--scopes', 'webhooks:write,webhooks:read', ...target.args], {
-      env: target.env,
-    }).stdout.trim();
+    expect(
+      cli(['admin', 'create', '--username', 'ops', ...target.args], {
+        input: STRONG_PASSWORD,
+        env: target.env,
+      }).code,
+    ).toBe(0);
+    const key = cli(
+      ['apikey', 'create', '--name', 'burst', '--scopes', 'webhooks:write,webhooks:read', ...target.args],
+      {
+        env: target.env,
+      },
+    ).stdout.trim();
     expect(key).toMatch(/^cus_/);
 
     const server = await serve(target.args, target.env);
@@ -72,7 +85,11 @@ describe.each(targets)('crash during writes (%o)', (makeTarget) => {
           const res = await fetch(`${server.url}/api/v1/webhooks`, {
             method: 'POST',
             headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-            body: JSON.stringify({ name: `w${w}-${i}`, url: 'http://127.0.0.1:9/hook', events: ['content.removed'] }),
+            body: JSON.stringify({
+              name: `w${w}-${i}`,
+              url: 'http://127.0.0.1:9/hook',
+              events: ['content.removed'],
+            }),
           });
           if (res.status === 201) acked.push(((await res.json()) as { id: string }).id);
         } catch {
@@ -89,7 +106,9 @@ describe.each(targets)('crash during writes (%o)', (makeTarget) => {
 
     const again = await serve(target.args, target.env);
     try {
-      const res = await fetch(`${again.url}/api/v1/webhooks`, { headers: { authorization: `Bearer ${key}` } });
+      const res = await fetch(`${again.url}/api/v1/webhooks`, {
+        headers: { authorization: `Bearer ${key}` },
+      });
       const ids = new Set(((await res.json()) as { items: Array<{ id: string }> }).items.map((e) => e.id));
       const lost = acked.filter((id) => !ids.has(id));
       expect(lost).toEqual([]);

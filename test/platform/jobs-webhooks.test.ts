@@ -62,7 +62,11 @@ describe.each(DIALECTS)('jobs, webhooks and the outbox on %s', (dialect) => {
     let job = await t.ctx.db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
     expect(job).toMatchObject({ status: 'pending', attempts: 1, last_error: 'gateway down' });
     expect(Date.parse(job.run_at)).toBeGreaterThan(Date.now() + 5_000);
-    await t.ctx.db.updateTable('jobs').set({ run_at: new Date(0).toISOString() }).where('id', '=', id).execute();
+    await t.ctx.db
+      .updateTable('jobs')
+      .set({ run_at: new Date(0).toISOString() })
+      .where('id', '=', id)
+      .execute();
     await t.ctx.jobs.runDue();
     job = await t.ctx.db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
     expect(job.status).toBe('dead');
@@ -80,19 +84,36 @@ describe.each(DIALECTS)('jobs, webhooks and the outbox on %s', (dialect) => {
     t.ctx.jobs.register('test.once', async (p: { n: number }) => void seen.push(String(p.n)));
     await t.ctx.db.deleteFrom('jobs').execute();
     for (let i = 0; i < 30; i++) await t.ctx.jobs.enqueue(t.ctx.db, 'test.once', { n: i });
-    await Promise.all([t.ctx.jobs.runDue(10), t.ctx.jobs.runDue(10), t.ctx.jobs.runDue(10), t.ctx.jobs.runDue(10)]);
+    await Promise.all([
+      t.ctx.jobs.runDue(10),
+      t.ctx.jobs.runDue(10),
+      t.ctx.jobs.runDue(10),
+      t.ctx.jobs.runDue(10),
+    ]);
     expect(seen).toHaveLength(30);
     expect(new Set(seen).size).toBe(30);
   });
 
   it('delivers signed webhooks, retries failures, and logs deliveries', async () => {
-    const created = await as(app, admin).post('/api/v1/webhooks', { name: 'shop', url: receiverUrl, events: ['content.removed'] });
+    const created = await as(app, admin).post('/api/v1/webhooks', {
+      name: 'shop',
+      url: receiverUrl,
+      events: ['content.removed'],
+    });
     expect(created.statusCode).toBe(201);
     const { id, secret } = created.json();
     expect(secret).toMatch(/^whsec_/);
-    const stored = await t.ctx.db.selectFrom('webhook_endpoints').select('secret').where('id', '=', id).executeTakeFirstOrThrow();
+    const stored = await t.ctx.db
+      .selectFrom('webhook_endpoints')
+      .select('secret')
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
     expect(stored.secret).not.toContain(secret);
-    const bad = await as(app, admin).post('/api/v1/webhooks', { name: 'x', url: 'ftp://example', events: ['a'] });
+    const bad = await as(app, admin).post('/api/v1/webhooks', {
+      name: 'x',
+      url: 'ftp://example',
+      events: ['a'],
+    });
     expect(bad.json().error.details.field).toBe('url');
 
     failNext = 1;
@@ -104,12 +125,18 @@ describe.each(DIALECTS)('jobs, webhooks and the outbox on %s', (dialect) => {
     expect(log).toHaveLength(1);
     expect(log[0]).toMatchObject({ status: 'failing', lastStatusCode: 503, attempts: 1 });
 
-    await t.ctx.db.updateTable('jobs').set({ run_at: new Date(0).toISOString() }).where('status', '=', 'pending').execute();
+    await t.ctx.db
+      .updateTable('jobs')
+      .set({ run_at: new Date(0).toISOString() })
+      .where('status', '=', 'pending')
+      .execute();
     await t.ctx.jobs.runDue();
     expect(received).toHaveLength(1);
     const r = received[0];
     expect(verifyWebhook(secret, r.body, String(r.headers['custodian-signature']))).toBe(true);
-    expect(verifyWebhook(secret, r.body.replace('post-1', 'post-9'), String(r.headers['custodian-signature']))).toBe(false);
+    expect(
+      verifyWebhook(secret, r.body.replace('post-1', 'post-9'), String(r.headers['custodian-signature'])),
+    ).toBe(false);
     expect(JSON.parse(r.body)).toMatchObject({ event: 'content.removed', data: { contentId: 'post-1' } });
     log = (await as(app, admin).get('/api/v1/webhooks/deliveries')).json().items;
     expect(log[0]).toMatchObject({ status: 'delivered', attempts: 2, lastStatusCode: 204 });
@@ -117,7 +144,12 @@ describe.each(DIALECTS)('jobs, webhooks and the outbox on %s', (dialect) => {
 
   it('keeps development messages in the outbox, shown to staff', async () => {
     await new OutboxNotifier(t.ctx.db).send({ channel: 'sms', to: '13800138000', body: '验证码 123456' });
-    await t.ctx.jobs.enqueue(t.ctx.db, 'notify.send', { channel: 'email', to: 'a@example.cn', subject: 'Hi', body: 'Hello' });
+    await t.ctx.jobs.enqueue(t.ctx.db, 'notify.send', {
+      channel: 'email',
+      to: 'a@example.cn',
+      subject: 'Hi',
+      body: 'Hello',
+    });
     await t.ctx.jobs.runDue();
     const out = (await as(app, admin).get('/api/v1/outbox')).json();
     expect(out.notifier).toBe('outbox');
@@ -126,11 +158,17 @@ describe.each(DIALECTS)('jobs, webhooks and the outbox on %s', (dialect) => {
 
   it('sends SMS through an HTTP gateway with its token, and reports gateway failures', async () => {
     const before = received.length;
-    await new HttpSmsNotifier(receiverUrl, 'gw-token').send({ channel: 'sms', to: '13800138000', body: '【示例】验证码 654321' });
+    await new HttpSmsNotifier(receiverUrl, 'gw-token').send({
+      channel: 'sms',
+      to: '13800138000',
+      body: '【示例】验证码 654321',
+    });
     const r = received[before];
     expect(r.headers.authorization).toBe('Bearer gw-token');
     expect(JSON.parse(r.body)).toEqual({ to: '13800138000', body: '【示例】验证码 654321' });
     failNext = 1;
-    await expect(new HttpSmsNotifier(receiverUrl, null).send({ channel: 'sms', to: '1', body: 'x' })).rejects.toThrow(/answered 503/);
+    await expect(
+      new HttpSmsNotifier(receiverUrl, null).send({ channel: 'sms', to: '1', body: 'x' }),
+    ).rejects.toThrow(/answered 503/);
   });
 });

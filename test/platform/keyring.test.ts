@@ -52,6 +52,8 @@ describe('key ring', () => {
     expect(text).not.toContain(ring.file.index.key);
     expect(readKeyRing({ file, wrappingKey: kek }).activeMasterId).toBe(ring.activeMasterId);
     expect(() => readKeyRing({ file, wrappingKey: null })).toThrow(/is encrypted; set CUSTODIAN_MASTER_KEY/);
-    expect(() => readKeyRing({ file, wrappingKey: Buffer.alloc(32, 2).toString('base64') })).toThrow(/cannot be opened/);
+    expect(() => readKeyRing({ file, wrappingKey: Buffer.alloc(32, 2).toString('base64') })).toThrow(
+      /cannot be opened/,
+    );
   });
 });

@@ -24,7 +24,10 @@ describe('custodian serve (built, embedded default)', () => {
 
   it('answers health and readiness', async () => {
     expect(await (await fetch(`${server.url}/api/health`)).json()).toEqual({ status: 'ok' });
-    expect(await (await fetch(`${server.url}/api/ready`)).json()).toMatchObject({ status: 'ready', migrations: 'current' });
+    expect(await (await fetch(`${server.url}/api/ready`)).json()).toMatchObject({
+      status: 'ready',
+      migrations: 'current',
+    });
   });
 
   it('sends security headers and a request id', async () => {

@@ -9,13 +9,24 @@ import { AppContext } from '../../context.js';
 import { writeKeyRing } from '../../crypto/keyring.js';
 import { startServer } from '../../http/server.js';
 import { VERSION } from '../../version.js';
-import { action, CliError, configFrom, readSecret, storeOptions, withContext, type StoreFlags } from '../shared.js';
+import {
+  action,
+  CliError,
+  configFrom,
+  readSecret,
+  storeOptions,
+  withContext,
+  type StoreFlags,
+} from '../shared.js';
 import { ROLES } from '../../accounts/permissions.js';
 
 const progressBar = (label: string) =>
   process.stderr.isTTY
     ? new cliProgress.SingleBar(
-        { format: `${label} [{bar}] {percentage}% | {value}/{total} | {eta_formatted} left`, stream: process.stderr },
+        {
+          format: `${label} [{bar}] {percentage}% | {value}/{total} | {eta_formatted} left`,
+          stream: process.stderr,
+        },
         cliProgress.Presets.shades_classic,
       )
     : null;
@@ -34,21 +45,26 @@ export function registerPlatformCommands(program: Command): void {
     }),
   );
 
-  storeOptions(program.command('migrate').description('apply pending database migrations and report them')).action(
+  storeOptions(
+    program.command('migrate').description('apply pending database migrations and report them'),
+  ).action(
     action(async (flags: StoreFlags) => {
       const config = configFrom(flags);
       const store = openStore(AppContext.storeOptions(config));
       try {
         const results = await migrateToLatest(store.db, store.schema);
         if (!results.length) console.log(`Database ${store.location} is up to date.`);
-        for (const r of results) console.log(`${r.status === 'Success' ? 'applied' : r.status}: ${r.migrationName}`);
+        for (const r of results)
+          console.log(`${r.status === 'Success' ? 'applied' : r.status}: ${r.migrationName}`);
       } finally {
         await store.close();
       }
     }),
   );
 
-  storeOptions(program.command('config').description('print the effective configuration, secrets masked')).action(
+  storeOptions(
+    program.command('config').description('print the effective configuration, secrets masked'),
+  ).action(
     action(async (flags: StoreFlags) => {
       console.log(JSON.stringify(describeConfig(configFrom(flags)), null, 2));
     }),
@@ -66,7 +82,12 @@ export function registerPlatformCommands(program: Command): void {
     action(async (flags: StoreFlags & { username: string; role: string; displayName?: string }) => {
       const password = await readSecret('Password: ');
       await withContext(flags, async (ctx) => {
-        const u = await ctx.accounts.createUser(CLI, { username: flags.username, role: flags.role, displayName: flags.displayName, password });
+        const u = await ctx.accounts.createUser(CLI, {
+          username: flags.username,
+          role: flags.role,
+          displayName: flags.displayName,
+          password,
+        });
         console.error(`Created ${u.role} ${u.username} (${u.id}).`);
       });
     }),
@@ -82,7 +103,10 @@ export function registerPlatformCommands(program: Command): void {
   ).action(
     action(async (flags: StoreFlags & { name: string; scopes: string }) => {
       await withContext(flags, async (ctx) => {
-        const scopes = flags.scopes.split(',').map((s) => s.trim()).filter(Boolean);
+        const scopes = flags.scopes
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
         const k = await ctx.accounts.createApiKey(CLI, { name: flags.name, scopes });
         process.stdout.write(k.key + '\n');
       });
@@ -117,7 +141,9 @@ export function registerPlatformCommands(program: Command): void {
 
   const audit = program.command('audit').description('the tamper-evident audit log');
   storeOptions(
-    audit.command('verify').description('re-compute the hash chain and signed checkpoints; exit 2 naming the first bad entry'),
+    audit
+      .command('verify')
+      .description('re-compute the hash chain and signed checkpoints; exit 2 naming the first bad entry'),
   ).action(
     action(async (flags: StoreFlags) => {
       await withContext(flags, async (ctx) => {
@@ -132,41 +158,65 @@ export function registerPlatformCommands(program: Command): void {
         bar?.stop();
         const rate = `${r.checked} entries, ${r.checkpoints} signed checkpoints, ${Math.round(r.elapsedMs)} ms (${r.perSecond.toLocaleString('en')} entries/s)`;
         if (r.ok) console.log(`Audit log intact: ${rate}.`);
-        else throw new CliError(`audit log NOT intact: ${r.problem!.message} [entry ${r.problem!.seq}, ${r.problem!.kind}]; checked ${rate}`, 2);
+        else
+          throw new CliError(
+            `audit log NOT intact: ${r.problem!.message} [entry ${r.problem!.seq}, ${r.problem!.kind}]; checked ${rate}`,
+            2,
+          );
       });
     }),
   );
 
   const keys = program.command('keys').description('the key ring');
-  storeOptions(keys.command('rotate').description('add a new active master and signing key; old keys stay readable')).action(
+  storeOptions(
+    keys.command('rotate').description('add a new active master and signing key; old keys stay readable'),
+  ).action(
     action(async (flags: StoreFlags) => {
       await withContext(flags, async (ctx) => {
         const next = ctx.keys.rotated();
         const bar = progressBar('Re-sealing');
         // Values sealed under old master keys are re-sealed so old keys can later be retired.
         const endpoints = await ctx.db.selectFrom('webhook_endpoints').select(['id', 'secret']).execute();
-        const users = await ctx.db.selectFrom('users').select(['id', 'totp_secret']).where('totp_secret', 'is not', null).execute();
+        const users = await ctx.db
+          .selectFrom('users')
+          .select(['id', 'totp_secret'])
+          .where('totp_secret', 'is not', null)
+          .execute();
         bar?.start(endpoints.length + users.length, 0);
         await transact(ctx.db, async (tx) => {
           for (const e of endpoints) {
             const plain = ctx.keys.open(e.secret, `webhook:${e.id}`);
-            await tx.db.updateTable('webhook_endpoints').set({ secret: next.seal(plain, `webhook:${e.id}`) }).where('id', '=', e.id).execute();
+            await tx.db
+              .updateTable('webhook_endpoints')
+              .set({ secret: next.seal(plain, `webhook:${e.id}`) })
+              .where('id', '=', e.id)
+              .execute();
             bar?.increment();
           }
           for (const u of users) {
             const plain = ctx.keys.open(u.totp_secret!, `totp:${u.id}`);
-            await tx.db.updateTable('users').set({ totp_secret: next.seal(plain, `totp:${u.id}`) }).where('id', '=', u.id).execute();
+            await tx.db
+              .updateTable('users')
+              .set({ totp_secret: next.seal(plain, `totp:${u.id}`) })
+              .where('id', '=', u.id)
+              .execute();
             bar?.increment();
           }
           writeKeyRing(ctx.keyLocation, next);
           await ctx.audit.append(tx, {
             action: 'keys.rotate',
             actor: CLI,
-            details: { master: next.activeMasterId, signing: next.activeSigningId, resealed: endpoints.length + users.length },
+            details: {
+              master: next.activeMasterId,
+              signing: next.activeSigningId,
+              resealed: endpoints.length + users.length,
+            },
           });
         });
         bar?.stop();
-        console.log(`Active master key ${next.activeMasterId}, signing key ${next.activeSigningId}; re-sealed ${endpoints.length + users.length} values.`);
+        console.log(
+          `Active master key ${next.activeMasterId}, signing key ${next.activeSigningId}; re-sealed ${endpoints.length + users.length} values.`,
+        );
       });
     }),
   );
