@@ -109,28 +109,62 @@ const NEGATIVE: Partial<Record<PiiType, readonly string[]>> = {
   GEO_COORDINATES: ['价格', '金额', '元', 'price', 'amount'],
 };
 
-/** +1 when the nearest context word before `start` is positive, −1 when it is negative, 0 when none. */
+// Index of every context word by its first character; each entry says for which types it is positive or negative.
+interface Entry {
+  word: string;
+  pos: number;
+  neg: number;
+}
+const TYPES = Object.keys(POSITIVE) as PiiType[];
+const BIT = new Map(TYPES.map((t, k) => [t, 1 << k]));
+const BY_FIRST = new Map<number, Entry[]>();
+const FIRST = new Uint8Array(65536);
+
+function add(word: string, pos: number, neg: number): void {
+  const c = word.charCodeAt(0);
+  FIRST[c] = 1;
+  const list = BY_FIRST.get(c) ?? [];
+  const e = list.find((x) => x.word === word);
+  if (e) {
+    e.pos |= pos;
+    e.neg |= neg;
+  } else list.push({ word, pos, neg });
+  BY_FIRST.set(c, list);
+}
+for (const t of TYPES) {
+  for (const w of POSITIVE[t]) add(w, BIT.get(t)!, 0);
+  for (const w of NEGATIVE[t] ?? []) add(w, 0, BIT.get(t)!);
+}
+for (const w of NEGATIVE_COMMON) add(w, 0, (1 << TYPES.length) - 1);
+for (const list of BY_FIRST.values()) list.sort((a, b) => b.word.length - a.word.length);
+
+/** ASCII-case-insensitive comparison of `word` (lower case) at `p`, ending by `limit`. */
+function wordAt(text: string, p: number, word: string, limit: number): boolean {
+  if (p + word.length > limit) return false;
+  for (let k = 1; k < word.length; k++) {
+    let c = text.charCodeAt(p + k);
+    if (c >= 65 && c <= 90) c += 32;
+    if (c !== word.charCodeAt(k)) return false;
+  }
+  return true;
+}
+
+/**
+ * +1 when the nearest context word before `start` is positive for `type`, −1 when negative, 0 when none.
+ * Walks the window backwards by character code, so the nearest word is found first.
+ */
 export function contextPolarity(text: string, start: number, type: PiiType, window: number): number {
   const from = start - window > 0 ? start - window : 0;
-  if (from === start) return 0;
-  const w = text.slice(from, start).toLowerCase();
-  let pos = -1;
-  for (const word of POSITIVE[type]) {
-    const k = w.lastIndexOf(word);
-    if (k > pos) pos = k;
-  }
-  let neg = -1;
-  for (const word of NEGATIVE_COMMON) {
-    const k = w.lastIndexOf(word);
-    if (k > neg) neg = k;
-  }
-  const extra = NEGATIVE[type];
-  if (extra)
-    for (const word of extra) {
-      const k = w.lastIndexOf(word);
-      if (k > neg) neg = k;
+  const bit = BIT.get(type)!;
+  for (let p = start - 1; p >= from; p--) {
+    let c = text.charCodeAt(p);
+    if (c >= 65 && c <= 90) c += 32;
+    if (FIRST[c] === 0) continue;
+    for (const e of BY_FIRST.get(c)!) {
+      if ((e.pos | e.neg) & bit && wordAt(text, p, e.word, start)) return e.pos & bit ? 1 : -1;
     }
-  return pos > neg ? 1 : neg > pos ? -1 : 0;
+  }
+  return 0;
 }
 
 /** Applies context to a base score: positive context closes 60 % of the gap to 1, negative subtracts 0.35. */

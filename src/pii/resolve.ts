@@ -15,6 +15,9 @@ function beats(a: Finding, b: Finding): boolean {
  */
 export function resolveOverlaps(findings: Finding[]): Finding[] {
   if (findings.length < 2) return findings;
+  let ordered = true;
+  for (let k = 1; k < findings.length && ordered; k++) ordered = findings[k].start >= findings[k - 1].end;
+  if (ordered) return findings;
   findings.sort((a, b) => a.start - b.start || b.end - a.end);
   const out: Finding[] = [];
   for (const f of findings) {

@@ -2,6 +2,8 @@ import { adjustScore, contextPolarity } from './context.js';
 import { ALL_PII_TYPES } from './pii-types.js';
 import type { Finding, PiiType, ScanOptions } from './types.js';
 
+const ALL_TYPES: ReadonlySet<PiiType> = new Set(ALL_PII_TYPES);
+
 /** Mutable state of one scan: the text, options and the findings collected so far. */
 export class ScanState {
   readonly text: string;
@@ -20,7 +22,7 @@ export class ScanState {
     this.minScore = options.minScore ?? 0.5;
     this.window = options.contextWindow ?? 24;
     this.now = options.now;
-    this.enabled = new Set(options.types ?? ALL_PII_TYPES);
+    this.enabled = options.types ? new Set(options.types) : ALL_TYPES;
   }
 
   wants(type: PiiType): boolean {

@@ -30,11 +30,22 @@ export function onDigits(st: ScanState, i: number, j: number): number {
   }
   if (next === 58 && len <= 4 && (e = matchIpv6(st, i)) > 0) return e;
   if ((e = matchPhone(st, i, j)) > 0) return e;
-  if ((len === 4 || len === 8 || len <= 2) && (e = matchBirthDate(st, i, j)) > 0) return e;
+  if (dateShaped(t, i, len, next) && (e = matchBirthDate(st, i, j)) > 0) return e;
   if (isGroupSep(next) && isDigitAt(t, j + 1) && !continuesGroup(t, i) && (e = matchGrouped(st, i)) > 0)
     return e;
   plainNumber(st, i, j);
   return j;
+}
+
+/** Cheap shape test before looking for birth-date context: 1990-…, 1990年…, 19900102, 02/…, 2 January…. */
+function dateShaped(t: string, i: number, len: number, next: number): boolean {
+  if (len === 4) {
+    const c0 = t.charCodeAt(i);
+    return (c0 === 49 || c0 === 50) && (next === 45 || next === 47 || next === 0x5e74);
+  }
+  if (len === 8) return t.charCodeAt(i) === 49 || t.charCodeAt(i) === 50;
+  if (len <= 2) return next === 45 || next === 47 || (next === 32 && (t.charCodeAt(i + len + 1) | 32) >= 97);
+  return false;
 }
 
 /** An 18-digit number with a valid region and a birth year imitates an ID even if its date or check fails. */

@@ -20,6 +20,7 @@ const NAME_LABELS = new Set([
   'holder',
 ]);
 const ADDRESS_LABELS = new Set(['address', 'addr']);
+const MONTH_INITIALS = 'JFMASONDjfmasond';
 const MONTH_WORD =
   /^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|september|october|november|december)$/i;
 
@@ -64,14 +65,26 @@ export function onWord(st: ScanState, i: number, j: number, mask: number): numbe
     return j;
   }
   if (!(mask & DIGIT) && len >= 3 && len <= 10) {
-    const word = t.slice(i, j).toLowerCase();
-    if (NAME_LABELS.has(word) && st.wants('PERSON_NAME')) {
-      const e = matchNameAfterLabel(st, j, true);
-      if (e > 0) return e;
-    } else if (ADDRESS_LABELS.has(word) && st.wants('ADDRESS')) {
-      const e = matchEnglishAddress(st, j);
-      if (e > 0) return e;
-    } else if (MONTH_WORD.test(word)) {
+    const next = t.charCodeAt(j);
+    // labels are followed by ':' (maybe after a space); month names by a day number
+    const labelled =
+      next === 58 ||
+      next === 0xff1a ||
+      (next === 32 && (t.charCodeAt(j + 1) === 58 || t.charCodeAt(j + 1) === 0xff1a));
+    if (labelled) {
+      const word = t.slice(i, j).toLowerCase();
+      if (NAME_LABELS.has(word) && st.wants('PERSON_NAME')) {
+        const e = matchNameAfterLabel(st, j, true);
+        if (e > 0) return e;
+      } else if (ADDRESS_LABELS.has(word) && st.wants('ADDRESS')) {
+        const e = matchEnglishAddress(st, j);
+        if (e > 0) return e;
+      }
+    } else if (
+      (next === 32 || next === 46) &&
+      MONTH_INITIALS.includes(t[i]) &&
+      MONTH_WORD.test(t.slice(i, j))
+    ) {
       const e = matchBirthDate(st, i);
       if (e > 0) return e;
     }
