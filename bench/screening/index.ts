@@ -3,7 +3,7 @@
 // bare loop that only reads each character; compile time and memory. Prints Markdown tables.
 import { AhoCorasick as MonyoneAC } from '@monyone/aho-corasick';
 import { AhoCorasick as MonyoneFastAC } from '@monyone/aho-corasick/fast';
-import MintModule from 'mint-filter';
+import { Mint } from 'mint-filter';
 import ModernAC from 'modern-ahocorasick';
 import ModernFastAC from 'modern-ahocorasick/fast';
 import { compileRules } from '../../src/screening/index.js';
@@ -32,9 +32,6 @@ const ENGINES: Engine[] = [
   {
     name: 'mint-filter 4.0.3 `filter()`',
     build: (terms) => {
-      // CommonJS module: the class is its `Mint` (or `default`) export.
-      const mod = MintModule as unknown as { Mint?: typeof MintModule; default?: typeof MintModule };
-      const Mint = mod.Mint ?? mod.default ?? MintModule;
       const m = new Mint(terms);
       return (t) => m.filter(t, { replace: false }).words.length;
     },

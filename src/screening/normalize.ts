@@ -142,11 +142,12 @@ export class FoldTable {
     return U_SEPARATOR;
   }
 
-  /** Whether the nearest character in direction `d`, past up to 3 separators (g.@.m), is a Latin letter or digit. */
+  /** Whether the nearest character in direction `d`, past a few separators (g.@.m), is a Latin letter or digit. */
   private latinNear(text: string, i: number, d: number): boolean {
-    for (let j = i + d, k = 0; k < 4 && j >= 0 && j < text.length; j += d, k++) {
+    for (let j = i + d, k = 0; k < 6 && j >= 0 && j < text.length; j += d, k++) {
       const b = this.base[text.charCodeAt(j)];
-      if (b === M_SEPARATOR || b === M_INVISIBLE) continue;
+      // Surrogate halves here are emoji between letters (c🔥@🔥p).
+      if (b === M_SEPARATOR || b === M_INVISIBLE || b === M_HIGH) continue;
       return isLatinUnit(b);
     }
     return false;

@@ -95,7 +95,8 @@ export function verifyCandidate(
       // A long gap past the candidate ends the extension.
       return s >= end && gapLen > o.maxGap;
     }
-    const latin = k >= 0 && (info[k] & S_LATIN) !== 0;
+    // Letters whose gaps are free (pinyin beside a Chinese character) are treated like Chinese characters.
+    const latin = k >= 0 && (info[k] & (S_LATIN | S_FREE_GAP)) === S_LATIN;
     if (s >= end) {
       // Past the candidate: only more of the last character belongs to the match.
       if (!o.collapse || u !== lastUnit) return true;
@@ -164,7 +165,7 @@ function quickVerify(text: string, from: number, end: number, info: Uint8Array, 
     if (o.collapse && next === base[text.charCodeAt(end - 1)]) return SLOW;
     if (next === M_INVISIBLE || (next >= M_AMBIG_A && next <= M_HIGH)) return SLOW;
     // A Latin word written without gaps is not extended across a separator; a Chinese term can be.
-    if (next === M_SEPARATOR && !(last & S_LATIN)) return SLOW;
+    if (next === M_SEPARATOR && (last & (S_LATIN | S_FREE_GAP)) !== S_LATIN) return SLOW;
   }
   if (o.collapse && last >> RUN_SHIFT !== 1) return -1;
   if (o.latinWholeWord && last & S_LATIN && latinAt(text, end, t)) return -1;
