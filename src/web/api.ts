@@ -4,8 +4,12 @@ import type { components, paths } from '../client/schema.js';
 export type User = components['schemas']['User'];
 export type ApiKey = components['schemas']['ApiKey'];
 export type AuditEntry = components['schemas']['AuditEntry'];
-export type Role = NonNullable<paths['/api/v1/users']['post']['requestBody']>['content']['application/json']['role'];
-export type Scope = NonNullable<paths['/api/v1/api-keys']['post']['requestBody']>['content']['application/json']['scopes'][number];
+export type Role = NonNullable<
+  paths['/api/v1/users']['post']['requestBody']
+>['content']['application/json']['role'];
+export type Scope = NonNullable<
+  paths['/api/v1/api-keys']['post']['requestBody']
+>['content']['application/json']['scopes'][number];
 
 export interface SessionBody {
   user: User;
@@ -61,10 +65,17 @@ export async function call<R extends Result>(request: Promise<R>): Promise<NonNu
   }
   const { data, error, response } = result;
   if (response.ok) return data as NonNullable<R['data']>;
-  const body = (error ?? {}) as { error?: { code?: string; message?: string; details?: { field?: unknown } } };
+  const body = (error ?? {}) as {
+    error?: { code?: string; message?: string; details?: { field?: unknown } };
+  };
   const e = body.error;
   const field = typeof e?.details?.field === 'string' ? e.details.field.replace(/^body\./, '') : undefined;
-  const apiError = new ApiError(response.status, e?.code ?? `http_${response.status}`, e?.message ?? response.statusText, field);
+  const apiError = new ApiError(
+    response.status,
+    e?.code ?? `http_${response.status}`,
+    e?.message ?? response.statusText,
+    field,
+  );
   if (response.status === 401 && apiError.code === 'unauthorized') onSessionLost?.();
   throw apiError;
 }

@@ -19,7 +19,8 @@ export const browserAvailable = findChromium() !== null;
  */
 export async function launchBrowser(): Promise<Browser> {
   const executablePath = findChromium();
-  if (!executablePath) throw new Error('Chromium not found (looked for /usr/bin/chromium; set CUSTODIAN_CHROMIUM)');
+  if (!executablePath)
+    throw new Error('Chromium not found (looked for /usr/bin/chromium; set CUSTODIAN_CHROMIUM)');
   return chromium.launch({
     executablePath,
     timeout: 60_000,
@@ -40,7 +41,8 @@ export async function launchBrowser(): Promise<Browser> {
 /** The browser tests drive the built web app served by the built server. */
 export function requireWebBuild(): void {
   for (const f of ['dist/cli/main.js', 'dist/web/index.html'])
-    if (!existsSync(path.join(ROOT, f))) throw new Error(`${f} is missing: run \`npm run build\` first (\`npm test\` does it)`);
+    if (!existsSync(path.join(ROOT, f)))
+      throw new Error(`${f} is missing: run \`npm run build\` first (\`npm test\` does it)`);
 }
 
 /**
@@ -55,7 +57,9 @@ export function describeBrowser(name: string, fn: () => void): void {
   if (process.env.CI) {
     describe(name, () => {
       it('has Chromium to run in', () => {
-        throw new Error('CI is set but Chromium is not installed at /usr/bin/chromium: browser tests cannot run');
+        throw new Error(
+          'CI is set but Chromium is not installed at /usr/bin/chromium: browser tests cannot run',
+        );
       });
     });
     return;

@@ -36,10 +36,10 @@ type TextFieldProps = FieldShell &
   };
 
 /** A labelled text input; its hint and error are announced with it. */
-export function TextField({ label, hint, error, value, onChange, className, ...input }: TextFieldProps) {
+export function TextField({ label, hint, error, value, onChange, ...input }: TextFieldProps) {
   const id = useId();
   return (
-    <div className={`field${error ? ' field-invalid' : ''}${className ? ` ${className}` : ''}`}>
+    <div className={`field${error ? ' field-invalid' : ''}`}>
       <label htmlFor={id}>{label}</label>
       <input
         id={id}
@@ -61,7 +61,16 @@ type SelectFieldProps = FieldShell &
     options: { value: string; label: string }[];
   };
 
-export function SelectField({ label, hint, error, value, onChange, options, className, ...select }: SelectFieldProps) {
+export function SelectField({
+  label,
+  hint,
+  error,
+  value,
+  onChange,
+  options,
+  className,
+  ...select
+}: SelectFieldProps) {
   const id = useId();
   return (
     <div className={`field${error ? ' field-invalid' : ''}${className ? ` ${className}` : ''}`}>

@@ -17,11 +17,18 @@ export function Pagination({
   const { t } = useTranslation();
   const hasNext = total !== undefined ? offset + limit < total : count === limit;
   if (offset === 0 && !hasNext) {
-    return total ? <p className="pagination-info">{t('common.pageInfo', { from: 1, to: count, total })}</p> : null;
+    return total ? (
+      <p className="pagination-info">{t('common.pageInfo', { from: 1, to: count, total })}</p>
+    ) : null;
   }
   return (
     <nav className="pagination" aria-label={t('common.pagination')}>
-      <button type="button" className="button" disabled={offset === 0} onClick={() => onChange(Math.max(0, offset - limit))}>
+      <button
+        type="button"
+        className="button"
+        disabled={offset === 0}
+        onClick={() => onChange(Math.max(0, offset - limit))}
+      >
         {t('common.previous')}
       </button>
       <span className="pagination-info" aria-live="polite">

@@ -2,7 +2,15 @@ import { useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 /** A secret shown once (API key, webhook signing secret): read-only text, a copy button and a warning. */
-export function SecretReveal({ label, secret, onDone }: { label: string; secret: string; onDone: () => void }) {
+export function SecretReveal({
+  label,
+  secret,
+  onDone,
+}: {
+  label: string;
+  secret: string;
+  onDone: () => void;
+}) {
   const { t } = useTranslation();
   const id = useId();
   const input = useRef<HTMLInputElement>(null);

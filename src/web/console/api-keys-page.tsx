@@ -89,7 +89,12 @@ export function ApiKeysPage() {
             header: t('apiKeys.colScopes'),
             render: (k) => <span className="mono">{k.scopes.join(', ')}</span>,
           },
-          { key: 'created', header: t('apiKeys.colCreated'), className: 'nowrap', render: (k) => dt(k.createdAt) },
+          {
+            key: 'created',
+            header: t('apiKeys.colCreated'),
+            className: 'nowrap',
+            render: (k) => dt(k.createdAt),
+          },
           {
             key: 'used',
             header: t('apiKeys.colLastUsed'),
@@ -113,12 +118,25 @@ export function ApiKeysPage() {
                   header: t('common.actions'),
                   render: (k: ApiKey) =>
                     k.revokedAt ? null : confirming === k.id ? (
-                      <div className="button-row" role="group" aria-label={t('apiKeys.confirmRevoke', { name: k.name })}>
+                      <div
+                        className="button-row"
+                        role="group"
+                        aria-label={t('apiKeys.confirmRevoke', { name: k.name })}
+                      >
                         <span>{t('apiKeys.confirmRevoke', { name: k.name })}</span>
-                        <button type="button" className="button button-small button-danger" onClick={() => revoke(k)} autoFocus>
+                        <button
+                          type="button"
+                          className="button button-small button-danger"
+                          onClick={() => revoke(k)}
+                          autoFocus
+                        >
                           {t('apiKeys.revoke')}
                         </button>
-                        <button type="button" className="button button-small" onClick={() => setConfirming(null)}>
+                        <button
+                          type="button"
+                          className="button button-small"
+                          onClick={() => setConfirming(null)}
+                        >
                           {t('common.cancel')}
                         </button>
                       </div>

@@ -8,7 +8,17 @@ import { useLoad } from '../use-load.js';
 import { useTitle } from '../use-title.js';
 
 /** Modules that later releases add; shown so staff see where their work will live. */
-const COMING = ['pii', 'rules', 'screening', 'identity', 'messaging', 'cases', 'incidents', 'authorities', 'compliance'] as const;
+const COMING = [
+  'pii',
+  'rules',
+  'screening',
+  'identity',
+  'messaging',
+  'cases',
+  'incidents',
+  'authorities',
+  'compliance',
+] as const;
 
 /** One card per module: what it holds and what needs attention now. */
 export function HomePage() {
@@ -79,14 +89,23 @@ function AuditCard() {
       title={t('nav.audit')}
       to="/console/audit"
       desc={t('modules.audit')}
-      stat={data ? (last ? t('home.auditStat', { action: last.action, at: dt(last.at) }) : t('home.auditEmpty')) : '…'}
+      stat={
+        data
+          ? last
+            ? t('home.auditStat', { action: last.action, at: dt(last.at) })
+            : t('home.auditEmpty')
+          : '…'
+      }
     />
   );
 }
 
 function UsersCard() {
   const { t } = useTranslation();
-  const { data } = useLoad(() => call(api.GET('/api/v1/users', { params: { query: { limit: 1, offset: 0 } } })), []);
+  const { data } = useLoad(
+    () => call(api.GET('/api/v1/users', { params: { query: { limit: 1, offset: 0 } } })),
+    [],
+  );
   return (
     <Card
       title={t('nav.users')}
@@ -143,7 +162,10 @@ function WebhooksCard() {
 
 function OutboxCard() {
   const { t } = useTranslation();
-  const { data } = useLoad(() => call(api.GET('/api/v1/outbox', { params: { query: { limit: 1, offset: 0 } } })), []);
+  const { data } = useLoad(
+    () => call(api.GET('/api/v1/outbox', { params: { query: { limit: 1, offset: 0 } } })),
+    [],
+  );
   return (
     <Card
       title={t('nav.outbox')}

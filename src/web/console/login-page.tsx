@@ -31,7 +31,9 @@ export function LoginPage() {
     setBusy(true);
     try {
       const body = await call(
-        api.POST('/api/v1/auth/login', { body: { username, password, totp: step === 'totp' ? totp : undefined } }),
+        api.POST('/api/v1/auth/login', {
+          body: { username, password, totp: step === 'totp' ? totp : undefined },
+        }),
       );
       signedIn(body);
     } catch (err) {
@@ -57,7 +59,11 @@ export function LoginPage() {
 
   return (
     <AuthShell title={t('login.title')}>
-      {lost ? <Notice>{t('errors.unauthorized')}</Notice> : signedOut ? <Notice>{t('login.signedOut')}</Notice> : null}
+      {lost ? (
+        <Notice>{t('errors.unauthorized')}</Notice>
+      ) : signedOut ? (
+        <Notice>{t('login.signedOut')}</Notice>
+      ) : null}
       <ErrorBanner message={errors.banner} />
       <form onSubmit={submit}>
         {step === 'password' ? (

@@ -25,7 +25,10 @@ export function OutboxPage() {
   useTitle(t('outbox.title'));
   const dt = useDateTime();
   const [offset, setOffset] = useState(0);
-  const list = useLoad(() => call(api.GET('/api/v1/outbox', { params: { query: { limit: PAGE, offset } } })), [offset]);
+  const list = useLoad(
+    () => call(api.GET('/api/v1/outbox', { params: { query: { limit: PAGE, offset } } })),
+    [offset],
+  );
 
   return (
     <div className="page">
@@ -50,14 +53,28 @@ export function OutboxPage() {
         rowKey={(m) => m.id}
         columns={[
           { key: 'at', header: t('outbox.colAt'), className: 'nowrap', render: (m) => dt(m.createdAt) },
-          { key: 'channel', header: t('outbox.colChannel'), render: (m) => <span className="badge">{m.channel}</span> },
-          { key: 'to', header: t('outbox.colRecipient'), render: (m) => <span className="mono">{m.recipient}</span> },
+          {
+            key: 'channel',
+            header: t('outbox.colChannel'),
+            render: (m) => <span className="badge">{m.channel}</span>,
+          },
+          {
+            key: 'to',
+            header: t('outbox.colRecipient'),
+            render: (m) => <span className="mono">{m.recipient}</span>,
+          },
           { key: 'subject', header: t('outbox.colSubject'), render: (m) => m.subject ?? t('common.none') },
           { key: 'body', header: t('outbox.colBody'), className: 'pre', render: (m) => m.body },
         ]}
       />
       {list.data ? (
-        <Pagination offset={offset} limit={PAGE} total={list.data.total} count={list.data.items.length} onChange={setOffset} />
+        <Pagination
+          offset={offset}
+          limit={PAGE}
+          total={list.data.total}
+          count={list.data.items.length}
+          onChange={setOffset}
+        />
       ) : null}
     </div>
   );

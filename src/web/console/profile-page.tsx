@@ -1,3 +1,199 @@
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useNavigate } from 'react-router-dom';
+import { api, call } from '../api.js';
+import { ErrorBanner, Notice } from '../components/error-banner.js';
+import { TextField } from '../components/form-field.js';
+import { useFormErrors } from '../form-errors.js';
+import { useSignedIn } from '../session.js';
+import { useTitle } from '../use-title.js';
+import { TotpEnrol } from './totp-enrol.js';
+import { useRoles } from './use-roles.js';
+
+/** My account: password, two-factor authentication, signing out everywhere. */
 export function ProfilePage() {
-  return <div className="page" />;
+  const { t } = useTranslation();
+  useTitle(t('profile.title'));
+  const { user, refresh, signOut } = useSignedIn();
+  const roles = useRoles();
+  const navigate = useNavigate();
+  const [totpNotice, setTotpNotice] = useState<string | null>(null);
+
+  const logoutAll = async () => {
+    navigate('/console', { replace: true, state: { signedOut: true } });
+    await signOut(true).catch(() => null);
+  };
+
+  return (
+    <div className="page">
+      <h1>{t('profile.title')}</h1>
+      <section className="panel" aria-labelledby="profile-account">
+        <h2 id="profile-account">{t('profile.account')}</h2>
+        <dl className="facts">
+          <dt>{t('profile.username')}</dt>
+          <dd className="mono">{user.username}</dd>
+          <dt>{t('users.displayName')}</dt>
+          <dd>{user.displayName}</dd>
+          <dt>{t('profile.role')}</dt>
+          <dd>{roles.label(user.role)}</dd>
+        </dl>
+      </section>
+
+      <ChangePassword />
+
+      <section className="panel" aria-labelledby="profile-totp">
+        <h2 id="profile-totp">{t('totp.title')}</h2>
+        <Notice>{totpNotice}</Notice>
+        {user.totpEnabled ? (
+          <>
+            <p>{t('totp.enabled')}</p>
+            <DisableTotp
+              onDone={async () => {
+                setTotpNotice(t('totp.disabled'));
+                await refresh();
+              }}
+            />
+          </>
+        ) : (
+          <>
+            <p>{t('totp.off')}</p>
+            <TotpEnrol
+              onEnabled={async () => {
+                setTotpNotice(t('totp.enabled'));
+                await refresh();
+              }}
+            />
+          </>
+        )}
+      </section>
+
+      <section className="panel" aria-labelledby="profile-sessions">
+        <h2 id="profile-sessions">{t('profile.sessionsTitle')}</h2>
+        <p>{t('profile.sessionsIntro')}</p>
+        <button type="button" className="button button-danger" onClick={logoutAll}>
+          {t('profile.logoutAll')}
+        </button>
+      </section>
+    </div>
+  );
+}
+
+function ChangePassword() {
+  const { t } = useTranslation();
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [done, setDone] = useState(false);
+  const errors = useFormErrors(['currentPassword', 'newPassword']);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    errors.clear();
+    setDone(false);
+    if (next !== confirm) return errors.set('confirm', t('profile.mismatch'));
+    setBusy(true);
+    try {
+      await call(
+        api.POST('/api/v1/profile/password', { body: { currentPassword: current, newPassword: next } }),
+      );
+      setCurrent('');
+      setNext('');
+      setConfirm('');
+      setDone(true);
+    } catch (err) {
+      errors.show(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="panel" aria-labelledby="profile-password">
+      <h2 id="profile-password">{t('profile.passwordTitle')}</h2>
+      {done ? <Notice>{t('profile.passwordChanged')}</Notice> : null}
+      <ErrorBanner message={errors.banner} />
+      <form onSubmit={submit}>
+        <div className="form-grid">
+          <TextField
+            label={t('profile.currentPassword')}
+            type="password"
+            value={current}
+            onChange={setCurrent}
+            error={errors.field('currentPassword')}
+            autoComplete="current-password"
+            required
+          />
+          <TextField
+            label={t('profile.newPassword')}
+            hint={t('profile.passwordHint')}
+            type="password"
+            value={next}
+            onChange={setNext}
+            error={errors.field('newPassword')}
+            autoComplete="new-password"
+            required
+          />
+          <TextField
+            label={t('profile.confirmPassword')}
+            type="password"
+            value={confirm}
+            onChange={setConfirm}
+            error={errors.field('confirm')}
+            autoComplete="new-password"
+            required
+          />
+        </div>
+        <div className="form-actions">
+          <button type="submit" className="button button-primary" disabled={busy}>
+            {t('profile.changePassword')}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+function DisableTotp({ onDone }: { onDone: () => Promise<void> }) {
+  const { t } = useTranslation();
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const errors = useFormErrors(['password']);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    errors.clear();
+    setBusy(true);
+    try {
+      await call(api.POST('/api/v1/profile/totp/disable', { body: { password } }));
+      setPassword('');
+      await onDone();
+    } catch (err) {
+      errors.show(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form onSubmit={submit}>
+      <ErrorBanner message={errors.banner} />
+      <div className="form-grid">
+        <TextField
+          label={t('totp.disablePassword')}
+          type="password"
+          value={password}
+          onChange={setPassword}
+          error={errors.field('password')}
+          autoComplete="current-password"
+          required
+        />
+      </div>
+      <div className="form-actions">
+        <button type="submit" className="button button-danger" disabled={busy}>
+          {t('totp.disable')}
+        </button>
+      </div>
+    </form>
+  );
 }

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, call } from '../api.js';
 import { ErrorBanner } from '../components/error-banner.js';
@@ -11,6 +11,7 @@ import { useFormErrors } from '../form-errors.js';
  */
 export function TotpEnrol({ onEnabled }: { onEnabled: () => void | Promise<void> }) {
   const { t } = useTranslation();
+  const uriId = useId();
   const [secret, setSecret] = useState<{ secret: string; uri: string } | null>(null);
   const [code, setCode] = useState('');
   const [busy, setBusy] = useState(false);
@@ -52,10 +53,16 @@ export function TotpEnrol({ onEnabled }: { onEnabled: () => void | Promise<void>
         </button>
       ) : (
         <form onSubmit={enable}>
-          <TextField label={t('totp.secret')} value={secret.secret} onChange={() => {}} readOnly className="mono" />
+          <TextField
+            label={t('totp.secret')}
+            value={secret.secret}
+            onChange={() => {}}
+            readOnly
+            className="mono"
+          />
           <div className="field">
-            <label htmlFor="totp-uri">{t('totp.uri')}</label>
-            <textarea id="totp-uri" className="mono" readOnly rows={3} value={secret.uri} />
+            <label htmlFor={uriId}>{t('totp.uri')}</label>
+            <textarea id={uriId} className="mono" readOnly rows={3} value={secret.uri} />
           </div>
           <TextField
             label={t('totp.code')}

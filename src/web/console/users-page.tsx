@@ -137,7 +137,11 @@ export function UsersPage() {
                 <span className="badge badge-ok">{t('users.active')}</span>
               ),
           },
-          { key: 'totp', header: t('users.colTotp'), render: (u) => (u.totpEnabled ? t('common.yes') : t('common.no')) },
+          {
+            key: 'totp',
+            header: t('users.colTotp'),
+            render: (u) => (u.totpEnabled ? t('common.yes') : t('common.no')),
+          },
           {
             key: 'last',
             header: t('users.colLastLogin'),
@@ -168,7 +172,13 @@ export function UsersPage() {
         ]}
       />
       {list.data ? (
-        <Pagination offset={offset} limit={PAGE} total={list.data.total} count={list.data.items.length} onChange={setOffset} />
+        <Pagination
+          offset={offset}
+          limit={PAGE}
+          total={list.data.total}
+          count={list.data.items.length}
+          onChange={setOffset}
+        />
       ) : null}
     </div>
   );
@@ -333,7 +343,9 @@ function EditUser({
     pwErrors.clear();
     setBusy(true);
     try {
-      await call(api.POST('/api/v1/users/{id}/password', { params: { path: { id: user.id } }, body: { password } }));
+      await call(
+        api.POST('/api/v1/users/{id}/password', { params: { path: { id: user.id } }, body: { password } }),
+      );
       setPassword('');
       onChanged(t('users.resetDone', { name }));
     } catch (err) {
@@ -357,7 +369,13 @@ function EditUser({
             autoFocus
             maxLength={100}
           />
-          <SelectField label={t('users.role')} value={role} onChange={setRole} error={errors.field('role')} options={roleOptions} />
+          <SelectField
+            label={t('users.role')}
+            value={role}
+            onChange={setRole}
+            error={errors.field('role')}
+            options={roleOptions}
+          />
         </div>
         <CheckboxField
           label={t('users.disabledField')}

@@ -81,7 +81,8 @@ export const en = {
   },
   setup: {
     title: 'Set up Custodian',
-    intro: 'No staff account exists yet. Create the first administrator; more accounts can be added afterwards.',
+    intro:
+      'No staff account exists yet. Create the first administrator; more accounts can be added afterwards.',
     username: 'Username',
     usernameHint: '3–64 characters: lower-case letters, digits, dot, dash, underscore.',
     displayName: 'Display name',
@@ -106,7 +107,8 @@ export const en = {
   totp: {
     title: 'Two-factor authentication',
     required: 'Administrators must use two-factor authentication. Set it up to continue.',
-    intro: 'Add an account to an authenticator app (a TOTP app) with the secret or the URI below, then enter the code it shows.',
+    intro:
+      'Add an account to an authenticator app (a TOTP app) with the secret or the URI below, then enter the code it shows.',
     start: 'Start setup',
     secret: 'Secret',
     uri: 'otpauth URI',
@@ -128,11 +130,16 @@ export const en = {
     comingBadge: 'Coming',
     open: 'Open',
     needsAttention: 'Needs attention',
+    usersStat_one: '{{count}} staff account',
     usersStat: '{{count}} staff accounts',
+    apiKeysStat_one: '{{count}} active key',
     apiKeysStat: '{{count}} active keys',
+    jobsStat_one: '{{count}} failed job',
     jobsStat: '{{count}} failed jobs',
     jobsOk: 'No failed jobs',
+    webhooksStat_one: '{{count}} endpoint',
     webhooksStat: '{{count}} endpoints',
+    outboxStat_one: '{{count}} message',
     outboxStat: '{{count}} messages',
     auditStat: 'Latest: {{action}} at {{at}}',
     auditEmpty: 'No entries yet',
@@ -178,7 +185,8 @@ export const en = {
     username: 'Username',
     displayName: 'Display name',
     initialPassword: 'Initial password',
-    passwordHint: 'At least 12 characters, not containing the username. Give it to the person through a safe channel.',
+    passwordHint:
+      'At least 12 characters, not containing the username. Give it to the person through a safe channel.',
     role: 'Role',
     create: 'Create user',
     created: 'User {{name}} created.',
@@ -202,7 +210,8 @@ export const en = {
   },
   apiKeys: {
     title: 'API keys',
-    intro: 'The provider’s servers call the API with these keys. Give each system its own key with only the scopes it needs.',
+    intro:
+      'The provider’s servers call the API with these keys. Give each system its own key with only the scopes it needs.',
     list: 'Keys',
     newKey: 'New API key',
     createTitle: 'Create an API key',
@@ -250,6 +259,8 @@ export const en = {
     export: 'Export',
     exportCsv: 'Export CSV',
     exportJsonl: 'Export JSONL',
+    filterActor: 'Show only entries by {{id}}',
+    filterTarget: 'Show only entries about {{id}}',
     verify: 'Verify chain',
     verifying: 'Verifying…',
     verifyOk: 'Chain intact: {{checked}} entries checked ({{perSecond}} per second).',
@@ -264,7 +275,8 @@ export const en = {
   },
   jobs: {
     title: 'Jobs',
-    intro: 'Background work claimed from the jobs table. Failed jobs are retried with back-off; dead ones need a person.',
+    intro:
+      'Background work claimed from the jobs table. Failed jobs are retried with back-off; dead ones need a person.',
     status: 'Status',
     statuses: {
       failed: 'Needs attention (failed or dead)',
@@ -285,7 +297,8 @@ export const en = {
   },
   webhooks: {
     title: 'Webhooks',
-    intro: 'Signed HTTP notifications to the provider’s systems, e.g. “remove this post”. Deliveries are retried with back-off.',
+    intro:
+      'Signed HTTP notifications to the provider’s systems, e.g. “remove this post”. Deliveries are retried with back-off.',
     endpoints: 'Endpoints',
     newEndpoint: 'New endpoint',
     createTitle: 'Add an endpoint',
@@ -319,7 +332,8 @@ export const en = {
   },
   outbox: {
     title: 'Outbox',
-    intro: 'In development, notices are kept here instead of being sent, so every flow can be tried without a gateway.',
+    intro:
+      'In development, notices are kept here instead of being sent, so every flow can be tried without a gateway.',
     notifier: 'Notifier in use: {{kind}}',
     notOutbox: 'Messages are sent through a real gateway, so this outbox stays empty.',
     list: 'Messages',
@@ -354,12 +368,14 @@ export const en = {
     rules: 'Collection and use rules',
     rulesDesc: 'What personal information we collect, why, how, and for how long.',
     requests: 'Your requests',
-    requestsDesc: 'See, copy, correct or delete your information; ask us to remove information that infringes your rights.',
+    requestsDesc:
+      'See, copy, correct or delete your information; ask us to remove information that infringes your rights.',
     reports: 'Report illegal information',
     reportsDesc: 'Tell us about illegal or harmful information on our service.',
     preparing: 'This service is being prepared and will be available here soon.',
-    hotlines:
-      'You can also report to the Illegal and Harmful Information Reporting Center (12377, www.12377.cn) or the Network Harmful and Spam Information Reporting Center (12321, www.12321.cn).',
+    hotlines: 'You can also report to the national reporting centres:',
+    hotline12377: 'Illegal and Harmful Information Reporting Center',
+    hotline12321: 'Network Harmful and Spam Information Reporting Center',
     staff: 'Staff sign-in',
     home: 'Home',
     footer: 'Operated by {{provider}}.',
