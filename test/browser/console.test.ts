@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { generate } from 'otplib';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeBrowser, launchBrowser, requireWebBuild } from '../helpers/browser.js';
@@ -8,6 +9,7 @@ import { serve, type ServerProcess } from '../helpers/cli.js';
 
 const PROVIDER = '示例网络科技有限公司';
 const ADMIN = { username: 'admin', displayName: '系统管理员', password: 'long-enough-Passw0rd' };
+const AUDITOR_PASSWORD = 'auditor-Passw0rd-2024';
 const WAIT = 20_000;
 
 const shown = (l: Locator) => l.waitFor({ state: 'visible', timeout: WAIT });
@@ -87,6 +89,13 @@ describeBrowser('web app in Chromium', () => {
     await form.getByRole('button', { name: '创建用户' }).click();
     await shown(page.getByRole('status').filter({ hasText: '已创建用户 mod.li。' }));
     await shown(page.getByRole('cell', { name: '李审核 mod.li' }));
+    // And a read-only auditor, for the permission test below.
+    await page.getByRole('button', { name: '新建用户' }).click();
+    await form.getByLabel('用户名').fill('audit.zhao');
+    await form.getByLabel('初始密码').fill(AUDITOR_PASSWORD);
+    await form.getByLabel('角色').selectOption('auditor');
+    await form.getByRole('button', { name: '创建用户' }).click();
+    await shown(page.getByRole('status').filter({ hasText: '已创建用户 audit.zhao。' }));
 
     // An API key, shown once.
     await mainNav(page).getByRole('link', { name: 'API 密钥' }).click();
@@ -198,6 +207,58 @@ describeBrowser('web app in Chromium', () => {
     await gone(nav);
     // Nothing wider than the screen.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.context().close();
+  });
+
+  it('enrols two-factor authentication in the profile, then signs in with the code step', async () => {
+    const page = await newPage();
+    await signIn(page, ADMIN.username, ADMIN.password);
+    await shown(page.getByRole('heading', { name: `欢迎，${ADMIN.displayName}` }));
+    await mainNav(page).getByRole('link', { name: '我的账户' }).click();
+    await page.getByRole('button', { name: '开始设置' }).click();
+    const secret = await page.getByRole('textbox', { name: '密钥' }).inputValue();
+    expect(await page.getByRole('textbox', { name: 'otpauth URI' }).inputValue()).toMatch(
+      /^otpauth:\/\/totp\//,
+    );
+    await page.getByLabel('应用中的验证码').fill(await generate({ secret }));
+    await page.getByRole('button', { name: '启用双因素认证' }).click();
+    await shown(page.getByRole('status').filter({ hasText: '双因素认证已启用。' }));
+    await shown(page.getByRole('button', { name: '关闭双因素认证' }));
+
+    await mainNav(page).getByRole('button', { name: '退出登录' }).click();
+    await page.getByLabel('用户名').fill(ADMIN.username);
+    await page.getByLabel('密码').fill(ADMIN.password);
+    await page.getByRole('button', { name: '登录' }).click();
+    const code = page.getByLabel('身份验证器验证码');
+    await shown(code);
+    await code.fill('000000');
+    await page.getByRole('button', { name: '验证' }).click();
+    await shown(page.getByText('验证码错误或已过期。'));
+    expect(await code.getAttribute('aria-invalid')).toBe('true');
+    await code.fill(await generate({ secret }));
+    await page.getByRole('button', { name: '验证' }).click();
+    await shown(page.getByRole('heading', { name: `欢迎，${ADMIN.displayName}` }));
+    await page.context().close();
+  });
+
+  it('shows the read-only auditor no buttons that change anything', async () => {
+    const page = await newPage();
+    await signIn(page, 'audit.zhao', AUDITOR_PASSWORD);
+    await shown(page.getByRole('heading', { name: '欢迎，audit.zhao' }));
+    await mainNav(page).getByRole('link', { name: '用户' }).click();
+    await shown(page.getByRole('cell', { name: '李审核 mod.li' }));
+    expect(await page.getByRole('button', { name: '新建用户' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: /^编辑/ }).count()).toBe(0);
+    await mainNav(page).getByRole('link', { name: 'API 密钥' }).click();
+    await shown(page.getByRole('cell', { name: 'forum-backend', exact: true }));
+    expect(await page.getByRole('button', { name: '新建 API 密钥' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: /撤销/ }).count()).toBe(0);
+    await mainNav(page).getByRole('link', { name: '后台任务' }).click();
+    await shown(page.getByRole('heading', { name: '后台任务' }));
+    expect(await page.getByRole('columnheader', { name: '操作' }).count()).toBe(0);
+    // Reading and exporting the audit log is what an auditor is for.
+    await mainNav(page).getByRole('link', { name: '审计日志' }).click();
+    await shown(page.getByRole('link', { name: '导出 JSONL' }));
     await page.context().close();
   });
 
