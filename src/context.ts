@@ -8,6 +8,7 @@ import { migrateToLatest, openStore, type Store, type StoreOptions } from './db/
 import { JobQueue } from './jobs/queue.js';
 import { createLogger } from './logger.js';
 import { createNotifier, type Notifier } from './notifier/notifier.js';
+import { VaultService } from './vault/service.js';
 import { WebhookService } from './webhooks/service.js';
 
 export interface ContextOverrides {
@@ -34,6 +35,7 @@ export class AppContext {
     readonly accounts: AccountService,
     readonly jobs: JobQueue,
     readonly webhooks: WebhookService,
+    readonly vault: VaultService,
     readonly notifier: Notifier,
     readonly keysCreated: boolean,
   ) {}
@@ -85,6 +87,7 @@ export class AppContext {
       new AccountService(store.db, config, keys, audit),
       jobs,
       new WebhookService(store.db, keys, audit, jobs),
+      new VaultService(store.db, keys, audit),
       notifier,
       keysCreated,
     );

@@ -15,6 +15,14 @@ export const PERMISSIONS = [
   'webhooks:write',
   'outbox:read',
   'settings:read',
+  'pii:scan',
+  'subjects:read',
+  'subjects:reveal',
+  'subjects:write',
+  'subjects:export',
+  'subjects:erase',
+  'transfers:read',
+  'transfers:write',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -40,6 +48,14 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'outbox:read',
     'webhooks:read',
     'settings:read',
+    'pii:scan',
+    'subjects:read',
+    'subjects:reveal',
+    'subjects:write',
+    'subjects:export',
+    'subjects:erase',
+    'transfers:read',
+    'transfers:write',
   ]),
   moderator: new Set<Permission>(['outbox:read', 'webhooks:read']),
   security_officer: new Set<Permission>([
@@ -50,8 +66,18 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'webhooks:read',
     'settings:read',
     'users:read',
+    'pii:scan',
+    'subjects:read',
   ]),
-  authority_liaison: new Set<Permission>(['audit:read', 'audit:export', 'settings:read']),
+  // Art. 10: producing data for a competent authority means reading it, with a stated purpose.
+  authority_liaison: new Set<Permission>([
+    'audit:read',
+    'audit:export',
+    'settings:read',
+    'subjects:read',
+    'subjects:reveal',
+    'transfers:read',
+  ]),
   auditor: new Set<Permission>(READ_ONLY),
 };
 

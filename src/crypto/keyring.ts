@@ -32,17 +32,45 @@ export class KeyRing {
   private readonly masters = new Map<string, Buffer>();
   private readonly signers = new Map<string, { priv: KeyObject; pub: KeyObject }>();
   private readonly indexKey: Buffer;
+  private reloader: (() => KeyRingFile) | null = null;
 
-  constructor(readonly file: KeyRingFile) {
-    for (const m of file.master) this.masters.set(m.id, Buffer.from(m.key, 'base64'));
-    for (const s of file.signing)
-      this.signers.set(s.id, {
-        priv: createPrivateKey({ key: Buffer.from(s.privateKey, 'base64'), format: 'der', type: 'pkcs8' }),
-        pub: createPublicKey({ key: Buffer.from(s.publicKey, 'base64'), format: 'der', type: 'spki' }),
-      });
+  constructor(public file: KeyRingFile) {
+    this.load(file);
     this.indexKey = Buffer.from(file.index.key, 'base64');
+  }
+
+  private load(file: KeyRingFile) {
+    for (const m of file.master)
+      if (!this.masters.has(m.id)) this.masters.set(m.id, Buffer.from(m.key, 'base64'));
+    for (const s of file.signing)
+      if (!this.signers.has(s.id))
+        this.signers.set(s.id, {
+          priv: createPrivateKey({ key: Buffer.from(s.privateKey, 'base64'), format: 'der', type: 'pkcs8' }),
+          pub: createPublicKey({ key: Buffer.from(s.publicKey, 'base64'), format: 'der', type: 'spki' }),
+        });
     if (!this.masters.has(file.activeMaster)) throw new Error('key ring: active master key is missing');
     if (!this.signers.has(file.activeSigning)) throw new Error('key ring: active signing key is missing');
+    this.file = file;
+  }
+
+  /**
+   * Where to re-read the ring when a value names a key this process does not know yet: another instance (or
+   * `custodian keys rotate`) rotated, and running instances pick the new keys up without a restart.
+   */
+  setReloader(fn: () => KeyRingFile): void {
+    this.reloader = fn;
+  }
+
+  private refresh(): boolean {
+    if (!this.reloader) return false;
+    try {
+      const f = this.reloader();
+      if (f.index.key !== this.file.index.key) return false;
+      this.load(f);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   static generate(): KeyRing {
@@ -75,7 +103,8 @@ export class KeyRing {
   open(sealed: string, aad = ''): Buffer {
     const parts = sealed.split('.');
     if (parts.length !== 5 || parts[0] !== 'v1') throw new Error('sealed value: unknown format');
-    const key = this.masters.get(parts[1]);
+    let key = this.masters.get(parts[1]);
+    if (!key && this.refresh()) key = this.masters.get(parts[1]);
     if (!key) throw new Error(`sealed value: master key ${parts[1]} is not in the key ring`);
     return openWith(key, parts, aad);
   }
@@ -104,6 +133,7 @@ export class KeyRing {
   }
 
   verify(message: string, keyId: string, signature: string): boolean {
+    if (!this.signers.has(keyId)) this.refresh();
     const s = this.signers.get(keyId);
     if (!s) return false;
     return verify(null, Buffer.from(message), s.pub, Buffer.from(signature, 'base64'));
@@ -174,10 +204,11 @@ export interface LoadedKeyRing {
  * ciphertext, so a copy of the data directory or a backup alone reveals nothing.
  */
 export function loadOrCreateKeyRing(loc: KeyRingLocation): LoadedKeyRing {
-  if (existsSync(loc.file)) return { ring: readKeyRing(loc), created: false };
-  const ring = KeyRing.generate();
-  writeKeyRing(loc, ring);
-  return { ring, created: true };
+  const created = !existsSync(loc.file);
+  if (created) writeKeyRing(loc, KeyRing.generate());
+  const ring = readKeyRing(loc);
+  ring.setReloader(() => readKeyRing(loc).file);
+  return { ring, created };
 }
 
 export function readKeyRing(loc: KeyRingLocation): KeyRing {

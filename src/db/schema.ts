@@ -138,6 +138,39 @@ export interface MetaTable {
   value: string;
 }
 
+export interface SubjectTable {
+  id: string;
+  external_id: string | null;
+  wrapped_key: string | null;
+  created_at: string;
+  updated_at: string;
+  erased_at: string | null;
+}
+
+export interface SubjectFieldTable {
+  subject_id: string;
+  name: string;
+  type: string;
+  category: string;
+  sensitive: number;
+  ciphertext: string;
+  blind_index: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SubjectTransferTable {
+  id: string;
+  subject_id: string;
+  recipient: string;
+  purpose: string;
+  categories: string;
+  legal_basis: string;
+  actor_type: string;
+  actor_id: string | null;
+  created_at: string;
+}
+
 export interface Database {
   users: UserTable;
   sessions: SessionTable;
@@ -151,6 +184,9 @@ export interface Database {
   webhook_deliveries: WebhookDeliveryTable;
   outbox_messages: OutboxMessageTable;
   meta: MetaTable;
+  subjects: SubjectTable;
+  subject_fields: SubjectFieldTable;
+  subject_transfers: SubjectTransferTable;
 }
 
 export type { Generated };

@@ -15,7 +15,9 @@ import type { AppContext } from '../context.js';
 import { jobRoutes } from '../jobs/routes.js';
 import { outboxRoutes } from '../notifier/routes.js';
 import { VERSION } from '../version.js';
+import { vaultRoutes } from '../vault/routes.js';
 import { webhookRoutes } from '../webhooks/routes.js';
+import { piiRoutes } from './pii-routes.js';
 import { authHook } from './auth.js';
 import { errorHandler } from './error-handler.js';
 import { ErrorBody } from './schemas.js';
@@ -148,6 +150,8 @@ export async function buildApp(
       await v1.register(jobRoutes(ctx));
       await v1.register(webhookRoutes(ctx));
       await v1.register(outboxRoutes(ctx));
+      await v1.register(piiRoutes(ctx));
+      await v1.register(vaultRoutes(ctx));
     },
     { prefix: '/api/v1' },
   );
@@ -166,15 +170,13 @@ export async function buildApp(
         .type('text/html; charset=utf-8')
         .header('cache-control', 'no-cache')
         .sendFile('index.html');
-    return reply
-      .status(404)
-      .send({
-        error: {
-          code: 'not_found',
-          message: `${req.method} ${req.url.split('?')[0]} does not exist`,
-          details: {},
-        },
-      });
+    return reply.status(404).send({
+      error: {
+        code: 'not_found',
+        message: `${req.method} ${req.url.split('?')[0]} does not exist`,
+        details: {},
+      },
+    });
   });
   return app;
 }

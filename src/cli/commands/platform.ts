@@ -169,20 +169,22 @@ export function registerPlatformCommands(program: Command): void {
 
   const keys = program.command('keys').description('the key ring');
   storeOptions(
-    keys.command('rotate').description('add a new active master and signing key; old keys stay readable'),
+    keys
+      .command('rotate')
+      .description('add a new active master and signing key; re-seal stored secrets; old keys stay readable'),
   ).action(
     action(async (flags: StoreFlags) => {
       await withContext(flags, async (ctx) => {
         const next = ctx.keys.rotated();
-        const bar = progressBar('Re-sealing');
-        // Values sealed under old master keys are re-sealed so old keys can later be retired.
+        // The new ring (old keys included) is written first: whatever happens next, every value stays readable,
+        // and running instances pick the new keys up when they meet a value sealed with one.
+        writeKeyRing(ctx.keyLocation, next);
         const endpoints = await ctx.db.selectFrom('webhook_endpoints').select(['id', 'secret']).execute();
         const users = await ctx.db
           .selectFrom('users')
           .select(['id', 'totp_secret'])
           .where('totp_secret', 'is not', null)
           .execute();
-        bar?.start(endpoints.length + users.length, 0);
         await transact(ctx.db, async (tx) => {
           for (const e of endpoints) {
             const plain = ctx.keys.open(e.secret, `webhook:${e.id}`);
@@ -191,7 +193,6 @@ export function registerPlatformCommands(program: Command): void {
               .set({ secret: next.seal(plain, `webhook:${e.id}`) })
               .where('id', '=', e.id)
               .execute();
-            bar?.increment();
           }
           for (const u of users) {
             const plain = ctx.keys.open(u.totp_secret!, `totp:${u.id}`);
@@ -200,22 +201,27 @@ export function registerPlatformCommands(program: Command): void {
               .set({ totp_secret: next.seal(plain, `totp:${u.id}`) })
               .where('id', '=', u.id)
               .execute();
-            bar?.increment();
           }
-          writeKeyRing(ctx.keyLocation, next);
-          await ctx.audit.append(tx, {
-            action: 'keys.rotate',
-            actor: CLI,
-            details: {
-              master: next.activeMasterId,
-              signing: next.activeSigningId,
-              resealed: endpoints.length + users.length,
-            },
-          });
+        });
+        const bar = progressBar('Re-wrapping data keys');
+        let started = false;
+        const subjects = await ctx.vault.rewrapAll(next, (done, total) => {
+          if (!bar) return;
+          if (!started) bar.start(total, 0);
+          started = true;
+          bar.update(done);
         });
         bar?.stop();
+        const resealed = endpoints.length + users.length;
+        await transact(ctx.db, (tx) =>
+          ctx.audit.append(tx, {
+            action: 'keys.rotate',
+            actor: CLI,
+            details: { master: next.activeMasterId, signing: next.activeSigningId, resealed, subjects },
+          }),
+        );
         console.log(
-          `Active master key ${next.activeMasterId}, signing key ${next.activeSigningId}; re-sealed ${endpoints.length + users.length} values.`,
+          `Active master key ${next.activeMasterId}, signing key ${next.activeSigningId}; re-sealed ${resealed} secrets and ${subjects} subject data keys.`,
         );
       });
     }),

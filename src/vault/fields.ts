@@ -1,0 +1,78 @@
+import {
+  isMainlandMobile,
+  isValidEmail,
+  isValidIpv4,
+  isValidIpv6,
+  isValidResidentId,
+  isValidUscc,
+  luhn,
+  mask,
+  normalizeValue,
+  PII_TYPES,
+  scan,
+  type PiiType,
+} from '../pii/index.js';
+import { badRequest } from '../http/errors.js';
+
+/** Field types the vault accepts: every detected type plus OTHER (with a category given by the provider). */
+export type FieldType = PiiType | 'OTHER';
+
+export const FIELD_TYPES: FieldType[] = [...PII_TYPES.map((t) => t.type), 'OTHER'];
+
+/** Types looked up exactly through a keyed blind index. */
+const INDEXED = new Set<FieldType>([
+  'PHONE_NUMBER',
+  'EMAIL_ADDRESS',
+  'CN_RESIDENT_ID',
+  'BANK_CARD',
+  'PASSPORT',
+  'CN_HMT_PERMIT',
+  'CN_USCC',
+]);
+
+export const isIndexed = (t: FieldType) => INDEXED.has(t);
+
+/** Formats with a check are checked on the way in, so the vault holds only values that can be real. */
+export function validateFieldValue(name: string, type: FieldType, value: string): void {
+  const v = value.trim();
+  const field = `fields.${name}`;
+  if (!v) throw badRequest('invalid_field', `${field} must not be empty`, field);
+  if (v.length > 2000) throw badRequest('invalid_field', `${field} must be at most 2000 characters`, field);
+  const ok = (() => {
+    switch (type) {
+      case 'CN_RESIDENT_ID':
+        return isValidResidentId(v.toUpperCase());
+      case 'CN_USCC':
+        return isValidUscc(v.toUpperCase());
+      case 'BANK_CARD': {
+        const d = v.replace(/[\s-]/g, '');
+        return /^\d{16,19}$/.test(d) && luhn(d);
+      }
+      case 'EMAIL_ADDRESS':
+        return isValidEmail(v);
+      case 'IP_ADDRESS':
+        return isValidIpv4(v) || isValidIpv6(v);
+      case 'PHONE_NUMBER': {
+        const n = normalizeValue(v, 'PHONE_NUMBER');
+        if (isMainlandMobile(n)) return true;
+        const f = scan(v, { types: ['PHONE_NUMBER'], minScore: 0 });
+        return f.some((x) => x.start <= 0 + (v.length - v.trimStart().length) && x.end >= v.trimEnd().length);
+      }
+      default:
+        return true;
+    }
+  })();
+  if (!ok) throw badRequest('invalid_field', `${field} is not a valid ${type} (its check failed)`, field);
+}
+
+export function classify(type: FieldType, category?: string): { category: string; sensitive: boolean } {
+  if (type === 'OTHER') return { category: category ?? 'other', sensitive: false };
+  const info = PII_TYPES.find((t) => t.type === type)!;
+  return { category: info.category, sensitive: info.sensitive };
+}
+
+export const maskValue = (type: FieldType, value: string): string =>
+  type === 'OTHER' ? mask(value, undefined, { keepStart: 1, keepEnd: 1 }) : mask(value, type);
+
+export const indexValue = (type: FieldType, value: string): string =>
+  type === 'OTHER' ? value.trim() : normalizeValue(value, type);

@@ -1,0 +1,304 @@
+import { Type } from '@sinclair/typebox';
+import type { AppContext } from '../context.js';
+import { badRequest } from '../http/errors.js';
+import { errorResponses, IdParams, Ok, page, Paging } from '../http/schemas.js';
+import type { App } from '../http/types.js';
+import { FIELD_TYPES, type FieldType } from './fields.js';
+
+const FieldType_ = Type.Union(FIELD_TYPES.map((t) => Type.Literal(t)));
+const FieldInput = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z][a-z0-9_]*$' }),
+    type: FieldType_,
+    value: Type.String({ minLength: 1, maxLength: 2000 }),
+    category: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  },
+  { additionalProperties: false },
+);
+const MaskedField = Type.Object({
+  name: Type.String(),
+  type: Type.String(),
+  category: Type.String(),
+  sensitive: Type.Boolean(),
+  masked: Type.String(),
+  updatedAt: Type.String(),
+});
+const Subject = Type.Object(
+  {
+    id: Type.String(),
+    externalId: Type.Union([Type.String(), Type.Null()]),
+    createdAt: Type.String(),
+    updatedAt: Type.String(),
+    erasedAt: Type.Union([Type.String(), Type.Null()]),
+    fields: Type.Array(MaskedField),
+  },
+  { $id: 'Subject' },
+);
+const Transfer = Type.Object(
+  {
+    id: Type.String(),
+    subjectId: Type.String(),
+    recipient: Type.String(),
+    purpose: Type.String(),
+    categories: Type.Array(Type.String()),
+    legalBasis: Type.String(),
+    createdAt: Type.String(),
+  },
+  { $id: 'Transfer' },
+);
+const Purpose = Type.String({
+  minLength: 2,
+  maxLength: 200,
+  description: 'Why the data is read; recorded in the audit log',
+});
+// PIPL 13: the lawful bases for processing.
+const LEGAL_BASES = [
+  'consent',
+  'contract',
+  'legal_duty',
+  'emergency',
+  'news',
+  'public_information',
+  'other_law',
+];
+const ExportQuery = Type.Object({
+  purpose: Purpose,
+  format: Type.Union([Type.Literal('json'), Type.Literal('csv')], { default: 'json' }),
+  recipient: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  transferId: Type.Optional(Type.String({ maxLength: 64 })),
+});
+
+const csvCell = (v: unknown) => {
+  const s = v === null || v === undefined ? '' : String(v);
+  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+  return `"${safe.replace(/"/g, '""')}"`;
+};
+
+/** The subject vault: `/api/v1/subjects…`. */
+export function vaultRoutes(ctx: AppContext) {
+  return async function routes(app: App) {
+    const tags = ['vault'];
+    app.addSchema(Subject);
+    app.addSchema(Transfer);
+
+    app.post(
+      '/subjects',
+      {
+        config: { permission: 'subjects:write' },
+        schema: {
+          tags,
+          summary: 'Store a subject’s personal information, encrypted per field',
+          body: Type.Object(
+            {
+              externalId: Type.Optional(
+                Type.String({ minLength: 1, maxLength: 128, description: 'The provider’s own account id' }),
+              ),
+              fields: Type.Array(FieldInput, { minItems: 1, maxItems: 100 }),
+            },
+            { additionalProperties: false },
+          ),
+          response: { 201: Type.Ref('Subject'), ...errorResponses },
+        },
+      },
+      async (req, reply) =>
+        reply.status(201).send(await ctx.vault.create(req.principal!.actor, req.body as never, req.id)),
+    );
+
+    app.get(
+      '/subjects',
+      {
+        config: { permission: 'subjects:read' },
+        schema: {
+          tags,
+          summary: 'Find subjects by an exact value (blind index) or external id; values come back masked',
+          querystring: Type.Composite([
+            Paging,
+            Type.Object({
+              externalId: Type.Optional(Type.String({ maxLength: 128 })),
+              type: Type.Optional(FieldType_),
+              value: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+            }),
+          ]),
+          response: { 200: page(Type.Ref('Subject')), ...errorResponses },
+        },
+      },
+      async (req) => {
+        const q = req.query;
+        const r = await ctx.vault.find(
+          req.principal!.actor,
+          { ...q, type: q.type as FieldType | undefined },
+          req.id,
+        );
+        return { ...r, limit: q.limit, offset: q.offset };
+      },
+    );
+
+    app.get(
+      '/subjects/:id',
+      {
+        config: { permission: 'subjects:read' },
+        schema: {
+          tags,
+          summary: 'One subject, values masked',
+          params: IdParams,
+          response: { 200: Type.Ref('Subject'), ...errorResponses },
+        },
+      },
+      async (req) => ctx.vault.get(req.principal!.actor, req.params.id, req.id),
+    );
+
+    app.patch(
+      '/subjects/:id',
+      {
+        config: { permission: 'subjects:write' },
+        schema: {
+          tags,
+          summary: 'Set or remove fields',
+          params: IdParams,
+          body: Type.Object(
+            {
+              set: Type.Optional(Type.Array(FieldInput, { maxItems: 100 })),
+              remove: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 100 })),
+            },
+            { additionalProperties: false, minProperties: 1 },
+          ),
+          response: { 200: Type.Ref('Subject'), ...errorResponses },
+        },
+      },
+      async (req) => ctx.vault.update(req.principal!.actor, req.params.id, req.body as never, req.id),
+    );
+
+    app.post(
+      '/subjects/:id/reveal',
+      {
+        config: { permission: 'subjects:reveal' },
+        schema: {
+          tags,
+          summary:
+            'Read plaintext values for a declared purpose (each field read is audited with the purpose)',
+          params: IdParams,
+          body: Type.Object(
+            {
+              purpose: Purpose,
+              fields: Type.Optional(
+                Type.Array(Type.String({ maxLength: 64 }), { minItems: 1, maxItems: 100 }),
+              ),
+            },
+            { additionalProperties: false },
+          ),
+          response: {
+            200: Type.Object({
+              items: Type.Array(
+                Type.Object({ name: Type.String(), type: Type.String(), value: Type.String() }),
+              ),
+            }),
+            ...errorResponses,
+          },
+        },
+      },
+      async (req) => ({
+        items: await ctx.vault.reveal(
+          req.principal!.actor,
+          req.params.id,
+          req.body.purpose,
+          req.body.fields ?? null,
+          req.id,
+        ),
+      }),
+    );
+
+    app.get(
+      '/subjects/:id/export',
+      {
+        config: { permission: 'subjects:export' },
+        schema: {
+          tags,
+          summary:
+            'Export a subject’s data (JSON or CSV): the copy a person may ask for, or a recorded third-party provision',
+          params: IdParams,
+          querystring: ExportQuery,
+          response: { 200: Type.Any(), ...errorResponses },
+        },
+      },
+      async (req, reply) => {
+        const body = await ctx.vault.export(req.principal!.actor, req.params.id, req.query, req.id);
+        const name = `subject-${req.params.id}.${req.query.format}`;
+        reply
+          .header('content-disposition', `attachment; filename="${name}"`)
+          .header('cache-control', 'no-store');
+        if (req.query.format === 'json')
+          return reply.type('application/json; charset=utf-8').send(JSON.stringify(body, null, 2));
+        const lines = ['name,type,category,sensitive,value,updatedAt'];
+        for (const f of body.fields)
+          lines.push([f.name, f.type, f.category, f.sensitive, f.value, f.updatedAt].map(csvCell).join(','));
+        return reply.type('text/csv; charset=utf-8').send('\ufeff' + lines.join('\r\n') + '\r\n');
+      },
+    );
+
+    app.delete(
+      '/subjects/:id',
+      {
+        config: { permission: 'subjects:erase' },
+        schema: {
+          tags,
+          summary:
+            'Erase a subject: destroys its data key (crypto-shredding); the audit log keeps only that it happened',
+          params: IdParams,
+          querystring: Type.Object({ reason: Type.String({ minLength: 2, maxLength: 200 }) }),
+          response: { 200: Ok, ...errorResponses },
+        },
+      },
+      async (req) => {
+        await ctx.vault.erase(req.principal!.actor, req.params.id, req.query.reason, req.id);
+        return { ok: true };
+      },
+    );
+
+    app.post(
+      '/subjects/:id/transfers',
+      {
+        config: { permission: 'transfers:write' },
+        schema: {
+          tags,
+          summary:
+            'Record a provision to a third party (PIPL 23): recipient, purpose, categories, legal basis',
+          params: IdParams,
+          body: Type.Object(
+            {
+              recipient: Type.String({ minLength: 1, maxLength: 200 }),
+              purpose: Purpose,
+              categories: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), {
+                minItems: 1,
+                maxItems: 50,
+              }),
+              legalBasis: Type.Union(LEGAL_BASES.map((b) => Type.Literal(b))),
+            },
+            { additionalProperties: false },
+          ),
+          response: { 201: Type.Ref('Transfer'), ...errorResponses },
+        },
+      },
+      async (req, reply) => {
+        if (!req.body.recipient.trim())
+          throw badRequest('invalid_recipient', 'recipient must not be blank', 'recipient');
+        return reply
+          .status(201)
+          .send(await ctx.vault.recordTransfer(req.principal!.actor, req.params.id, req.body, req.id));
+      },
+    );
+
+    app.get(
+      '/subjects/:id/transfers',
+      {
+        config: { permission: 'transfers:read' },
+        schema: {
+          tags,
+          summary: 'Recorded provisions of this subject’s data',
+          params: IdParams,
+          response: { 200: Type.Object({ items: Type.Array(Type.Ref('Transfer')) }), ...errorResponses },
+        },
+      },
+      async (req) => ({ items: await ctx.vault.listTransfers(req.params.id) }),
+    );
+  };
+}

@@ -1,0 +1,529 @@
+import { createCipheriv, createDecipheriv, randomBytes, randomUUID } from 'node:crypto';
+import type { ActorRef } from '../audit/actor.js';
+import type { AuditLog } from '../audit/service.js';
+import type { KeyRing } from '../crypto/keyring.js';
+import type { Db } from '../db/database.js';
+import type { SubjectFieldTable, SubjectTable } from '../db/schema.js';
+import { nowIso, transact, type Tx } from '../db/transaction.js';
+import { AppError, badRequest, conflict, isUniqueViolation, notFound } from '../http/errors.js';
+import { classify, indexValue, isIndexed, maskValue, validateFieldValue, type FieldType } from './fields.js';
+
+export interface FieldInput {
+  name: string;
+  type: FieldType;
+  value: string;
+  /** For OTHER: the data category the provider files it under. */
+  category?: string;
+}
+
+export interface MaskedField {
+  name: string;
+  type: string;
+  category: string;
+  sensitive: boolean;
+  masked: string;
+  updatedAt: string;
+}
+
+export interface SubjectView {
+  id: string;
+  externalId: string | null;
+  createdAt: string;
+  updatedAt: string;
+  erasedAt: string | null;
+  fields: MaskedField[];
+}
+
+export interface TransferView {
+  id: string;
+  subjectId: string;
+  recipient: string;
+  purpose: string;
+  categories: string[];
+  legalBasis: string;
+  createdAt: string;
+}
+
+const FIELD_NAME = /^[a-z][a-z0-9_]{0,63}$/;
+
+/** AES-256-GCM under the subject's data key; the field's identity is bound in as associated data. */
+function sealField(key: Buffer, aad: string, plain: string): string {
+  const iv = randomBytes(12);
+  const c = createCipheriv('aes-256-gcm', key, iv);
+  c.setAAD(Buffer.from(aad));
+  const ct = Buffer.concat([c.update(plain, 'utf8'), c.final()]);
+  return `f1.${iv.toString('base64url')}.${c.getAuthTag().toString('base64url')}.${ct.toString('base64url')}`;
+}
+
+function openField(key: Buffer, aad: string, sealed: string): string {
+  const [v, iv, tag, ct] = sealed.split('.');
+  if (v !== 'f1') throw new Error('unknown field format');
+  const d = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
+  d.setAAD(Buffer.from(aad));
+  d.setAuthTag(Buffer.from(tag, 'base64url'));
+  return Buffer.concat([d.update(Buffer.from(ct, 'base64url')), d.final()]).toString('utf8');
+}
+
+const fieldAad = (subjectId: string, name: string) => `field:${subjectId}:${name}`;
+const keyAad = (subjectId: string) => `subject:${subjectId}`;
+
+/**
+ * The provider's own copy of its users' personal information (Decision art. 3; PIPL 51): each field encrypted
+ * under a per-subject data key that the master key wraps, exact look-ups through keyed blind indexes, every
+ * read of plaintext audited with its declared purpose, erasure by destroying the data key.
+ */
+export class VaultService {
+  constructor(
+    private readonly db: Db,
+    private readonly keys: KeyRing,
+    private readonly audit: AuditLog,
+  ) {}
+
+  private dataKey(s: SubjectTable): Buffer {
+    if (!s.wrapped_key)
+      throw new AppError(410, 'erased', 'This subject was erased; its data can no longer be read');
+    return this.keys.open(s.wrapped_key, keyAad(s.id));
+  }
+
+  private blind(type: FieldType, value: string): string | null {
+    return isIndexed(type) ? this.keys.blindIndex(`vault:${type}`, indexValue(type, value)) : null;
+  }
+
+  private checkFields(fields: FieldInput[]): void {
+    const seen = new Set<string>();
+    for (const f of fields) {
+      if (!FIELD_NAME.test(f.name))
+        throw badRequest(
+          'invalid_field_name',
+          `field name ${JSON.stringify(f.name)} must be lower-case letters, digits and _`,
+          'fields',
+        );
+      if (seen.has(f.name))
+        throw badRequest('duplicate_field', `field ${f.name} is given twice`, `fields.${f.name}`);
+      seen.add(f.name);
+      validateFieldValue(f.name, f.type, f.value);
+    }
+  }
+
+  private async writeFields(tx: Tx, s: SubjectTable, key: Buffer, fields: FieldInput[]) {
+    const now = nowIso();
+    for (const f of fields) {
+      const { category, sensitive } = classify(f.type, f.category);
+      const row: SubjectFieldTable = {
+        subject_id: s.id,
+        name: f.name,
+        type: f.type,
+        category,
+        sensitive: sensitive ? 1 : 0,
+        ciphertext: sealField(key, fieldAad(s.id, f.name), f.value.trim()),
+        blind_index: this.blind(f.type, f.value),
+        created_at: now,
+        updated_at: now,
+      };
+      await tx.db
+        .insertInto('subject_fields')
+        .values(row)
+        .onConflict((oc) =>
+          oc.columns(['subject_id', 'name']).doUpdateSet({
+            type: row.type,
+            category: row.category,
+            sensitive: row.sensitive,
+            ciphertext: row.ciphertext,
+            blind_index: row.blind_index,
+            updated_at: now,
+          }),
+        )
+        .execute();
+    }
+  }
+
+  async create(
+    actor: ActorRef,
+    input: { externalId?: string; fields: FieldInput[] },
+    requestId?: string,
+  ): Promise<SubjectView> {
+    this.checkFields(input.fields);
+    const now = nowIso();
+    const id = randomUUID();
+    const key = randomBytes(32);
+    const s: SubjectTable = {
+      id,
+      external_id: input.externalId ?? null,
+      wrapped_key: this.keys.seal(key, keyAad(id)),
+      created_at: now,
+      updated_at: now,
+      erased_at: null,
+    };
+    return transact(this.db, async (tx) => {
+      try {
+        await tx.db.insertInto('subjects').values(s).execute();
+      } catch (err) {
+        if (isUniqueViolation(err))
+          throw conflict('external_id_taken', 'externalId is already used by another subject', 'externalId');
+        throw err;
+      }
+      await this.writeFields(tx, s, key, input.fields);
+      await this.audit.append(tx, {
+        action: 'subject.create',
+        actor,
+        requestId,
+        target: { type: 'subject', id },
+        details: { fields: input.fields.map((f) => ({ name: f.name, type: f.type })) },
+      });
+      return this.view(tx.db, s, key);
+    });
+  }
+
+  async update(
+    actor: ActorRef,
+    id: string,
+    input: { set?: FieldInput[]; remove?: string[] },
+    requestId?: string,
+  ): Promise<SubjectView> {
+    this.checkFields(input.set ?? []);
+    return transact(this.db, async (tx) => {
+      const s = await this.subject(tx.db, id);
+      const key = this.dataKey(s);
+      await this.writeFields(tx, s, key, input.set ?? []);
+      if (input.remove?.length)
+        await tx.db
+          .deleteFrom('subject_fields')
+          .where('subject_id', '=', id)
+          .where('name', 'in', input.remove)
+          .execute();
+      await tx.db.updateTable('subjects').set({ updated_at: nowIso() }).where('id', '=', id).execute();
+      await this.audit.append(tx, {
+        action: 'subject.update',
+        actor,
+        requestId,
+        target: { type: 'subject', id },
+        details: { set: (input.set ?? []).map((f) => f.name), remove: input.remove ?? [] },
+      });
+      return this.view(tx.db, s, key);
+    });
+  }
+
+  private async subject(db: Db, id: string): Promise<SubjectTable> {
+    const s = await db.selectFrom('subjects').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!s) throw notFound('Subject');
+    return s;
+  }
+
+  private async view(db: Db, s: SubjectTable, key: Buffer | null): Promise<SubjectView> {
+    const rows = await db
+      .selectFrom('subject_fields')
+      .selectAll()
+      .where('subject_id', '=', s.id)
+      .orderBy('name')
+      .execute();
+    return {
+      id: s.id,
+      externalId: s.external_id,
+      createdAt: s.created_at,
+      updatedAt: s.updated_at,
+      erasedAt: s.erased_at,
+      fields: rows.map((r) => ({
+        name: r.name,
+        type: r.type,
+        category: r.category,
+        sensitive: r.sensitive === 1,
+        masked: key
+          ? maskValue(r.type as FieldType, openField(key, fieldAad(s.id, r.name), r.ciphertext))
+          : '',
+        updatedAt: r.updated_at,
+      })),
+    };
+  }
+
+  /** Masked view: masking needs the plaintext in memory, so it is audited as a view (no purpose needed). */
+  async get(actor: ActorRef, id: string, requestId?: string): Promise<SubjectView> {
+    return transact(this.db, async (tx) => {
+      const s = await this.subject(tx.db, id);
+      await this.audit.append(tx, {
+        action: 'subject.view',
+        actor,
+        requestId,
+        target: { type: 'subject', id },
+      });
+      return this.view(tx.db, s, s.wrapped_key ? this.dataKey(s) : null);
+    });
+  }
+
+  /** Finds subjects by an exact value (through the blind index) or by the provider's external id. */
+  async find(
+    actor: ActorRef,
+    q: { externalId?: string; type?: FieldType; value?: string; limit: number; offset: number },
+    requestId?: string,
+  ): Promise<{ items: SubjectView[]; total: number }> {
+    let ids: string[];
+    let total: number;
+    if (q.value !== undefined) {
+      if (!q.type || !isIndexed(q.type))
+        throw badRequest(
+          'not_searchable',
+          'type must be an indexed type (PHONE_NUMBER, EMAIL_ADDRESS, CN_RESIDENT_ID, BANK_CARD, PASSPORT, CN_HMT_PERMIT, CN_USCC)',
+          'type',
+        );
+      const rows = await this.db
+        .selectFrom('subject_fields')
+        .select('subject_id')
+        .distinct()
+        .where('blind_index', '=', this.blind(q.type, q.value))
+        .execute();
+      const all = rows.map((r) => r.subject_id).sort();
+      total = all.length;
+      ids = all.slice(q.offset, q.offset + q.limit);
+    } else {
+      let sq = this.db.selectFrom('subjects').where('erased_at', 'is', null);
+      if (q.externalId) sq = sq.where('external_id', '=', q.externalId);
+      total = Number((await sq.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+      const rows = await sq
+        .select('id')
+        .orderBy('created_at', 'desc')
+        .orderBy('id')
+        .limit(q.limit)
+        .offset(q.offset)
+        .execute();
+      ids = rows.map((r) => r.id);
+    }
+    const pageIds = ids;
+    return transact(this.db, async (tx) => {
+      const items: SubjectView[] = [];
+      for (const id of pageIds) {
+        const s = await this.subject(tx.db, id);
+        items.push(await this.view(tx.db, s, s.wrapped_key ? this.dataKey(s) : null));
+      }
+      await this.audit.append(tx, {
+        action: 'subject.search',
+        actor,
+        requestId,
+        details: {
+          by: q.value !== undefined ? q.type : q.externalId ? 'externalId' : 'list',
+          results: total,
+        },
+      });
+      return { items, total };
+    });
+  }
+
+  /**
+   * Plaintext of chosen fields for a declared purpose; one audit entry per field read, with the purpose.
+   * @example await vault.reveal(actor, id, 'order-delivery', ['phone']);
+   */
+  async reveal(
+    actor: ActorRef,
+    id: string,
+    purpose: string,
+    names: string[] | null,
+    requestId?: string,
+  ): Promise<Array<{ name: string; type: string; value: string }>> {
+    if (!purpose.trim())
+      throw badRequest('purpose_required', 'purpose must say why the data is read', 'purpose');
+    return transact(this.db, async (tx) => {
+      const s = await this.subject(tx.db, id);
+      const key = this.dataKey(s);
+      let q = tx.db.selectFrom('subject_fields').selectAll().where('subject_id', '=', id);
+      if (names) q = q.where('name', 'in', names.length ? names : ['\0']);
+      const rows = await q.orderBy('name').execute();
+      if (names) {
+        const missing = names.filter((n) => !rows.some((r) => r.name === n));
+        if (missing.length)
+          throw new AppError(404, 'field_not_found', `field ${missing[0]} does not exist`, {
+            field: missing[0],
+          });
+      }
+      const out = [];
+      for (const r of rows) {
+        out.push({ name: r.name, type: r.type, value: openField(key, fieldAad(id, r.name), r.ciphertext) });
+        await this.audit.append(tx, {
+          action: 'subject.field.read',
+          actor,
+          requestId,
+          purpose,
+          target: { type: 'subject', id },
+          details: { field: r.name, type: r.type, sensitive: r.sensitive === 1 },
+        });
+      }
+      return out;
+    });
+  }
+
+  /**
+   * The copy a person may ask for (PIPL 45), or a provision to a third party (PIPL 23), which needs a recorded
+   * transfer to that recipient covering every category exported.
+   */
+  async export(
+    actor: ActorRef,
+    id: string,
+    opts: { purpose: string; recipient?: string; transferId?: string },
+    requestId?: string,
+  ) {
+    if (opts.recipient) {
+      if (!opts.transferId)
+        throw new AppError(
+          403,
+          'transfer_required',
+          'Providing data to a third party needs a recorded transfer (transferId)',
+          { field: 'transferId' },
+        );
+      const t = await this.db
+        .selectFrom('subject_transfers')
+        .selectAll()
+        .where('id', '=', opts.transferId)
+        .where('subject_id', '=', id)
+        .executeTakeFirst();
+      if (!t || t.recipient !== opts.recipient)
+        throw new AppError(
+          403,
+          'transfer_mismatch',
+          'transferId does not record a transfer of this subject to this recipient',
+          { field: 'transferId' },
+        );
+      const allowed = new Set(JSON.parse(t.categories) as string[]);
+      const fields = await this.db
+        .selectFrom('subject_fields')
+        .select(['name', 'category'])
+        .where('subject_id', '=', id)
+        .execute();
+      const names = fields.filter((f) => allowed.has(f.category)).map((f) => f.name);
+      const values = await this.reveal(
+        actor,
+        id,
+        `${opts.purpose} (transfer ${t.id} to ${t.recipient})`,
+        names,
+        requestId,
+      );
+      return this.exportBody(id, values);
+    }
+    const values = await this.reveal(actor, id, opts.purpose, null, requestId);
+    return this.exportBody(id, values);
+  }
+
+  private async exportBody(id: string, values: Array<{ name: string; type: string; value: string }>) {
+    const s = await this.subject(this.db, id);
+    const fields = await this.db
+      .selectFrom('subject_fields')
+      .selectAll()
+      .where('subject_id', '=', id)
+      .execute();
+    const transfers = await this.listTransfers(id);
+    return {
+      subject: { id: s.id, externalId: s.external_id, createdAt: s.created_at, updatedAt: s.updated_at },
+      exportedAt: nowIso(),
+      fields: values.map((v) => {
+        const f = fields.find((x) => x.name === v.name)!;
+        return { ...v, category: f.category, sensitive: f.sensitive === 1, updatedAt: f.updated_at };
+      }),
+      transfers,
+    };
+  }
+
+  /** Erasure by crypto-shredding: the data key is destroyed, fields and indexes removed; only the fact stays. */
+  async erase(actor: ActorRef, id: string, reason: string, requestId?: string): Promise<void> {
+    await transact(this.db, async (tx) => {
+      const s = await this.subject(tx.db, id);
+      if (s.erased_at) throw conflict('already_erased', 'This subject was already erased');
+      const n = await tx.db.deleteFrom('subject_fields').where('subject_id', '=', id).executeTakeFirst();
+      await tx.db
+        .updateTable('subjects')
+        .set({ wrapped_key: null, external_id: null, erased_at: nowIso(), updated_at: nowIso() })
+        .where('id', '=', id)
+        .execute();
+      await this.audit.append(tx, {
+        action: 'subject.erase',
+        actor,
+        requestId,
+        target: { type: 'subject', id },
+        details: { fields: Number(n.numDeletedRows), reason: reason.slice(0, 200) },
+      });
+    });
+  }
+
+  async recordTransfer(
+    actor: ActorRef,
+    id: string,
+    input: { recipient: string; purpose: string; categories: string[]; legalBasis: string },
+    requestId?: string,
+  ): Promise<TransferView> {
+    return transact(this.db, async (tx) => {
+      const s = await this.subject(tx.db, id);
+      if (s.erased_at) throw new AppError(410, 'erased', 'This subject was erased');
+      const row = {
+        id: randomUUID(),
+        subject_id: id,
+        recipient: input.recipient.trim(),
+        purpose: input.purpose.trim(),
+        categories: JSON.stringify([...new Set(input.categories)]),
+        legal_basis: input.legalBasis,
+        actor_type: actor.type,
+        actor_id: actor.id,
+        created_at: nowIso(),
+      };
+      await tx.db.insertInto('subject_transfers').values(row).execute();
+      await this.audit.append(tx, {
+        action: 'subject.transfer.record',
+        actor,
+        requestId,
+        target: { type: 'subject', id },
+        details: { transfer: row.id, categories: JSON.parse(row.categories), legalBasis: row.legal_basis },
+      });
+      return toTransfer(row);
+    });
+  }
+
+  async listTransfers(id: string): Promise<TransferView[]> {
+    const rows = await this.db
+      .selectFrom('subject_transfers')
+      .selectAll()
+      .where('subject_id', '=', id)
+      .orderBy('created_at')
+      .execute();
+    return rows.map(toTransfer);
+  }
+
+  /** Re-wraps every live data key under `next` (key rotation); field ciphertext is untouched. */
+  async rewrapAll(next: KeyRing, onProgress?: (done: number, total: number) => void): Promise<number> {
+    const rows = await this.db
+      .selectFrom('subjects')
+      .select(['id', 'wrapped_key'])
+      .where('wrapped_key', 'is not', null)
+      .execute();
+    let done = 0;
+    for (let i = 0; i < rows.length; i += 500) {
+      const batch = rows.slice(i, i + 500);
+      await transact(this.db, async (tx) => {
+        for (const r of batch) {
+          const key = this.keys.open(r.wrapped_key!, keyAad(r.id));
+          await tx.db
+            .updateTable('subjects')
+            .set({ wrapped_key: next.seal(key, keyAad(r.id)) })
+            .where('id', '=', r.id)
+            .execute();
+        }
+      });
+      done += batch.length;
+      onProgress?.(done, rows.length);
+    }
+    return done;
+  }
+}
+
+function toTransfer(r: {
+  id: string;
+  subject_id: string;
+  recipient: string;
+  purpose: string;
+  categories: string;
+  legal_basis: string;
+  created_at: string;
+}): TransferView {
+  return {
+    id: r.id,
+    subjectId: r.subject_id,
+    recipient: r.recipient,
+    purpose: r.purpose,
+    categories: JSON.parse(r.categories) as string[],
+    legalBasis: r.legal_basis,
+    createdAt: r.created_at,
+  };
+}
