@@ -11,16 +11,23 @@ export interface Automaton {
   alphabetSize: number;
   stateCount: number;
   rootNext: Int32Array;
-  edgeStart: Int32Array;
-  edgeSym: Uint16Array;
-  edgeDst: Int32Array;
-  fail: Int32Array;
+  /**
+   * Per state, four slots side by side, so one cache line serves a step: first edge, end of edges
+   * (indexes of [symbol, target] pairs in `edges`), failure state, flags (F_EMIT, F_HASHED).
+   */
+  states: Int32Array;
+  /** [symbol, target] pairs, grouped by source state. */
+  edges: Int32Array;
+  /**
+   * Transitions of states with many children (F_HASHED), open addressing in quads [state, symbol,
+   * target, 0] from slot hashSlot(s, c); state -1 marks an empty slot. Keeps the step O(1) where a
+   * linear scan of hundreds of children would not be.
+   */
+  hash: Int32Array;
   /** First pattern ending at the state, as index + 1 (0: none); more through `patNext`. */
   own: Int32Array;
   /** Nearest proper suffix state that has patterns of its own (0: none). */
   dict: Int32Array;
-  /** 1 when `own` or `dict` is set: the one load the walk does to know whether to report. */
-  emit: Uint8Array;
   patNext: Int32Array;
   /** Length of each pattern in symbols. */
   patLen: Int32Array;
@@ -31,6 +38,23 @@ export const C_SKIP = 0;
 export const C_NONE = 2;
 export const C_SPECIAL = 3;
 export const FIRST_SYMBOL = 4;
+
+export const F_EMIT = 1;
+export const F_HASHED = 2;
+/** States with at least this many children get hashed transitions. */
+const HASH_DEGREE = 6;
+
+/** First slot of (state, code) in a transition hash of `mask + 1` slots. */
+export function hashSlot(s: number, c: number, mask: number): number {
+  const h = Math.imul(s, 0x9e3779b1) ^ Math.imul(c, 0x85ebca77);
+  return (h ^ (h >>> 16)) & mask;
+}
+
+/** Slots of a state record in `states`. */
+export const ST_BEGIN = 0;
+export const ST_END = 1;
+export const ST_FAIL = 2;
+export const ST_FLAGS = 3;
 
 /** Growable Int32Array. */
 export class Grow {
@@ -176,26 +200,56 @@ export class TrieBuilder {
     const par = this.parent.a;
     const lab = this.label.a;
     // Children in CSR form, by counting sort on the parent.
-    const edgeStart = new Int32Array(n + 1);
+    let edgeStart = new Int32Array(n + 1);
     for (let t = 1; t < n; t++) edgeStart[par[t] + 1]++;
     for (let s = 0; s < n; s++) edgeStart[s + 1] += edgeStart[s];
     const fillAt = edgeStart.slice(0, n);
-    const edgeSym = new Uint16Array(Math.max(0, n - 1));
-    const edgeDst = new Int32Array(Math.max(0, n - 1));
+    let edgeSym = new Uint16Array(Math.max(0, n - 1));
+    let edgeDst = new Int32Array(Math.max(0, n - 1));
     for (let t = 1; t < n; t++) {
       const e = fillAt[par[t]]++;
       edgeSym[e] = lab[t];
       edgeDst[e] = t;
     }
+    // Number states breadth-first: the shallow states, where the walk spends its time, then sit together
+    // in memory (a few hundred KB instead of being spread over tens of MB at 50,000 rules).
+    const order = new Int32Array(n);
+    const rank = new Int32Array(n);
+    {
+      let qh = 0;
+      let qt = 1;
+      while (qh < qt) {
+        const s = order[qh++];
+        for (let e = edgeStart[s]; e < edgeStart[s + 1]; e++) order[qt++] = edgeDst[e];
+      }
+      for (let i = 0; i < n; i++) rank[order[i]] = i;
+    }
+    const oldOwn = this.own.a;
+    const own = new Int32Array(n);
+    const bStart = new Int32Array(n + 1);
+    const bSym = new Uint16Array(edgeSym.length);
+    const bDst = new Int32Array(edgeDst.length);
+    let w = 0;
+    for (let i = 0; i < n; i++) {
+      const s = order[i];
+      own[i] = oldOwn[s];
+      bStart[i] = w;
+      for (let e = edgeStart[s]; e < edgeStart[s + 1]; e++) {
+        bSym[w] = edgeSym[e];
+        bDst[w++] = rank[edgeDst[e]];
+      }
+    }
+    bStart[n] = w;
+    for (let c = 0; c < rootNext.length; c++) if (rootNext[c] !== 0) rootNext[c] = rank[rootNext[c]];
+    edgeStart = bStart;
+    edgeSym = bSym;
+    edgeDst = bDst;
+    const childOf = (f: number, c: number) => rank[goto.get(order[f], c)];
+
     const fail = new Int32Array(n);
     const dict = new Int32Array(n);
-    const own = this.own.a.slice(0, n);
-    const queue = new Int32Array(n);
-    let qh = 0;
-    let qt = 0;
-    for (let e = edgeStart[0]; e < edgeStart[1]; e++) queue[qt++] = edgeDst[e];
-    while (qh < qt) {
-      const s = queue[qh++];
+    // BFS order is now the state order itself.
+    for (let s = 1; s < n; s++) {
       for (let e = edgeStart[s]; e < edgeStart[s + 1]; e++) {
         const t = edgeDst[e];
         const c = edgeSym[e];
@@ -206,7 +260,7 @@ export class TrieBuilder {
             g = rootNext[c];
             break;
           }
-          const x = goto.get(f, c);
+          const x = childOf(f, c);
           if (x !== 0) {
             g = x;
             break;
@@ -215,22 +269,52 @@ export class TrieBuilder {
         }
         fail[t] = g === t ? 0 : g;
         dict[t] = own[fail[t]] !== 0 ? fail[t] : dict[fail[t]];
-        queue[qt++] = t;
       }
     }
-    const emit = new Uint8Array(n);
-    for (let s = 1; s < n; s++) emit[s] = own[s] !== 0 || dict[s] !== 0 ? 1 : 0;
+    const states = new Int32Array(n * 4);
+    const edges = new Int32Array(edgeSym.length * 2);
+    let hashed = 0;
+    for (let s = 0; s < n; s++) {
+      const b = edgeStart[s];
+      const e = edgeStart[s + 1];
+      let f = s > 0 && (own[s] !== 0 || dict[s] !== 0) ? F_EMIT : 0;
+      if (s > 0 && e - b >= HASH_DEGREE) {
+        f |= F_HASHED;
+        hashed += e - b;
+      }
+      states[s * 4 + ST_BEGIN] = b * 2;
+      states[s * 4 + ST_END] = e * 2;
+      states[s * 4 + ST_FAIL] = fail[s];
+      states[s * 4 + ST_FLAGS] = f;
+      for (let x = b; x < e; x++) {
+        edges[x * 2] = edgeSym[x];
+        edges[x * 2 + 1] = edgeDst[x];
+      }
+    }
+    let slots = 16;
+    while (slots < hashed * 1.6) slots *= 2;
+    const hash = new Int32Array(slots * 4);
+    for (let x = 0; x < slots; x++) hash[x * 4] = -1;
+    const mask = slots - 1;
+    for (let s = 1; s < n; s++) {
+      if (!(states[s * 4 + ST_FLAGS] & F_HASHED)) continue;
+      for (let e = edgeStart[s]; e < edgeStart[s + 1]; e++) {
+        let h = hashSlot(s, edgeSym[e], mask);
+        while (hash[h * 4] !== -1) h = (h + 1) & mask;
+        hash[h * 4] = s;
+        hash[h * 4 + 1] = edgeSym[e];
+        hash[h * 4 + 2] = edgeDst[e];
+      }
+    }
     return {
       alphabetSize,
       stateCount: n,
       rootNext,
-      edgeStart,
-      edgeSym,
-      edgeDst,
-      fail,
+      states,
+      edges,
+      hash,
       own,
       dict,
-      emit,
       patNext: this.patNext.done(),
       patLen: this.patLen.done(),
     };
@@ -249,9 +333,23 @@ export function buildAutomaton(patterns: readonly Int32Array[], alphabetSize: nu
   return b.finish(alphabetSize);
 }
 
+/** The child of `s` on code `c`, or -1 (the walk inlines this). */
+export function childOf(a: Automaton, s: number, c: number): number {
+  const st = a.states;
+  if (st[s * 4 + ST_FLAGS] & F_HASHED) {
+    const mask = (a.hash.length >> 2) - 1;
+    for (let h = hashSlot(s, c, mask); a.hash[h * 4] !== -1; h = (h + 1) & mask) {
+      if (a.hash[h * 4] === s && a.hash[h * 4 + 1] === c) return a.hash[h * 4 + 2];
+    }
+    return -1;
+  }
+  for (let e = st[s * 4 + ST_BEGIN]; e < st[s * 4 + ST_END]; e += 2) if (a.edges[e] === c) return a.edges[e + 1];
+  return -1;
+}
+
 /** Bytes held by the automaton's typed arrays. */
 export function automatonBytes(a: Automaton): number {
-  return [a.rootNext, a.edgeStart, a.edgeSym, a.edgeDst, a.fail, a.own, a.dict, a.emit, a.patNext, a.patLen].reduce(
+  return [a.rootNext, a.states, a.edges, a.hash, a.own, a.dict, a.patNext, a.patLen].reduce(
     (sum, x) => sum + x.byteLength,
     0,
   );

@@ -1,4 +1,4 @@
-import { C_NONE, C_SKIP, FIRST_SYMBOL, type Automaton } from './automaton.js';
+import { C_NONE, C_SKIP, childOf, F_EMIT, F_HASHED, FIRST_SYMBOL, hashSlot, ST_FAIL, ST_FLAGS, type Automaton } from './automaton.js';
 import { M_AMBIG_A, M_AMBIG_S, M_EXPAND, type FoldTable } from './normalize.js';
 
 /** Window of symbol start offsets kept while walking; longer than the longest spelling. */
@@ -53,11 +53,10 @@ export function scanCandidates(text: string, m: ScanTables, out: Candidates): vo
   const codes = m.codes;
   const a = m.automaton;
   const rootNext = a.rootNext;
-  const edgeStart = a.edgeStart;
-  const edgeSym = a.edgeSym;
-  const edgeDst = a.edgeDst;
-  const fail = a.fail;
-  const emit = a.emit;
+  const states = a.states;
+  const edges = a.edges;
+  const hash = a.hash;
+  const mask = (hash.length >> 2) - 1;
   const r = ring;
   const collapse = m.collapse;
   const n = text.length;
@@ -90,21 +89,39 @@ export function scanCandidates(text: string, m: ScanTables, out: Candidates): vo
       s = rootNext[c];
     } else {
       for (;;) {
-        let e = edgeStart[s];
-        const end = edgeStart[s + 1];
-        while (e < end && edgeSym[e] !== c) e++;
-        if (e < end) {
-          s = edgeDst[e];
+        const o = s << 2;
+        let t = -1;
+        if (states[o + 3] & F_HASHED) {
+          let h = hashSlot(s, c, mask) << 2;
+          for (;;) {
+            const k = hash[h];
+            if (k === s && hash[h + 1] === c) {
+              t = hash[h + 2];
+              break;
+            }
+            if (k === -1) break;
+            h = (h + 4) & (mask << 2);
+          }
+        } else {
+          for (let e = states[o], end = states[o + 1]; e < end; e += 2) {
+            if (edges[e] === c) {
+              t = edges[e + 1];
+              break;
+            }
+          }
+        }
+        if (t >= 0) {
+          s = t;
           break;
         }
-        s = fail[s];
+        s = states[o + 2];
         if (s === 0) {
           s = rootNext[c];
           break;
         }
       }
     }
-    if (emit[s] !== 0) report(a, s, pos, i + 1, out);
+    if (states[(s << 2) + 3] & F_EMIT) report(a, s, pos, i + 1, out);
   }
 }
 
@@ -125,17 +142,15 @@ function stepSlow(a: Automaton, c: number, start: number, end: number, collapse:
       s = a.rootNext[c];
       break;
     }
-    let e = a.edgeStart[s];
-    const stop = a.edgeStart[s + 1];
-    while (e < stop && a.edgeSym[e] !== c) e++;
-    if (e < stop) {
-      s = a.edgeDst[e];
+    const t = childOf(a, s, c);
+    if (t >= 0) {
+      s = t;
       break;
     }
-    s = a.fail[s];
+    s = a.states[s * 4 + ST_FAIL];
   }
   walk.s = s;
-  if (a.emit[s] !== 0) report(a, s, walk.pos, end, out);
+  if (a.states[s * 4 + ST_FLAGS] & F_EMIT) report(a, s, walk.pos, end, out);
 }
 
 function report(a: Automaton, s: number, pos: number, end: number, out: Candidates): void {

@@ -59,10 +59,10 @@ export function verifyCandidate(
   t: FoldTable,
   o: VerifyOptions,
 ): number {
-  const info = symInfo.subarray(infoStart, infoStart + L);
-  if (o.latinWholeWord && info[0] & S_LATIN && latinAt(text, from - 1, t)) return -1;
-  const quick = quickVerify(text, from, end, info, L, t, o);
+  if (o.latinWholeWord && symInfo[infoStart] & S_LATIN && latinAt(text, from - 1, t)) return -1;
+  const quick = quickVerify(text, from, end, symInfo, infoStart, L, t, o);
   if (quick !== SLOW) return quick;
+  const info = symInfo.subarray(infoStart, infoStart + L);
   let k = -1;
   let run = 0;
   let lastUnit = -100;
@@ -150,7 +150,16 @@ const SLOW = -2;
  * The common case, without a callback: the candidate spans exactly one plain character per symbol (no
  * separators, repeats or special characters inside) and what follows cannot extend it.
  */
-function quickVerify(text: string, from: number, end: number, info: Uint8Array, L: number, t: FoldTable, o: VerifyOptions): number {
+function quickVerify(
+  text: string,
+  from: number,
+  end: number,
+  info: Uint8Array,
+  off: number,
+  L: number,
+  t: FoldTable,
+  o: VerifyOptions,
+): number {
   if (end - from !== L) return SLOW;
   const base = t.base;
   for (let j = from; j < end; j++) {
@@ -158,8 +167,8 @@ function quickVerify(text: string, from: number, end: number, info: Uint8Array, 
     if (b >= M_INVISIBLE && b <= M_HIGH) return SLOW;
   }
   // Each symbol appears once in the text here, so a symbol the term repeats cannot be satisfied.
-  for (let k = 0; k < L - 1; k++) if (info[k] >> RUN_SHIFT !== 1 && o.collapse) return -1;
-  const last = info[L - 1];
+  for (let k = 0; k < L - 1; k++) if (info[off + k] >> RUN_SHIFT !== 1 && o.collapse) return -1;
+  const last = info[off + L - 1];
   if (end < text.length) {
     const next = base[text.charCodeAt(end)];
     if (o.collapse && next === base[text.charCodeAt(end - 1)]) return SLOW;
