@@ -14,7 +14,11 @@ export async function buildProgram(argv: string[] = process.argv): Promise<Comma
   registerPlatformCommands(program);
   const first = argv.slice(2).find((a) => !a.startsWith('-'));
   const wants = (name: string) => first === undefined || first === 'help' || first === name;
-  if (wants('pii')) (await import('./commands/pii.js')).registerPiiCommands(program);
+  if (wants('pii')) {
+    (await import('./commands/pii.js')).registerPiiCommands(program);
+    const pii = program.commands.find((c) => c.name() === 'pii');
+    if (pii) (await import('./commands/pii-scan-db.js')).registerPiiScanDb(pii);
+  }
   if (wants('screen')) (await import('./commands/screen.js')).registerScreenCommands(program);
   return program;
 }
