@@ -1,3 +1,4 @@
+import { TYPE_BIT } from './pii-types.js';
 import type { PiiType } from './types.js';
 
 // Words that, shortly before a candidate, make it more (positive) or less (negative) likely to be personal
@@ -116,8 +117,8 @@ interface Entry {
   neg: number;
 }
 const TYPES = Object.keys(POSITIVE) as PiiType[];
-const BIT = new Map(TYPES.map((t, k) => [t, 1 << k]));
 const BY_FIRST = new Map<number, Entry[]>();
+const BY_CODE: (Entry[] | undefined)[] = [];
 const FIRST = new Uint8Array(65536);
 
 function add(word: string, pos: number, neg: number): void {
@@ -132,11 +133,14 @@ function add(word: string, pos: number, neg: number): void {
   BY_FIRST.set(c, list);
 }
 for (const t of TYPES) {
-  for (const w of POSITIVE[t]) add(w, BIT.get(t)!, 0);
-  for (const w of NEGATIVE[t] ?? []) add(w, 0, BIT.get(t)!);
+  for (const w of POSITIVE[t]) add(w, TYPE_BIT[t], 0);
+  for (const w of NEGATIVE[t] ?? []) add(w, 0, TYPE_BIT[t]);
 }
-for (const w of NEGATIVE_COMMON) add(w, 0, (1 << TYPES.length) - 1);
-for (const list of BY_FIRST.values()) list.sort((a, b) => b.word.length - a.word.length);
+for (const w of NEGATIVE_COMMON) add(w, 0, 0x1fff);
+for (const [c, list] of BY_FIRST) {
+  list.sort((a, b) => b.word.length - a.word.length);
+  BY_CODE[c] = list;
+}
 
 /** ASCII-case-insensitive comparison of `word` (lower case) at `p`, ending by `limit`. */
 function wordAt(text: string, p: number, word: string, limit: number): boolean {
@@ -155,12 +159,12 @@ function wordAt(text: string, p: number, word: string, limit: number): boolean {
  */
 export function contextPolarity(text: string, start: number, type: PiiType, window: number): number {
   const from = start - window > 0 ? start - window : 0;
-  const bit = BIT.get(type)!;
+  const bit = TYPE_BIT[type];
   for (let p = start - 1; p >= from; p--) {
     let c = text.charCodeAt(p);
     if (c >= 65 && c <= 90) c += 32;
     if (FIRST[c] === 0) continue;
-    for (const e of BY_FIRST.get(c)!) {
+    for (const e of BY_CODE[c]!) {
       if ((e.pos | e.neg) & bit && wordAt(text, p, e.word, start)) return e.pos & bit ? 1 : -1;
     }
   }

@@ -131,3 +131,20 @@ export function piiTypeInfo(type: PiiType): PiiTypeInfo {
 
 /** Every type name, in table order. */
 export const ALL_PII_TYPES: readonly PiiType[] = PII_TYPES.map((t) => t.type);
+
+/** A bit per type, for cheap set tests in the scanner. */
+export const TYPE_BIT: Readonly<Record<PiiType, number>> = {
+  CN_RESIDENT_ID: 1,
+  PHONE_NUMBER: 2,
+  EMAIL_ADDRESS: 4,
+  BANK_CARD: 8,
+  CN_USCC: 16,
+  IP_ADDRESS: 32,
+  PASSPORT: 64,
+  CN_HMT_PERMIT: 128,
+  LICENSE_PLATE: 256,
+  PERSON_NAME: 512,
+  ADDRESS: 1024,
+  BIRTH_DATE: 2048,
+  GEO_COORDINATES: 4096,
+};

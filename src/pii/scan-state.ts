@@ -1,8 +1,6 @@
 import { adjustScore, contextPolarity } from './context.js';
-import { ALL_PII_TYPES } from './pii-types.js';
+import { TYPE_BIT } from './pii-types.js';
 import type { Finding, PiiType, ScanOptions } from './types.js';
-
-const ALL_TYPES: ReadonlySet<PiiType> = new Set(ALL_PII_TYPES);
 
 /** Mutable state of one scan: the text, options and the findings collected so far. */
 export class ScanState {
@@ -14,7 +12,7 @@ export class ScanState {
   readonly now: Date | undefined;
   /** End of the last finding: backward searches stop here. */
   fence = 0;
-  private readonly enabled: ReadonlySet<PiiType>;
+  private readonly enabled: number;
 
   constructor(text: string, options: ScanOptions = {}) {
     this.text = text;
@@ -22,11 +20,11 @@ export class ScanState {
     this.minScore = options.minScore ?? 0.5;
     this.window = options.contextWindow ?? 24;
     this.now = options.now;
-    this.enabled = options.types ? new Set(options.types) : ALL_TYPES;
+    this.enabled = options.types ? options.types.reduce((m, t) => m | TYPE_BIT[t], 0) : 0x1fff;
   }
 
   wants(type: PiiType): boolean {
-    return this.enabled.has(type);
+    return (this.enabled & TYPE_BIT[type]) !== 0;
   }
 
   /** Context polarity (+1, 0, −1) before `start` for `type`. */
@@ -43,7 +41,7 @@ export class ScanState {
     validated: boolean,
     polarity?: number,
   ): boolean {
-    if (!this.enabled.has(type)) return false;
+    if ((this.enabled & TYPE_BIT[type]) === 0) return false;
     const score = adjustScore(base, polarity ?? this.context(start, type));
     if (score < this.minScore) return false;
     if (end > this.fence) this.fence = end;

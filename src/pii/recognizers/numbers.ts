@@ -21,11 +21,16 @@ export function onDigits(st: ScanState, i: number, j: number): number {
   let e: number;
 
   if (next === 46 && isDigitAt(t, j + 1)) {
+    const frac = digitEnd(t, j + 1);
+    const after = t.charCodeAt(frac);
     if (len <= 3) {
-      if ((e = matchIpv4(st, i)) > 0) return e;
-      if ((e = matchGeo(st, i)) > 0) return e;
+      if (after === 46 && (e = matchIpv4(st, i)) > 0) return e;
+      // coordinates: two or more decimals, then a comma or space before the second number
+      if (frac - j > 2 && (after === 44 || after === 0xff0c || after === 32) && (e = matchGeo(st, i)) > 0)
+        return e;
     }
-    if ((len === 4 || len <= 2) && (e = matchBirthDate(st, i, j)) > 0) return e;
+    if ((len === 4 || len <= 2) && after === 46 && frac - j <= 3 && (e = matchBirthDate(st, i, j)) > 0)
+      return e;
     return j;
   }
   if (next === 58 && len <= 4 && (e = matchIpv6(st, i)) > 0) return e;

@@ -104,7 +104,11 @@ for (const entry of WORDS) {
   list.sort((a, b) => b[0].length - a[0].length);
   BY_FIRST.set(c, list);
 }
-const ANCHORS = new Set(['市', '区', '县'].map((c) => c.charCodeAt(0)));
+const BY_CODE: ([string, Kind][] | undefined)[] = [];
+for (const [c, list] of BY_FIRST) BY_CODE[c] = list;
+const ANCHOR_SHI = 0x5e02; // 市
+const ANCHOR_QU = 0x533a; // 区
+const ANCHOR_XIAN = 0x53bf; // 县
 markTriggers(WORDS.map((w) => w[0]));
 markTriggers(['市', '区', '县']);
 
@@ -112,7 +116,7 @@ markTriggers(['市', '区', '县']);
 export function onTrigger(st: ScanState, i: number): number {
   const t = st.text;
   const c = t.charCodeAt(i);
-  const list = BY_FIRST.get(c);
+  const list = BY_CODE[c];
   if (list) {
     for (const [word, kind] of list) {
       if (!t.startsWith(word, i)) continue;
@@ -134,6 +138,7 @@ export function onTrigger(st: ScanState, i: number): number {
       break;
     }
   }
-  if (ANCHORS.has(c) && st.wants('ADDRESS')) return matchAddressFromAnchor(st, i);
+  if ((c === ANCHOR_SHI || c === ANCHOR_QU || c === ANCHOR_XIAN) && st.wants('ADDRESS'))
+    return matchAddressFromAnchor(st, i);
   return -1;
 }

@@ -1,4 +1,4 @@
-import { LOWER, DIGIT } from '../char-class.js';
+import { LOWER, DIGIT, isDigitCode } from '../char-class.js';
 import type { ScanState } from '../scan-state.js';
 import { isValidResidentId18At } from '../validators/resident-id.js';
 import { isValidUsccAt } from '../validators/uscc.js';
@@ -20,7 +20,6 @@ const NAME_LABELS = new Set([
   'holder',
 ]);
 const ADDRESS_LABELS = new Set(['address', 'addr']);
-const MONTH_INITIALS = 'JFMASONDjfmasond';
 const MONTH_WORD =
   /^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|september|october|november|december)$/i;
 
@@ -81,8 +80,9 @@ export function onWord(st: ScanState, i: number, j: number, mask: number): numbe
         if (e > 0) return e;
       }
     } else if (
-      (next === 32 || next === 46) &&
-      MONTH_INITIALS.includes(t[i]) &&
+      // a month name used in a date is followed by a day or year number: "Jan 2, 1990", "March 1990"
+      ((next === 32 && isDigitCode(t.charCodeAt(j + 1))) ||
+        (next === 46 && t.charCodeAt(j + 1) === 32 && isDigitCode(t.charCodeAt(j + 2)))) &&
       MONTH_WORD.test(t.slice(i, j))
     ) {
       const e = matchBirthDate(st, i);
