@@ -40,6 +40,7 @@ export function SecretReveal({
             id={id}
             className="mono"
             readOnly
+            autoFocus
             value={secret}
             aria-describedby={`${id}-warn`}
             onFocus={(e) => e.target.select()}

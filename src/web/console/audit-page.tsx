@@ -63,6 +63,8 @@ export function AuditPage() {
   // Keyset paging: the `before` of each page seen so far; the last one is the page shown.
   const [cursors, setCursors] = useState<(number | undefined)[]>([undefined]);
   const before = cursors[cursors.length - 1];
+  // On a phone the filters start folded, so the entries are what one sees first.
+  const [wide] = useState(() => window.matchMedia('(min-width: 861px)').matches);
   const [verify, setVerify] = useState<{ busy: boolean; ok?: string; bad?: string }>({ busy: false });
 
   const page = useLoad(
@@ -201,70 +203,73 @@ export function AuditPage() {
       {verify.ok ? <Notice>{verify.ok}</Notice> : null}
       <ErrorBanner message={verify.bad} />
 
-      <form className="filters" role="search" aria-label={t('audit.filters')} onSubmit={apply}>
-        <div className="form-grid">
-          <TextField label={t('audit.actor')} value={draft.actor} onChange={set('actor')} maxLength={64} />
-          <SelectField
-            label={t('audit.actorType')}
-            value={draft.actorType}
-            onChange={set('actorType')}
-            options={[
-              { value: '', label: t('audit.anyActorType') },
-              ...ACTOR_TYPES.map((a) => ({ value: a, label: t(`audit.actorTypes.${a}`) })),
-            ]}
-          />
-          <TextField
-            label={t('audit.action')}
-            hint={t('audit.actionHint')}
-            value={draft.action}
-            onChange={set('action')}
-            list="audit-actions"
-            maxLength={100}
-            spellCheck={false}
-          />
-          <TextField
-            label={t('audit.targetType')}
-            value={draft.targetType}
-            onChange={set('targetType')}
-            maxLength={64}
-          />
-          <TextField
-            label={t('audit.targetId')}
-            value={draft.targetId}
-            onChange={set('targetId')}
-            maxLength={100}
-          />
-          <TextField
-            label={t('audit.from')}
-            type="datetime-local"
-            step={1}
-            value={draft.from}
-            onChange={set('from')}
-            error={draftErrors.from}
-          />
-          <TextField
-            label={t('audit.to')}
-            type="datetime-local"
-            step={1}
-            value={draft.to}
-            onChange={set('to')}
-            error={draftErrors.to}
-          />
-        </div>
-        <datalist id="audit-actions">
-          {KNOWN_ACTIONS.map((a) => (
-            <option key={a} value={a} />
-          ))}
-        </datalist>
-        <div className="form-actions">
-          <button type="submit" className="button button-primary">
-            {t('common.apply')}
-          </button>
-          <button type="button" className="button" onClick={reset}>
-            {t('common.reset')}
-          </button>
-        </div>
-      </form>
+      <details className="filters-box" open={wide}>
+        <summary>{t('audit.filters')}</summary>
+        <form className="filters" role="search" aria-label={t('audit.filters')} onSubmit={apply}>
+          <div className="form-grid">
+            <TextField label={t('audit.actor')} value={draft.actor} onChange={set('actor')} maxLength={64} />
+            <SelectField
+              label={t('audit.actorType')}
+              value={draft.actorType}
+              onChange={set('actorType')}
+              options={[
+                { value: '', label: t('audit.anyActorType') },
+                ...ACTOR_TYPES.map((a) => ({ value: a, label: t(`audit.actorTypes.${a}`) })),
+              ]}
+            />
+            <TextField
+              label={t('audit.action')}
+              hint={t('audit.actionHint')}
+              value={draft.action}
+              onChange={set('action')}
+              list="audit-actions"
+              maxLength={100}
+              spellCheck={false}
+            />
+            <TextField
+              label={t('audit.targetType')}
+              value={draft.targetType}
+              onChange={set('targetType')}
+              maxLength={64}
+            />
+            <TextField
+              label={t('audit.targetId')}
+              value={draft.targetId}
+              onChange={set('targetId')}
+              maxLength={100}
+            />
+            <TextField
+              label={t('audit.from')}
+              type="datetime-local"
+              step={1}
+              value={draft.from}
+              onChange={set('from')}
+              error={draftErrors.from}
+            />
+            <TextField
+              label={t('audit.to')}
+              type="datetime-local"
+              step={1}
+              value={draft.to}
+              onChange={set('to')}
+              error={draftErrors.to}
+            />
+          </div>
+          <datalist id="audit-actions">
+            {KNOWN_ACTIONS.map((a) => (
+              <option key={a} value={a} />
+            ))}
+          </datalist>
+          <div className="form-actions">
+            <button type="submit" className="button button-primary">
+              {t('common.apply')}
+            </button>
+            <button type="button" className="button" onClick={reset}>
+              {t('common.reset')}
+            </button>
+          </div>
+        </form>
+      </details>
 
       <ErrorBanner error={page.error} />
       <DataTable<AuditEntry>

@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { api, call } from '../api.js';
+import { useErrorText } from '../error-text.js';
 import { useDateTime } from '../format.js';
 import { useSignedIn } from '../session.js';
 import { useLoad } from '../use-load.js';
@@ -58,15 +59,18 @@ function Card({
   to,
   desc,
   stat,
+  error,
   attention,
 }: {
   title: string;
   to: string;
   desc: string;
   stat: ReactNode;
+  error?: unknown;
   attention?: boolean;
 }) {
   const { t } = useTranslation();
+  const errorText = useErrorText();
   return (
     <li className={`card${attention ? ' card-attention' : ''}`}>
       <h3>
@@ -74,7 +78,7 @@ function Card({
         {attention ? <span className="badge badge-warn">{t('home.needsAttention')}</span> : null}
       </h3>
       <p>{desc}</p>
-      <p className="card-stat">{stat}</p>
+      <p className="card-stat">{error ? <span className="field-error">{errorText(error)}</span> : stat}</p>
     </li>
   );
 }
@@ -82,12 +86,16 @@ function Card({
 function AuditCard() {
   const { t } = useTranslation();
   const dt = useDateTime();
-  const { data } = useLoad(() => call(api.GET('/api/v1/audit', { params: { query: { limit: 1 } } })), []);
+  const { data, error } = useLoad(
+    () => call(api.GET('/api/v1/audit', { params: { query: { limit: 1 } } })),
+    [],
+  );
   const last = data?.items[0];
   return (
     <Card
       title={t('nav.audit')}
       to="/console/audit"
+      error={error}
       desc={t('modules.audit')}
       stat={
         data
@@ -102,7 +110,7 @@ function AuditCard() {
 
 function UsersCard() {
   const { t } = useTranslation();
-  const { data } = useLoad(
+  const { data, error } = useLoad(
     () => call(api.GET('/api/v1/users', { params: { query: { limit: 1, offset: 0 } } })),
     [],
   );
@@ -110,6 +118,7 @@ function UsersCard() {
     <Card
       title={t('nav.users')}
       to="/console/users"
+      error={error}
       desc={t('modules.users')}
       stat={data ? t('home.usersStat', { count: data.total }) : '…'}
     />
@@ -118,11 +127,12 @@ function UsersCard() {
 
 function ApiKeysCard() {
   const { t } = useTranslation();
-  const { data } = useLoad(() => call(api.GET('/api/v1/api-keys')), []);
+  const { data, error } = useLoad(() => call(api.GET('/api/v1/api-keys')), []);
   return (
     <Card
       title={t('nav.apiKeys')}
       to="/console/api-keys"
+      error={error}
       desc={t('modules.apiKeys')}
       stat={data ? t('home.apiKeysStat', { count: data.items.filter((k) => !k.revokedAt).length }) : '…'}
     />
@@ -131,7 +141,7 @@ function ApiKeysCard() {
 
 function JobsCard() {
   const { t } = useTranslation();
-  const { data } = useLoad(
+  const { data, error } = useLoad(
     () => call(api.GET('/api/v1/jobs', { params: { query: { status: 'failed', limit: 1, offset: 0 } } })),
     [],
   );
@@ -140,6 +150,7 @@ function JobsCard() {
     <Card
       title={t('nav.jobs')}
       to="/console/jobs"
+      error={error}
       desc={t('modules.jobs')}
       attention={failed > 0}
       stat={data ? (failed ? t('home.jobsStat', { count: failed }) : t('home.jobsOk')) : '…'}
@@ -149,11 +160,12 @@ function JobsCard() {
 
 function WebhooksCard() {
   const { t } = useTranslation();
-  const { data } = useLoad(() => call(api.GET('/api/v1/webhooks')), []);
+  const { data, error } = useLoad(() => call(api.GET('/api/v1/webhooks')), []);
   return (
     <Card
       title={t('nav.webhooks')}
       to="/console/webhooks"
+      error={error}
       desc={t('modules.webhooks')}
       stat={data ? t('home.webhooksStat', { count: data.items.length }) : '…'}
     />
@@ -162,7 +174,7 @@ function WebhooksCard() {
 
 function OutboxCard() {
   const { t } = useTranslation();
-  const { data } = useLoad(
+  const { data, error } = useLoad(
     () => call(api.GET('/api/v1/outbox', { params: { query: { limit: 1, offset: 0 } } })),
     [],
   );
@@ -170,6 +182,7 @@ function OutboxCard() {
     <Card
       title={t('nav.outbox')}
       to="/console/outbox"
+      error={error}
       desc={t('modules.outbox')}
       stat={data ? t('home.outboxStat', { count: data.total }) : '…'}
     />

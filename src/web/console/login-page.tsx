@@ -73,6 +73,7 @@ export function LoginPage() {
               value={username}
               onChange={setUsername}
               error={errors.field('username')}
+              autoFocus
               autoComplete="username"
               autoCapitalize="none"
               spellCheck={false}

@@ -49,13 +49,14 @@ export function SetupPage() {
     <AuthShell title={t('setup.title')}>
       <p>{t('setup.intro')}</p>
       <ErrorBanner message={errors.banner} />
-      <form onSubmit={submit} noValidate={false}>
+      <form onSubmit={submit}>
         <TextField
           label={t('setup.username')}
           hint={t('setup.usernameHint')}
           value={username}
           onChange={setUsername}
           error={errors.field('username')}
+          autoFocus
           autoComplete="username"
           autoCapitalize="none"
           spellCheck={false}
