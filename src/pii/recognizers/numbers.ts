@@ -42,6 +42,18 @@ export function onDigits(st: ScanState, i: number, j: number): number {
   return j;
 }
 
+const MONTH3 = new Set(
+  ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'].map(
+    (m) => (m.charCodeAt(0) << 16) | (m.charCodeAt(1) << 8) | m.charCodeAt(2),
+  ),
+);
+
+/** Whether a month name (any case) starts at `p`. */
+function monthAt(t: string, p: number): boolean {
+  const key = ((t.charCodeAt(p) | 32) << 16) | ((t.charCodeAt(p + 1) | 32) << 8) | (t.charCodeAt(p + 2) | 32);
+  return MONTH3.has(key);
+}
+
 /** Cheap shape test before looking for birth-date context: 1990-…, 1990年…, 19900102, 02/…, 2 January…. */
 function dateShaped(t: string, i: number, len: number, next: number): boolean {
   if (len === 4) {
@@ -49,7 +61,7 @@ function dateShaped(t: string, i: number, len: number, next: number): boolean {
     return (c0 === 49 || c0 === 50) && (next === 45 || next === 47 || next === 0x5e74);
   }
   if (len === 8) return t.charCodeAt(i) === 49 || t.charCodeAt(i) === 50;
-  if (len <= 2) return next === 45 || next === 47 || (next === 32 && (t.charCodeAt(i + len + 1) | 32) >= 97);
+  if (len <= 2) return next === 45 || next === 47 || (next === 32 && monthAt(t, i + len + 1));
   return false;
 }
 
