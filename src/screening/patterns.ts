@@ -13,6 +13,8 @@ export const MAX_RUN = 63;
 export interface Spelling {
   units: number[];
   info: number[];
+  /** Some, not all, characters are in pinyin: such spellings only match where Latin letters meet other symbols. */
+  pinyin: boolean;
 }
 
 /** Most spellings per term: pinyin variants beyond this add size but almost no recall. */
@@ -132,5 +134,6 @@ function build(units: TermUnit[], alts: number[][][], choice: Int8Array, collaps
     push(u.unit, latin, !latin || !prevLatin || u.sepBefore || choice[i - 1] > 0);
     prevLatin = latin;
   });
-  return { units: syms, info };
+  // Only a partly pinyin spelling needs a Latin/other boundary; one entirely in pinyin is a Latin word.
+  return { units: syms, info, pinyin: partial && !choice.every((x) => x === 0) };
 }

@@ -18,6 +18,23 @@ export interface ScanTables {
   collapse: boolean;
 }
 
+/** Dense codes of ASCII letters and digits (reserved first at compile time): the "Latin" symbols. */
+export const LATIN_CODE_LIMIT = FIRST_SYMBOL + 62;
+
+/** Growable list of offsets. */
+export class Offsets {
+  data = new Int32Array(64);
+  length = 0;
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const d = new Int32Array(this.data.length * 2);
+      d.set(this.data);
+      this.data = d;
+    }
+    this.data[this.length++] = v;
+  }
+}
+
 /** Growable list of (pattern, start, end) candidates; reused between calls. */
 export class Candidates {
   data = new Int32Array(3 * 64);
@@ -49,7 +66,14 @@ const walk = { s: 0, last: -1, pos: 0 };
  * boundaries on the original text. No allocation per character; the rare characters (`@`, `$`,
  * expansions, surrogate pairs) leave the loop for `special`.
  */
-export function scanCandidates(text: string, m: ScanTables, out: Candidates): void {
+export function scanCandidates(
+  text: string,
+  m: ScanTables,
+  out: Candidates,
+  from = 0,
+  to = text.length,
+  switches?: Offsets,
+): void {
   const codes = m.codes;
   const a = m.automaton;
   const rootNext = a.rootNext;
@@ -59,17 +83,19 @@ export function scanCandidates(text: string, m: ScanTables, out: Candidates): vo
   const mask = (hash.length >> 2) - 1;
   const r = ring;
   const collapse = m.collapse;
-  const n = text.length;
+  const track = switches !== undefined;
   let s = 0;
   let last = -1;
   let pos = 0;
-  for (let i = 0; i < n; i++) {
+  let kind = -1;
+  for (let i = from; i < to; i++) {
     const c = codes[text.charCodeAt(i)];
     if (c < FIRST_SYMBOL) {
       if (c === C_SKIP) continue;
       if (c === C_NONE) {
         s = 0;
         last = -1;
+        kind = -1;
         continue;
       }
       walk.s = s;
@@ -83,6 +109,14 @@ export function scanCandidates(text: string, m: ScanTables, out: Candidates): vo
     }
     if (c === last) continue;
     if (collapse) last = c;
+    if (track) {
+      // Where Latin letters meet other symbols, a term with some characters in pinyin may start.
+      const k = c < LATIN_CODE_LIMIT ? 1 : 0;
+      if (k !== kind) {
+        if (kind >= 0) switches.push(i);
+        kind = k;
+      }
+    }
     r[pos & RING_MASK] = i;
     pos++;
     if (s === 0) {

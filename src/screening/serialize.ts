@@ -1,4 +1,5 @@
-import { CompiledRuleSet, ENGINE_VERSION, type CompiledState, type ResolvedCompileOptions } from './compile.js';
+import type { Automaton } from './automaton.js';
+import { CompiledRuleSet, ENGINE_VERSION, type CompiledState, type PatternTables, type ResolvedCompileOptions } from './compile.js';
 import { foldTableFor } from './normalize.js';
 import type { Rule } from './rules.js';
 
@@ -15,6 +16,7 @@ interface Header {
   options: ResolvedCompileOptions;
   alphabetSize: number;
   stateCount: number;
+  pinyinStateCount: number;
   expansions: [number, number[]][];
   astralCode: [number, number][];
   arrays: { name: string; type: TypeName; offset: number; length: number }[];
@@ -24,25 +26,42 @@ function typeName(a: Typed): TypeName {
   return a instanceof Int32Array ? 'i32' : a instanceof Uint16Array ? 'u16' : 'u8';
 }
 
+const AUTOMATON_ARRAYS = ['rootNext', 'states', 'edges', 'hash', 'own', 'dict', 'patNext', 'patLen'] as const;
+const PATTERN_ARRAYS = ['patRule', 'patAllow', 'patInfoStart', 'symInfo'] as const;
+
 function arraysOf(s: CompiledState): Record<string, Typed> {
-  const a = s.automaton;
-  const p = s.patterns;
+  const out: Record<string, Typed> = { base: s.fold.base, codes: s.codes, unitCode: s.unitCode };
+  const put = (prefix: string, a: Automaton, p: PatternTables) => {
+    for (const k of AUTOMATON_ARRAYS) out[`${prefix}.${k}`] = a[k];
+    for (const k of PATTERN_ARRAYS) out[`${prefix}.${k}`] = p[k];
+  };
+  put('main', s.automaton, s.patterns);
+  put('pinyin', s.pinyinAutomaton, s.pinyinPatterns);
+  return out;
+}
+
+function automatonFrom(a: Record<string, Typed>, prefix: string, alphabetSize: number, stateCount: number): Automaton {
+  const get = (k: string) => a[`${prefix}.${k}`] as Int32Array;
   return {
-    base: s.fold.base,
-    codes: s.codes,
-    unitCode: s.unitCode,
-    rootNext: a.rootNext,
-    states: a.states,
-    edges: a.edges,
-    hash: a.hash,
-    own: a.own,
-    dict: a.dict,
-    patNext: a.patNext,
-    patLen: a.patLen,
-    patRule: p.patRule,
-    patAllow: p.patAllow,
-    patInfoStart: p.patInfoStart,
-    symInfo: p.symInfo,
+    alphabetSize,
+    stateCount,
+    rootNext: get('rootNext'),
+    states: get('states'),
+    edges: get('edges'),
+    hash: get('hash'),
+    own: get('own'),
+    dict: get('dict'),
+    patNext: get('patNext'),
+    patLen: get('patLen'),
+  };
+}
+
+function patternsFrom(a: Record<string, Typed>, prefix: string): PatternTables {
+  return {
+    patRule: a[`${prefix}.patRule`] as Int32Array,
+    patAllow: a[`${prefix}.patAllow`] as Uint8Array,
+    patInfoStart: a[`${prefix}.patInfoStart`] as Int32Array,
+    symInfo: a[`${prefix}.symInfo`] as Uint8Array,
   };
 }
 
@@ -65,6 +84,7 @@ export function serializeState(s: CompiledState): ArrayBuffer {
     options: s.options,
     alphabetSize: s.automaton.alphabetSize,
     stateCount: s.automaton.stateCount,
+    pinyinStateCount: s.pinyinAutomaton.stateCount,
     expansions: [...s.fold.expansions],
     astralCode: [...s.astralCode],
     arrays: entries,
@@ -118,24 +138,10 @@ export function fromBuffer(input: ArrayBuffer | Uint8Array): CompiledRuleSet {
     options: h.options,
     version: h.version,
     fold,
-    automaton: {
-      alphabetSize: h.alphabetSize,
-      stateCount: h.stateCount,
-      rootNext: a.rootNext as Int32Array,
-      states: a.states as Int32Array,
-      edges: a.edges as Int32Array,
-      hash: a.hash as Int32Array,
-      own: a.own as Int32Array,
-      dict: a.dict as Int32Array,
-      patNext: a.patNext as Int32Array,
-      patLen: a.patLen as Int32Array,
-    },
-    patterns: {
-      patRule: a.patRule as Int32Array,
-      patAllow: a.patAllow as Uint8Array,
-      patInfoStart: a.patInfoStart as Int32Array,
-      symInfo: a.symInfo as Uint8Array,
-    },
+    automaton: automatonFrom(a, 'main', h.alphabetSize, h.stateCount),
+    patterns: patternsFrom(a, 'main'),
+    pinyinAutomaton: automatonFrom(a, 'pinyin', h.alphabetSize, h.pinyinStateCount),
+    pinyinPatterns: patternsFrom(a, 'pinyin'),
     codes: a.codes as Uint16Array,
     unitCode: a.unitCode as Uint16Array,
     astralCode: new Map(h.astralCode),

@@ -57,6 +57,17 @@ describe('screen', () => {
     expect(hits('chu售身fen证')).toEqual([['idcard', 'chu售身fen证']]);
   });
 
+  it('finds pinyin spellings anywhere in a long text (walked in windows around Latin/Chinese boundaries)', () => {
+    const filler = '今天天气很好我们去公园散步'.repeat(400);
+    const text = `${filler}来 du博 吧${filler}出售shen份证${'word '.repeat(300)}`;
+    const r = set.screen(text);
+    expect(r.matches.map((m) => [m.rule, m.matched])).toEqual([
+      ['gamble', 'du博'],
+      ['idcard', '出售shen份证'],
+    ]);
+    expect(text.slice(r.matches[1].start, r.matches[1].end)).toBe('出售shen份证');
+  });
+
   it('whole-term pinyin only when switched on', () => {
     expect(hits('dubo')).toEqual([]);
     const s = compileRules(RULES, { pinyinWholeTerm: true });
