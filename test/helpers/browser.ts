@@ -5,13 +5,15 @@ import { describe, it } from 'vitest';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
-/** Debian's Chromium (CI installs it with apt); CUSTODIAN_CHROMIUM points elsewhere. Nothing downloads a browser. */
+/** Debian's Chromium (CI installs it with apt), or exactly CUSTODIAN_CHROMIUM when set. Nothing downloads a browser. */
 export function findChromium(): string | null {
-  const candidates = [process.env.CUSTODIAN_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
-  return candidates.find((p): p is string => !!p && existsSync(p)) ?? null;
+  const given = process.env.CUSTODIAN_CHROMIUM;
+  const candidates = given ? [given] : ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
+  return candidates.find((p) => existsSync(p)) ?? null;
 }
 
 export const browserAvailable = findChromium() !== null;
+const wanted = () => process.env.CUSTODIAN_CHROMIUM || '/usr/bin/chromium';
 
 /**
  * Launches headless Chromium. Playwright refuses `--user-data-dir` in `launch` args; it gives every launch a
@@ -51,7 +53,8 @@ export function requireWebBuild(): void {
  */
 export function describeBrowser(name: string, fn: () => void): void {
   if (browserAvailable) {
-    describe(name, fn);
+    // A browser on a busy CI machine is slow; each test gets two minutes rather than the default one.
+    describe(name, { timeout: 120_000 }, fn);
     return;
   }
   if (process.env.CI) {
@@ -65,7 +68,7 @@ export function describeBrowser(name: string, fn: () => void): void {
     return;
   }
   console.warn(
-    `\n*** BROWSER TESTS SKIPPED: "${name}" needs Chromium at /usr/bin/chromium (apt-get install chromium) ***\n`,
+    `\n*** BROWSER TESTS SKIPPED: "${name}" needs Chromium at ${wanted()} (apt-get install chromium) ***\n`,
   );
   describe.skip(name, fn);
 }
