@@ -60,9 +60,7 @@ export function describeBrowser(name: string, fn: () => void): void {
   if (process.env.CI) {
     describe(name, () => {
       it('has Chromium to run in', () => {
-        throw new Error(
-          'CI is set but Chromium is not installed at /usr/bin/chromium: browser tests cannot run',
-        );
+        throw new Error(`CI is set but there is no Chromium at ${wanted()}: the browser tests cannot run`);
       });
     });
     return;
