@@ -24,6 +24,7 @@ export function ConsoleLayout() {
   const location = useLocation();
   const navigate = useNavigate();
   const main = useRef<HTMLElement>(null);
+  const toggle = useRef<HTMLButtonElement>(null);
   const first = useRef(true);
 
   // A new page: close the phone menu and move focus to the content, as a full page load would.
@@ -45,6 +46,7 @@ export function ConsoleLayout() {
       </a>
       <header className="topbar">
         <button
+          ref={toggle}
           type="button"
           className="nav-toggle"
           aria-expanded={open}
@@ -63,7 +65,18 @@ export function ConsoleLayout() {
         </div>
       </header>
       <div className="console-body">
-        <nav id="console-nav" className={`sidenav${open ? ' open' : ''}`} aria-label={t('nav.label')}>
+        <nav
+          id="console-nav"
+          className={`sidenav${open ? ' open' : ''}`}
+          aria-label={t('nav.label')}
+          onKeyDown={(e) => {
+            // Escape folds the phone menu and returns to its button, as with any disclosure.
+            if (e.key === 'Escape' && open) {
+              setOpen(false);
+              toggle.current?.focus();
+            }
+          }}
+        >
           <ul>
             {NAV.filter((n) => !('permission' in n) || can(n.permission)).map((n) => (
               <li key={n.to}>
