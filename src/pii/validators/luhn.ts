@@ -2,7 +2,7 @@
  * Luhn (ISO/IEC 7812-1) check over the digits of `s[start, end)`; false on a non-digit.
  *
  * @example
- * luhn('6222021234567890125'); // checks the number as a whole
+ * luhn('6222021234567890128'); // true (UnionPay test number)
  * luhn('4111111111111111'); // true
  */
 export function luhn(s: string, start = 0, end = s.length): boolean {
