@@ -18,7 +18,7 @@ import { spellings, termUnits } from './patterns.js';
 import { assertValidRules, parseRegexSource, RuleValidationError, type Rule, type RuleAction, type RuleIssue } from './rules.js';
 import { Candidates, Offsets, RING_SIZE, scanCandidates, type ScanTables } from './scan.js';
 import { serializeState } from './serialize.js';
-import { verifyCandidate, type VerifyOptions } from './verify.js';
+import { verifiedStart, verifyCandidate, type VerifyOptions } from './verify.js';
 
 /** Normalization steps plus how terms may be joined and bounded. */
 export interface CompileOptions extends NormalizeOptions {
@@ -262,10 +262,9 @@ export class CompiledRuleSet {
       const p = d[x * 3];
       const rule = patRule[p];
       if (!this.applies(rule, contentType)) continue;
-      const start = d[x * 3 + 1];
-      const end = verifyCandidate(text, start, d[x * 3 + 2], symInfo, patInfoStart[p], patLen[p], this.tables.fold, this.verifyOptions);
+      const end = verifyCandidate(text, d[x * 3 + 1], d[x * 3 + 2], symInfo, patInfoStart[p], patLen[p], this.tables.fold, this.verifyOptions);
       if (end < 0) continue;
-      (patAllow[p] ? allowed : found).push({ rule, start, end });
+      (patAllow[p] ? allowed : found).push({ rule, start: verifiedStart, end });
     }
   }
 

@@ -121,6 +121,8 @@ export class FoldTable {
       if (u >= 0 && u <= 0xffff) return u;
     }
     if (units.length === 0) return M_INVISIBLE;
+    // An expansion of nothing but separators (… → ...) is one separator.
+    if (units.every((u) => u === U_SEPARATOR || u === U_INVISIBLE)) return units.includes(U_SEPARATOR) ? M_SEPARATOR : M_INVISIBLE;
     this.expansions.set(c, units.map((u) => (u === U_AMBIG_A || u === U_AMBIG_S ? U_SEPARATOR : u)));
     return M_EXPAND;
   }
@@ -146,8 +148,8 @@ export class FoldTable {
   private latinNear(text: string, i: number, d: number): boolean {
     for (let j = i + d, k = 0; k < 6 && j >= 0 && j < text.length; j += d, k++) {
       const b = this.base[text.charCodeAt(j)];
-      // Surrogate halves here are emoji between letters (c🔥@🔥p).
-      if (b === M_SEPARATOR || b === M_INVISIBLE || b === M_HIGH) continue;
+      // Surrogate halves here are emoji between letters (c🔥@🔥p); a run of @ and $ is read as a whole (p@$$port).
+      if (b === M_SEPARATOR || b === M_INVISIBLE || b === M_HIGH || b === M_AMBIG_A || b === M_AMBIG_S) continue;
       return isLatinUnit(b);
     }
     return false;

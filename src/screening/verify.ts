@@ -59,9 +59,11 @@ export function verifyCandidate(
   t: FoldTable,
   o: VerifyOptions,
 ): number {
+  verifiedStart = from;
   if (o.latinWholeWord && symInfo[infoStart] & S_LATIN && latinAt(text, from - 1, t)) return -1;
   const quick = quickVerify(text, from, end, symInfo, infoStart, L, t, o);
   if (quick !== SLOW) return quick;
+  let start = from;
   const info = symInfo.subarray(infoStart, infoStart + L);
   let k = -1;
   let run = 0;
@@ -104,6 +106,11 @@ export function verifyCandidate(
       run++;
       extRuns.push(run);
       extEnds.push(e);
+    } else if (k === 0 && o.collapse && u === lastUnit && gapSep && (latin || !freeGapOk())) {
+      // The first character again, across a clause break or a word gap (赌，赌博; c casino): the match
+      // starts at the repeat, which the walk had folded into the first one.
+      start = s;
+      run = 1;
     } else if (k >= 0 && o.collapse && u === lastUnit) {
       if (latin) {
         if (gapSep) segGap = true;
@@ -132,6 +139,8 @@ export function verifyCandidate(
     return false;
   });
   if (failed || k !== L - 1 || (segGap && segNoGap)) return -1;
+  if (o.latinWholeWord && info[0] & S_LATIN && latinAt(text, start - 1, t)) return -1;
+  verifiedStart = start;
   const lastLatin = (info[L - 1] & S_LATIN) !== 0;
   baseRun = run - extRuns.length;
   for (let x = extRuns.length - 1; x >= -1; x--) {
@@ -145,6 +154,9 @@ export function verifyCandidate(
 }
 
 const SLOW = -2;
+
+/** Start of the last match `verifyCandidate` accepted (it can move past the candidate's start). */
+export let verifiedStart = 0;
 
 /**
  * The common case, without a callback: the candidate spans exactly one plain character per symbol (no

@@ -16,8 +16,8 @@ describe('evasion test set', () => {
   });
 
   it('recall is at least 0.95 overall and 0.9 in every class', () => {
-    expect(a.misses.map((m) => `${m.id}: ${m.text}`)).toEqual(a.misses.length > a.positives * 0.05 ? [] : expect.anything());
-    expect(a.recall).toBeGreaterThanOrEqual(0.95);
+    const missed = a.misses.slice(0, 10).map((m) => `${m.id}: ${m.text}`).join('\n');
+    expect(a.recall, missed).toBeGreaterThanOrEqual(0.95);
     for (const c of a.classes) expect(c.recall, c.class).toBeGreaterThanOrEqual(0.9);
   });
 
