@@ -14,7 +14,7 @@ import {
   type NormalizeOptions,
   type ResolvedNormalizeOptions,
 } from './normalize.js';
-import { spellings, termUnits } from './patterns.js';
+import { S_LATIN, spellings, termUnits } from './patterns.js';
 import { assertValidRules, parseRegexSource, RuleValidationError, type Rule, type RuleAction, type RuleIssue } from './rules.js';
 import { Candidates, Offsets, RING_SIZE, scanCandidates, type ScanTables } from './scan.js';
 import { serializeState } from './serialize.js';
@@ -129,9 +129,18 @@ export class CompiledRuleSet {
       astralCode: state.astralCode,
       fold: state.fold,
       collapse: state.options.collapseRepeats,
+      wordStart: state.options.latinWholeWord ? wordEdges(state.patterns, state.automaton, 'start') : undefined,
+      wordEnd: state.options.latinWholeWord ? wordEdges(state.patterns, state.automaton, 'end') : undefined,
     };
     this.pinyinTables =
-      state.pinyinAutomaton.patLen.length > 0 ? { ...this.tables, automaton: state.pinyinAutomaton } : undefined;
+      state.pinyinAutomaton.patLen.length > 0
+        ? {
+            ...this.tables,
+            automaton: state.pinyinAutomaton,
+            wordStart: state.options.latinWholeWord ? wordEdges(state.pinyinPatterns, state.pinyinAutomaton, 'start') : undefined,
+            wordEnd: state.options.latinWholeWord ? wordEdges(state.pinyinPatterns, state.pinyinAutomaton, 'end') : undefined,
+          }
+        : undefined;
     this.regexes = [];
     state.rules.forEach((r, i) => {
       if (r.type === 'regex') {
@@ -402,6 +411,16 @@ interface Part {
   patAllow: number[];
   patInfoStart: GrowInt;
   symInfo: GrowInt;
+}
+
+/** Patterns whose first (last) symbol is Latin: they must start (end) a word. */
+function wordEdges(p: PatternTables, a: Automaton, edge: 'start' | 'end'): Uint8Array {
+  const out = new Uint8Array(p.patRule.length);
+  for (let i = 0; i < out.length; i++) {
+    const at = p.patInfoStart[i] + (edge === 'start' ? 0 : a.patLen[i] - 1);
+    out[i] = p.symInfo[at] & S_LATIN ? 1 : 0;
+  }
+  return out;
 }
 
 function newPart(): Part {

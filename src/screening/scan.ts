@@ -1,5 +1,5 @@
 import { C_NONE, C_SKIP, childOf, F_EMIT, F_HASHED, FIRST_SYMBOL, hashSlot, ST_FAIL, ST_FLAGS, type Automaton } from './automaton.js';
-import { M_AMBIG_A, M_AMBIG_S, M_EXPAND, type FoldTable } from './normalize.js';
+import { isLatinUnit, M_AMBIG_A, M_AMBIG_S, M_EXPAND, type FoldTable } from './normalize.js';
 
 /** Window of symbol start offsets kept while walking; longer than the longest spelling. */
 export const RING_SIZE = 512;
@@ -16,6 +16,10 @@ export interface ScanTables {
   astralCode: Map<number, number>;
   fold: FoldTable;
   collapse: boolean;
+  /** Per pattern of this automaton: 1 when it must start a Latin word (whole-word matching). */
+  wordStart?: Uint8Array;
+  /** Per pattern: 1 when it must end a Latin word. */
+  wordEnd?: Uint8Array;
 }
 
 /** Dense codes of ASCII letters and digits (reserved first at compile time): the "Latin" symbols. */
@@ -155,12 +159,14 @@ export function scanCandidates(
         }
       }
     }
-    if (states[(s << 2) + 3] & F_EMIT) report(a, s, pos, i + 1, out);
+    if (states[(s << 2) + 3] & F_EMIT) report(text, m, a, s, pos, i + 1, out);
   }
 }
 
 /** One symbol through the automaton, for the rare path (same logic as the loop above). */
-function stepSlow(a: Automaton, c: number, start: number, end: number, collapse: boolean, out: Candidates): void {
+function stepSlow(text: string, m: ScanTables, c: number, start: number, end: number, out: Candidates): void {
+  const a = m.automaton;
+  const collapse = m.collapse;
   if (c === C_NONE) {
     walk.s = 0;
     walk.last = -1;
@@ -184,14 +190,25 @@ function stepSlow(a: Automaton, c: number, start: number, end: number, collapse:
     s = a.states[s * 4 + ST_FAIL];
   }
   walk.s = s;
-  if (a.states[s * 4 + ST_FLAGS] & F_EMIT) report(a, s, walk.pos, end, out);
+  if (a.states[s * 4 + ST_FLAGS] & F_EMIT) report(text, m, a, s, walk.pos, end, out);
 }
 
-function report(a: Automaton, s: number, pos: number, end: number, out: Candidates): void {
+function report(text: string, m: ScanTables, a: Automaton, s: number, pos: number, end: number, out: Candidates): void {
+  const wordStart = m.wordStart;
+  const wordEnd = m.wordEnd;
+  const base = m.fold.base;
+  // The next character: a Latin letter other than the last one (which could extend a stretched run)
+  // means any Latin-ending pattern here ends inside a word ("stand" in "standard").
+  const next = end < text.length ? base[text.charCodeAt(end)] : 0;
+  const midWord = isLatinUnit(next) && next !== base[text.charCodeAt(end - 1)];
   let t = a.own[s] !== 0 ? s : a.dict[s];
   while (t !== 0) {
     for (let p = a.own[t]; p !== 0; p = a.patNext[p - 1]) {
-      out.push(p - 1, ring[(pos - a.patLen[p - 1]) & RING_MASK], end);
+      const start = ring[(pos - a.patLen[p - 1]) & RING_MASK];
+      // A Latin word that starts inside another word ("nix" in "phoenix") is no candidate.
+      if (wordStart !== undefined && wordStart[p - 1] !== 0 && start > 0 && isLatinUnit(base[text.charCodeAt(start - 1)])) continue;
+      if (midWord && wordEnd !== undefined && wordEnd[p - 1] !== 0) continue;
+      out.push(p - 1, start, end);
     }
     t = a.dict[t];
   }
@@ -215,7 +232,7 @@ function special(text: string, i: number, m: ScanTables, out: Candidates): numbe
       next = i + 2;
     }
   }
-  for (let k = 0; k < count; k++) stepSlow(m.automaton, pend[k], i, next, m.collapse, out);
+  for (let k = 0; k < count; k++) stepSlow(text, m, pend[k], i, next, out);
   return next;
 }
 
