@@ -8,6 +8,9 @@ import { migrateToLatest, openStore, type Store, type StoreOptions } from './db/
 import { JobQueue } from './jobs/queue.js';
 import { createLogger } from './logger.js';
 import { createNotifier, type Notifier } from './notifier/notifier.js';
+import { ReportService } from './moderation/reports.js';
+import { RuleSetCache, RuleSetService } from './moderation/rule-sets.js';
+import { ModerationService } from './moderation/service.js';
 import { VaultService } from './vault/service.js';
 import { WebhookService } from './webhooks/service.js';
 
@@ -36,6 +39,10 @@ export class AppContext {
     readonly jobs: JobQueue,
     readonly webhooks: WebhookService,
     readonly vault: VaultService,
+    readonly ruleSets: RuleSetService,
+    readonly ruleCache: RuleSetCache,
+    readonly moderation: ModerationService,
+    readonly reports: ReportService,
     readonly notifier: Notifier,
     readonly keysCreated: boolean,
   ) {}
@@ -77,6 +84,16 @@ export class AppContext {
     const audit = new AuditLog(keys, config.audit.checkpointEvery);
     const jobs = new JobQueue(store, logger);
     const notifier = o.notifier ?? createNotifier(config, store.db);
+    const webhooks = new WebhookService(store.db, keys, audit, jobs);
+    const ruleCache = new RuleSetCache(store.db);
+    const moderation = new ModerationService(
+      store.db,
+      keys,
+      audit,
+      webhooks,
+      ruleCache,
+      config.moderation.evidenceRetentionDays,
+    );
     const ctx = new AppContext(
       config,
       store,
@@ -86,16 +103,23 @@ export class AppContext {
       audit,
       new AccountService(store.db, config, keys, audit),
       jobs,
-      new WebhookService(store.db, keys, audit, jobs),
+      webhooks,
       new VaultService(store.db, keys, audit),
+      new RuleSetService(store.db, audit),
+      ruleCache,
+      moderation,
+      new ReportService(store.db, audit, moderation, config.providerName),
       notifier,
       keysCreated,
     );
     jobs.register('notify.send', (m) => notifier.send(m));
+    if (!o.skipMigrations) await ruleCache.refresh();
     return ctx;
   }
 
   async close(): Promise<void> {
+    this.ruleCache.stop();
+    await this.moderation.stop();
     await this.jobs.stop();
     await this.store.close();
   }

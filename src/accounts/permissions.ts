@@ -23,6 +23,13 @@ export const PERMISSIONS = [
   'subjects:erase',
   'transfers:read',
   'transfers:write',
+  'screen',
+  'rulesets:read',
+  'rulesets:write',
+  'cases:read',
+  'cases:decide',
+  'reports:read',
+  'reports:write',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -57,7 +64,15 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'transfers:read',
     'transfers:write',
   ]),
-  moderator: new Set<Permission>(['outbox:read', 'webhooks:read']),
+  moderator: new Set<Permission>([
+    'outbox:read',
+    'webhooks:read',
+    'rulesets:read',
+    'rulesets:write',
+    'cases:read',
+    'cases:decide',
+    'reports:read',
+  ]),
   security_officer: new Set<Permission>([
     'audit:read',
     'audit:export',
@@ -68,6 +83,8 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'users:read',
     'pii:scan',
     'subjects:read',
+    'cases:read',
+    'reports:read',
   ]),
   // Art. 10: producing data for a competent authority means reading it, with a stated purpose.
   authority_liaison: new Set<Permission>([
@@ -77,6 +94,9 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'subjects:read',
     'subjects:reveal',
     'transfers:read',
+    'cases:read',
+    'reports:read',
+    'reports:write',
   ]),
   auditor: new Set<Permission>(READ_ONLY),
 };

@@ -24,6 +24,8 @@ export interface Config {
   /** Require a TOTP second factor for administrators. */
   requireAdminTotp: boolean;
   audit: { retentionDays: number; checkpointEvery: number };
+  /** Evidence of screened content (ICP Measures 14; CSL 21 / 23): kept at least 180 days. */
+  moderation: { evidenceRetentionDays: number; ruleReloadMs: number };
   notifier: {
     kind: 'outbox' | 'smtp' | 'http';
     smtpUrl: string | null;
@@ -132,6 +134,12 @@ const SETTINGS: Setting[] = [
   // CSL 21 (2026: 23): network logs kept at least six months, hence the 180-day floor.
   { key: 'audit.retentionDays', env: 'CUSTODIAN_AUDIT_RETENTION_DAYS', parse: int(180, 36_500) },
   { key: 'audit.checkpointEvery', env: 'CUSTODIAN_AUDIT_CHECKPOINT_EVERY', parse: int(1, 1_000_000) },
+  {
+    key: 'moderation.evidenceRetentionDays',
+    env: 'CUSTODIAN_EVIDENCE_RETENTION_DAYS',
+    parse: int(180, 36_500),
+  },
+  { key: 'moderation.ruleReloadMs', env: 'CUSTODIAN_RULE_RELOAD_MS', parse: int(100, 600_000) },
   { key: 'notifier.kind', env: 'CUSTODIAN_NOTIFIER', parse: oneOf('outbox', 'smtp', 'http') },
   { key: 'notifier.smtpUrl', env: 'CUSTODIAN_SMTP_URL', parse: url(['smtp:', 'smtps:']), secret: true },
   { key: 'notifier.emailFrom', env: 'CUSTODIAN_EMAIL_FROM', parse: nullableStr },
@@ -161,6 +169,7 @@ function defaults(): Config {
     login: { maxFailuresPerAccount: 5, maxFailuresPerIp: 50, lockoutMinutes: 15 },
     requireAdminTotp: false,
     audit: { retentionDays: 365, checkpointEvery: 1000 },
+    moderation: { evidenceRetentionDays: 180, ruleReloadMs: 2000 },
     notifier: { kind: 'outbox', smtpUrl: null, emailFrom: null, smsGatewayUrl: null, smsGatewayToken: null },
     http: { bodyLimitBytes: 1024 * 1024, rateLimitPerMinute: 6000, trustProxy: false },
     jobs: { enabled: true, pollMs: 1000 },

@@ -171,6 +171,88 @@ export interface SubjectTransferTable {
   created_at: string;
 }
 
+export interface RuleSetTable {
+  id: string;
+  name: string;
+  description: string;
+  active: number;
+  options: string;
+  published_version: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface RuleSetVersionTable {
+  rule_set_id: string;
+  version: number;
+  /** The rules as JSONL, one rule a line. */
+  rules: string;
+  rule_count: number;
+  sha256: string;
+  note: string;
+  /** draft | published | superseded */
+  status: string;
+  created_by: string | null;
+  created_at: string;
+  published_at: string | null;
+}
+
+export interface ModerationCaseTable {
+  id: string;
+  content_id: string;
+  content_type: string;
+  decision: string;
+  /** open | claimed | removed | restored | escalated | reportable */
+  status: string;
+  top_category: string;
+  categories: string;
+  author_account: string;
+  received_at: string;
+  transmission_stopped_at: string | null;
+  claimed_by: string | null;
+  claimed_at: string | null;
+  decided_by: string | null;
+  decided_at: string | null;
+  reasons: string | null;
+  retain_until: string;
+  legal_hold: number;
+  purged_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ModerationEvidenceTable {
+  case_id: string;
+  content_sealed: string | null;
+  content_sha256: string;
+  author_ip_sealed: string | null;
+  context: string;
+  rule_versions: string;
+  matches: string;
+  evidence_hash: string;
+}
+
+export interface ScreenCounterTable {
+  day: string;
+  content_type: string;
+  decision: string;
+  count: number;
+}
+
+export interface ReportPackageTable {
+  id: string;
+  number: string;
+  case_ids: string;
+  authority: string;
+  created_by: string | null;
+  created_at: string;
+  manifest_sha256: string;
+  archive: string;
+  submitted_at: string | null;
+  submitted_to: string | null;
+  receipt: string | null;
+}
+
 export interface Database {
   users: UserTable;
   sessions: SessionTable;
@@ -187,6 +269,12 @@ export interface Database {
   subjects: SubjectTable;
   subject_fields: SubjectFieldTable;
   subject_transfers: SubjectTransferTable;
+  rule_sets: RuleSetTable;
+  rule_set_versions: RuleSetVersionTable;
+  moderation_cases: ModerationCaseTable;
+  moderation_evidence: ModerationEvidenceTable;
+  screen_counters: ScreenCounterTable;
+  report_packages: ReportPackageTable;
 }
 
 export type { Generated };

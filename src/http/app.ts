@@ -15,6 +15,7 @@ import type { AppContext } from '../context.js';
 import { jobRoutes } from '../jobs/routes.js';
 import { outboxRoutes } from '../notifier/routes.js';
 import { VERSION } from '../version.js';
+import { moderationRoutes } from '../moderation/routes.js';
 import { vaultRoutes } from '../vault/routes.js';
 import { webhookRoutes } from '../webhooks/routes.js';
 import { piiRoutes } from './pii-routes.js';
@@ -152,6 +153,7 @@ export async function buildApp(
       await v1.register(outboxRoutes(ctx));
       await v1.register(piiRoutes(ctx));
       await v1.register(vaultRoutes(ctx));
+      await v1.register(moderationRoutes(ctx));
     },
     { prefix: '/api/v1' },
   );

@@ -1,3 +1,4 @@
+import { SYSTEM } from '../audit/actor.js';
 import { purgeAudit } from '../audit/retention.js';
 import type { Config } from '../config/config.js';
 import { AppContext } from '../context.js';
@@ -37,6 +38,9 @@ export async function startServer(
   const url = `http://${host}:${port}`;
 
   if (config.jobs.enabled) ctx.jobs.start(config.jobs.pollMs);
+  // Rule-set versions published on any instance are picked up here within `ruleReloadMs`.
+  ctx.ruleCache.start(config.moderation.ruleReloadMs, (err) => log.error({ err }, 'rule set reload failed'));
+  ctx.moderation.startCounters();
   const timers = [
     setInterval(
       () =>
@@ -49,6 +53,12 @@ export async function startServer(
           log.error({ err }, 'audit purge failed'),
         ),
       24 * 3_600_000,
+    ),
+    // ICP Measures 14 / CSL 21 (23): evidence kept its retention period, then purged (legal holds excepted).
+    setInterval(
+      () =>
+        void ctx.moderation.purgeExpired(SYSTEM).catch((err) => log.error({ err }, 'evidence purge failed')),
+      3_600_000,
     ),
   ];
   for (const t of timers) t.unref();

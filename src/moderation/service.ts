@@ -1,0 +1,547 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { ActorRef } from '../audit/actor.js';
+import { canonicalJson } from '../audit/canonical.js';
+import type { AuditLog } from '../audit/service.js';
+import type { KeyRing } from '../crypto/keyring.js';
+import type { Db } from '../db/database.js';
+import type { ModerationCaseTable } from '../db/schema.js';
+import { nowIso, transact } from '../db/transaction.js';
+import { AppError, badRequest, conflict, isUniqueViolation, notFound } from '../http/errors.js';
+import type { ScreenDecision, ScreenMatch } from '../screening/index.js';
+import type { WebhookService } from '../webhooks/service.js';
+import type { RuleSetCache } from './rule-sets.js';
+
+export interface ScreenInput {
+  contentType: string;
+  text: string;
+  contentId: string;
+  author: { account: string; ip?: string };
+  context?: Record<string, unknown>;
+}
+
+export interface GateMatch extends ScreenMatch {
+  ruleSet: string;
+  version: number;
+}
+
+export interface ScreenAnswer {
+  decision: ScreenDecision;
+  matches: GateMatch[];
+  caseId?: string;
+}
+
+export interface StatementOfReasons {
+  /** What was found. */
+  facts: string;
+  /** The rule applied. */
+  rule: string;
+  /** The legal or contractual ground. */
+  ground: string;
+  /** How the author may object. */
+  objection: string;
+}
+
+export type CaseAction = 'remove' | 'restore' | 'escalate' | 'reportable';
+
+const ACTION_STATUS: Record<CaseAction, string> = {
+  remove: 'removed',
+  restore: 'restored',
+  escalate: 'escalated',
+  reportable: 'reportable',
+};
+
+const ORDER: Record<string, number> = { allow: 0, flag: 0, review: 1, block: 2 };
+const CLAIM_MINUTES = 30;
+
+export interface CaseView {
+  id: string;
+  contentId: string;
+  contentType: string;
+  decision: string;
+  status: string;
+  topCategory: string;
+  categories: string[];
+  authorAccount: string;
+  receivedAt: string;
+  transmissionStoppedAt: string | null;
+  claimedBy: string | null;
+  claimedAt: string | null;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  reasons: StatementOfReasons | null;
+  retainUntil: string;
+  legalHold: boolean;
+  purgedAt: string | null;
+}
+
+export const toCaseView = (c: ModerationCaseTable): CaseView => ({
+  id: c.id,
+  contentId: c.content_id,
+  contentType: c.content_type,
+  decision: c.decision,
+  status: c.status,
+  topCategory: c.top_category,
+  categories: JSON.parse(c.categories) as string[],
+  authorAccount: c.author_account,
+  receivedAt: c.received_at,
+  transmissionStoppedAt: c.transmission_stopped_at,
+  claimedBy: c.claimed_by,
+  claimedAt: c.claimed_at,
+  decidedBy: c.decided_by,
+  decidedAt: c.decided_at,
+  reasons: c.reasons ? (JSON.parse(c.reasons) as StatementOfReasons) : null,
+  retainUntil: c.retain_until,
+  legalHold: c.legal_hold === 1,
+  purgedAt: c.purged_at,
+});
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+/**
+ * The gate before publication and the moderation workflow (Decision art. 5; CSL 47 / 49; ICP Measures 14–16).
+ * `block` tells the caller to stop transmission; blocked and queued content opens a case whose evidence
+ * (content, its hash, account, IP, time, content id, rule versions, matches) is sealed and hash-linked
+ * into the audit chain.
+ */
+export class ModerationService {
+  private counters = new Map<string, number>();
+  private flushTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly db: Db,
+    private readonly keys: KeyRing,
+    private readonly audit: AuditLog,
+    private readonly webhooks: WebhookService,
+    private readonly cache: RuleSetCache,
+    private readonly retentionDays: number,
+  ) {}
+
+  /** Runs every published rule set; the strongest action decides. Pure: stores nothing. */
+  evaluate(text: string, contentType: string): { decision: ScreenDecision; matches: GateMatch[] } {
+    let decision: ScreenDecision = 'allow';
+    const matches: GateMatch[] = [];
+    for (const { id, version, set } of this.cache.current()) {
+      const r = set.screen(text, { contentType });
+      for (const m of r.matches) matches.push({ ...m, ruleSet: id, version });
+      if (ORDER[r.decision] > ORDER[decision]) decision = r.decision;
+    }
+    return { decision, matches };
+  }
+
+  private count(contentType: string, decision: string) {
+    const key = `${nowIso().slice(0, 10)}|${contentType}|${decision}`;
+    this.counters.set(key, (this.counters.get(key) ?? 0) + 1);
+  }
+
+  /** Writes the in-memory counters (allowed content is only counted, never stored). */
+  async flushCounters(): Promise<void> {
+    if (!this.counters.size) return;
+    const batch = this.counters;
+    this.counters = new Map();
+    for (const [key, n] of batch) {
+      const [day, content_type, decision] = key.split('|');
+      await this.db
+        .insertInto('screen_counters')
+        .values({ day, content_type, decision, count: n })
+        .onConflict((oc) =>
+          oc.columns(['day', 'content_type', 'decision']).doUpdateSet((eb) => ({
+            count: eb('screen_counters.count', '+', eb.ref('excluded.count')),
+          })),
+        )
+        .execute();
+    }
+  }
+
+  startCounters(intervalMs = 10_000): void {
+    this.flushTimer ??= setInterval(() => void this.flushCounters().catch(() => undefined), intervalMs);
+    this.flushTimer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.flushTimer) clearInterval(this.flushTimer);
+    this.flushTimer = null;
+    await this.flushCounters();
+  }
+
+  /**
+   * Screens one item before publication. Idempotent on `contentId`: a second call returns the first answer.
+   * @example const { decision } = await moderation.screen(actor, { contentType: 'post', text, contentId, author });
+   */
+  async screen(actor: ActorRef, input: ScreenInput, requestId?: string): Promise<ScreenAnswer> {
+    const existing = await this.db
+      .selectFrom('moderation_cases')
+      .selectAll()
+      .where('content_id', '=', input.contentId)
+      .executeTakeFirst();
+    if (existing) return this.answerFor(existing);
+    const { decision, matches } = this.evaluate(input.text, input.contentType);
+    this.count(input.contentType, decision);
+    if (decision === 'allow') return { decision, matches };
+    const now = nowIso();
+    const id = randomUUID();
+    const categories = [...new Set(matches.filter((m) => m.action === decision).map((m) => m.category))];
+    const ruleVersions = [...new Map(matches.map((m) => [m.ruleSet, m.version]))].map(
+      ([ruleSet, version]) => ({ ruleSet, version }),
+    );
+    const contentHash = sha256(input.text);
+    const evidence = {
+      caseId: id,
+      contentId: input.contentId,
+      contentType: input.contentType,
+      contentSha256: contentHash,
+      authorAccount: input.author.account,
+      authorIpDigest: input.author.ip ? this.keys.digest('evidence-ip', input.author.ip) : null,
+      receivedAt: now,
+      ruleVersions,
+      matches,
+    };
+    const evidenceHash = sha256(canonicalJson(evidence));
+    try {
+      await transact(this.db, async (tx) => {
+        await tx.db
+          .insertInto('moderation_cases')
+          .values({
+            id,
+            content_id: input.contentId,
+            content_type: input.contentType,
+            decision,
+            status: 'open',
+            top_category: categories[0] ?? 'other',
+            categories: JSON.stringify(categories),
+            author_account: input.author.account,
+            received_at: now,
+            // The synchronous `block` answer is the instruction to stop transmitting (CSL 47 / 49).
+            transmission_stopped_at: decision === 'block' ? now : null,
+            claimed_by: null,
+            claimed_at: null,
+            decided_by: null,
+            decided_at: null,
+            reasons: null,
+            retain_until: new Date(Date.now() + this.retentionDays * 86_400_000).toISOString(),
+            legal_hold: 0,
+            purged_at: null,
+            created_at: now,
+            updated_at: now,
+          })
+          .execute();
+        await tx.db
+          .insertInto('moderation_evidence')
+          .values({
+            case_id: id,
+            content_sealed: this.keys.seal(input.text, `evidence:${id}`),
+            content_sha256: contentHash,
+            author_ip_sealed: input.author.ip ? this.keys.seal(input.author.ip, `evidence-ip:${id}`) : null,
+            context: JSON.stringify(input.context ?? {}),
+            rule_versions: JSON.stringify(ruleVersions),
+            matches: JSON.stringify(matches),
+            evidence_hash: evidenceHash,
+          })
+          .execute();
+        // The evidence hash enters the audit chain: evidence edited later no longer matches it.
+        await this.audit.append(tx, {
+          action: decision === 'block' ? 'screen.block' : 'screen.review',
+          actor,
+          requestId,
+          target: { type: 'case', id },
+          details: {
+            contentId: input.contentId,
+            evidenceSha256: evidenceHash,
+            contentSha256: contentHash,
+            ruleVersions,
+          },
+        });
+      });
+    } catch (err) {
+      // Two instances screened the same content at once: the first case stands.
+      if (isUniqueViolation(err)) {
+        const c = await this.db
+          .selectFrom('moderation_cases')
+          .selectAll()
+          .where('content_id', '=', input.contentId)
+          .executeTakeFirstOrThrow();
+        return this.answerFor(c);
+      }
+      throw err;
+    }
+    return { decision, matches, caseId: id };
+  }
+
+  private async answerFor(c: ModerationCaseTable): Promise<ScreenAnswer> {
+    const e = await this.db
+      .selectFrom('moderation_evidence')
+      .select('matches')
+      .where('case_id', '=', c.id)
+      .executeTakeFirst();
+    return {
+      decision: c.decision as ScreenDecision,
+      matches: e ? (JSON.parse(e.matches) as GateMatch[]) : [],
+      caseId: c.id,
+    };
+  }
+
+  async list(q: {
+    status?: string;
+    category?: string;
+    contentType?: string;
+    olderThanHours?: number;
+    q?: string;
+    limit: number;
+    offset: number;
+  }) {
+    let s = this.db.selectFrom('moderation_cases');
+    if (q.status === 'queue') s = s.where('status', 'in', ['open', 'claimed', 'escalated']);
+    else if (q.status) s = s.where('status', '=', q.status);
+    if (q.category) s = s.where('categories', 'like', `%"${q.category.replace(/[%_"\\]/g, '')}"%`);
+    if (q.contentType) s = s.where('content_type', '=', q.contentType);
+    if (q.olderThanHours)
+      s = s.where('received_at', '<=', new Date(Date.now() - q.olderThanHours * 3_600_000).toISOString());
+    if (q.q) s = s.where((eb) => eb.or([eb('content_id', '=', q.q!), eb('author_account', '=', q.q!)]));
+    const total = Number((await s.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    const rows = await s
+      .selectAll()
+      .orderBy('received_at')
+      .orderBy('id')
+      .limit(q.limit)
+      .offset(q.offset)
+      .execute();
+    return { total, items: rows.map(toCaseView) };
+  }
+
+  private async caseRow(id: string): Promise<ModerationCaseTable> {
+    const c = await this.db
+      .selectFrom('moderation_cases')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!c) throw notFound('Case');
+    return c;
+  }
+
+  /** A case with its evidence; opening the content is a read of user data, so it is audited. */
+  async get(actor: ActorRef, id: string, requestId?: string) {
+    const c = await this.caseRow(id);
+    const e = await this.db
+      .selectFrom('moderation_evidence')
+      .selectAll()
+      .where('case_id', '=', id)
+      .executeTakeFirstOrThrow();
+    const content = e.content_sealed ? this.keys.open(e.content_sealed, `evidence:${id}`).toString() : null;
+    await transact(this.db, (tx) =>
+      this.audit.append(tx, {
+        action: 'case.view',
+        actor,
+        requestId,
+        target: { type: 'case', id },
+        purpose: 'moderation',
+      }),
+    );
+    return {
+      ...toCaseView(c),
+      evidence: {
+        content,
+        contentSha256: e.content_sha256,
+        evidenceSha256: e.evidence_hash,
+        context: JSON.parse(e.context) as Record<string, unknown>,
+        ruleVersions: JSON.parse(e.rule_versions) as Array<{ ruleSet: string; version: number }>,
+        matches: JSON.parse(e.matches) as GateMatch[],
+        hasAuthorIp: e.author_ip_sealed !== null,
+      },
+    };
+  }
+
+  async claim(actor: ActorRef, id: string, requestId?: string): Promise<CaseView> {
+    return transact(this.db, async (tx) => {
+      const c = await tx.db
+        .selectFrom('moderation_cases')
+        .selectAll()
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (!c) throw notFound('Case');
+      const stale = c.claimed_at && Date.parse(c.claimed_at) < Date.now() - CLAIM_MINUTES * 60_000;
+      if (c.status === 'claimed' && c.claimed_by !== actor.id && !stale)
+        throw conflict('claimed', 'Another moderator is working on this case');
+      if (!['open', 'claimed', 'escalated'].includes(c.status))
+        throw conflict('decided', `This case is already ${c.status}`);
+      const now = nowIso();
+      await tx.db
+        .updateTable('moderation_cases')
+        .set({ status: 'claimed', claimed_by: actor.id, claimed_at: now, updated_at: now })
+        .where('id', '=', id)
+        .execute();
+      await this.audit.append(tx, { action: 'case.claim', actor, requestId, target: { type: 'case', id } });
+      return toCaseView({ ...c, status: 'claimed', claimed_by: actor.id, claimed_at: now });
+    });
+  }
+
+  /**
+   * Decides a case. Removal needs a statement of reasons for the author and calls the provider's webhook
+   * (`content.removed`) so the content disappears from its systems; the case records when transmission stopped.
+   */
+  async decide(
+    actor: ActorRef,
+    id: string,
+    input: { action: CaseAction; reasons?: StatementOfReasons },
+    requestId?: string,
+  ): Promise<CaseView> {
+    if (input.action === 'remove' && !input.reasons)
+      throw badRequest(
+        'reasons_required',
+        'reasons (facts, rule, ground, objection) are required to remove content',
+        'reasons',
+      );
+    return transact(this.db, async (tx) => {
+      const c = await tx.db
+        .selectFrom('moderation_cases')
+        .selectAll()
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (!c) throw notFound('Case');
+      if (c.status === 'claimed' && c.claimed_by !== actor.id)
+        throw conflict('claimed', 'Another moderator is working on this case; claim it first');
+      if (['removed', 'restored'].includes(c.status))
+        throw conflict('decided', `This case is already ${c.status}`);
+      const now = nowIso();
+      const status = ACTION_STATUS[input.action];
+      const set: Partial<ModerationCaseTable> = {
+        status,
+        decided_by: actor.id,
+        decided_at: now,
+        reasons: input.reasons ? JSON.stringify(input.reasons) : c.reasons,
+        updated_at: now,
+      };
+      if (input.action === 'remove' && !c.transmission_stopped_at) set.transmission_stopped_at = now;
+      await tx.db.updateTable('moderation_cases').set(set).where('id', '=', id).execute();
+      if (input.action === 'remove' || input.action === 'restore')
+        await this.webhooks.emit(tx, input.action === 'remove' ? 'content.removed' : 'content.restored', {
+          caseId: id,
+          contentId: c.content_id,
+          contentType: c.content_type,
+          category: c.top_category,
+          reasons: input.reasons ?? null,
+        });
+      await this.audit.append(tx, {
+        action: `case.${input.action}`,
+        actor,
+        requestId,
+        target: { type: 'case', id },
+        details: { status, contentId: c.content_id },
+      });
+      return toCaseView({ ...c, ...set });
+    });
+  }
+
+  async setLegalHold(actor: ActorRef, id: string, hold: boolean, requestId?: string): Promise<CaseView> {
+    return transact(this.db, async (tx) => {
+      const c = await tx.db
+        .selectFrom('moderation_cases')
+        .selectAll()
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (!c) throw notFound('Case');
+      await tx.db
+        .updateTable('moderation_cases')
+        .set({ legal_hold: hold ? 1 : 0, updated_at: nowIso() })
+        .where('id', '=', id)
+        .execute();
+      await this.audit.append(tx, {
+        action: hold ? 'case.hold' : 'case.release',
+        actor,
+        requestId,
+        target: { type: 'case', id },
+      });
+      return toCaseView({ ...c, legal_hold: hold ? 1 : 0 });
+    });
+  }
+
+  /** Purges evidence content past retention (never under legal hold); the hashes and the case stay. */
+  async purgeExpired(actor: ActorRef): Promise<number> {
+    const now = nowIso();
+    const due = await this.db
+      .selectFrom('moderation_cases')
+      .select('id')
+      .where('retain_until', '<', now)
+      .where('legal_hold', '=', 0)
+      .where('purged_at', 'is', null)
+      .execute();
+    for (const { id } of due)
+      await transact(this.db, async (tx) => {
+        await tx.db
+          .updateTable('moderation_evidence')
+          .set({ content_sealed: null, author_ip_sealed: null })
+          .where('case_id', '=', id)
+          .execute();
+        await tx.db
+          .updateTable('moderation_cases')
+          .set({ purged_at: now, updated_at: now })
+          .where('id', '=', id)
+          .execute();
+        await this.audit.append(tx, { action: 'case.evidence.purge', actor, target: { type: 'case', id } });
+      });
+    return due.length;
+  }
+
+  /** Recomputes a case's evidence hash and compares it with the hash recorded in the audit chain. */
+  async verifyEvidence(id: string): Promise<{ ok: boolean; evidenceSha256: string; audited: string | null }> {
+    const c = await this.caseRow(id);
+    const e = await this.db
+      .selectFrom('moderation_evidence')
+      .selectAll()
+      .where('case_id', '=', id)
+      .executeTakeFirstOrThrow();
+    const entry = await this.db
+      .selectFrom('audit_entries')
+      .select('details')
+      .where('target_type', '=', 'case')
+      .where('target_id', '=', id)
+      .where('action', 'in', ['screen.block', 'screen.review'])
+      .executeTakeFirst();
+    const audited = entry ? (JSON.parse(entry.details).evidenceSha256 as string) : null;
+    // After the retention purge only the hashes remain: the stored hash is checked against the chain.
+    if (!e.content_sealed)
+      return { ok: audited === e.evidence_hash, evidenceSha256: e.evidence_hash, audited };
+    const content = this.keys.open(e.content_sealed, `evidence:${id}`).toString();
+    const ip = e.author_ip_sealed ? this.keys.open(e.author_ip_sealed, `evidence-ip:${id}`).toString() : null;
+    const recomputed = sha256(
+      canonicalJson({
+        caseId: id,
+        contentId: c.content_id,
+        contentType: c.content_type,
+        contentSha256: sha256(content),
+        authorAccount: c.author_account,
+        authorIpDigest: ip ? this.keys.digest('evidence-ip', ip) : null,
+        receivedAt: c.received_at,
+        ruleVersions: JSON.parse(e.rule_versions),
+        matches: JSON.parse(e.matches),
+      }),
+    );
+    return {
+      ok: audited === recomputed && recomputed === e.evidence_hash,
+      evidenceSha256: recomputed,
+      audited,
+    };
+  }
+
+  /** Plaintext evidence for a report package to an authority (audited by the caller). */
+  async evidenceForReport(id: string) {
+    const c = await this.caseRow(id);
+    const e = await this.db
+      .selectFrom('moderation_evidence')
+      .selectAll()
+      .where('case_id', '=', id)
+      .executeTakeFirstOrThrow();
+    if (!e.content_sealed)
+      throw new AppError(410, 'purged', `The evidence of case ${id} was purged after its retention period`);
+    return {
+      case: toCaseView(c),
+      content: this.keys.open(e.content_sealed, `evidence:${id}`).toString(),
+      authorIp: e.author_ip_sealed
+        ? this.keys.open(e.author_ip_sealed, `evidence-ip:${id}`).toString()
+        : null,
+      contentSha256: e.content_sha256,
+      evidenceSha256: e.evidence_hash,
+      context: JSON.parse(e.context) as Record<string, unknown>,
+      ruleVersions: JSON.parse(e.rule_versions) as unknown[],
+      matches: JSON.parse(e.matches) as GateMatch[],
+    };
+  }
+}
