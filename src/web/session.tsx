@@ -69,6 +69,8 @@ export function SessionProvider({ active, children }: { active: boolean; childre
       },
       refresh,
       signOut: async (everywhere = false) => {
+        // From here on a 401 is the sign-out itself, not a lost session.
+        current.current = null;
         try {
           await call(api.POST(everywhere ? '/api/v1/auth/logout-all' : '/api/v1/auth/logout'));
         } finally {
