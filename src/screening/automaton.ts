@@ -41,8 +41,12 @@ export const FIRST_SYMBOL = 4;
 
 export const F_EMIT = 1;
 export const F_HASHED = 2;
+/** Children sorted by symbol and searched by halving (states with a middling number of children). */
+export const F_SORTED = 4;
+/** States with at least this many children search them by halving. */
+const SORTED_DEGREE = 8;
 /** States with at least this many children get hashed transitions. */
-const HASH_DEGREE = 6;
+const HASH_DEGREE = 64;
 
 /** First slot of (state, code) in a transition hash of `mask + 1` slots. */
 export function hashSlot(s: number, c: number, mask: number): number {
@@ -281,15 +285,17 @@ export class TrieBuilder {
       if (s > 0 && e - b >= HASH_DEGREE) {
         f |= F_HASHED;
         hashed += e - b;
-      }
+      } else if (e - b >= SORTED_DEGREE) f |= F_SORTED;
       states[s * 4 + ST_BEGIN] = b * 2;
       states[s * 4 + ST_END] = e * 2;
       states[s * 4 + ST_FAIL] = fail[s];
       states[s * 4 + ST_FLAGS] = f;
-      for (let x = b; x < e; x++) {
-        edges[x * 2] = edgeSym[x];
-        edges[x * 2 + 1] = edgeDst[x];
-      }
+      const idx = Array.from({ length: e - b }, (_, k) => b + k);
+      if (f & F_SORTED) idx.sort((x, y) => edgeSym[x] - edgeSym[y]);
+      idx.forEach((x, k) => {
+        edges[(b + k) * 2] = edgeSym[x];
+        edges[(b + k) * 2 + 1] = edgeDst[x];
+      });
     }
     let slots = 16;
     while (slots < hashed * 1.6) slots *= 2;
@@ -343,6 +349,7 @@ export function childOf(a: Automaton, s: number, c: number): number {
     }
     return -1;
   }
+  // Sorted or not, a linear scan finds the child (this is the rare path).
   for (let e = st[s * 4 + ST_BEGIN]; e < st[s * 4 + ST_END]; e += 2) if (a.edges[e] === c) return a.edges[e + 1];
   return -1;
 }

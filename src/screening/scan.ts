@@ -1,4 +1,4 @@
-import { C_NONE, C_SKIP, childOf, F_EMIT, F_HASHED, FIRST_SYMBOL, hashSlot, ST_FAIL, ST_FLAGS, type Automaton } from './automaton.js';
+import { C_NONE, C_SKIP, childOf, F_EMIT, F_HASHED, F_SORTED, FIRST_SYMBOL, hashSlot, ST_FAIL, ST_FLAGS, type Automaton } from './automaton.js';
 import { isLatinUnit, M_AMBIG_A, M_AMBIG_S, M_EXPAND, type FoldTable } from './normalize.js';
 
 /** Window of symbol start offsets kept while walking; longer than the longest spelling. */
@@ -128,8 +128,22 @@ export function scanCandidates(
     } else {
       for (;;) {
         const o = s << 2;
+        const fl = states[o + 3];
         let t = -1;
-        if (states[o + 3] & F_HASHED) {
+        if (fl & F_SORTED) {
+          let lo = states[o] >> 1;
+          let hi = (states[o + 1] >> 1) - 1;
+          while (lo <= hi) {
+            const mid = (lo + hi) >> 1;
+            const sym = edges[mid << 1];
+            if (sym === c) {
+              t = edges[(mid << 1) + 1];
+              break;
+            }
+            if (sym < c) lo = mid + 1;
+            else hi = mid - 1;
+          }
+        } else if (fl & F_HASHED) {
           let h = hashSlot(s, c, mask) << 2;
           for (;;) {
             const k = hash[h];
