@@ -16,8 +16,9 @@ for (const [label, options] of [
   }
   console.log(`| **overall** | | | **${(a.recall * 100).toFixed(1)}%** of ${a.positives} |`);
   console.log(
-    `\nFalse positives: ${a.falsePositives} of ${a.clean} clean texts (${((a.falsePositiveRate * 100).toFixed(2))}%).`,
+    `\nFalse positives: ${a.falsePositives} of ${a.clean} clean texts (${(a.falsePositiveRate * 100).toFixed(2)}%).`,
   );
   for (const m of a.misses.slice(0, 10)) console.log(`- missed ${m.id}: ${JSON.stringify(m.text)}`);
-  for (const f of a.falsePositiveSamples.slice(0, 10)) console.log(`- false positive ${f.sample.id}: ${f.matched.join(', ')}`);
+  for (const f of a.falsePositiveSamples.slice(0, 10))
+    console.log(`- false positive ${f.sample.id}: ${f.matched.join(', ')}`);
 }

@@ -5,14 +5,46 @@ import { rng } from '../../test/screening/fixtures/generate.js';
 /** The 3,755 most common Chinese characters (GB 2312 level 1), decoded from their byte ranges. */
 export function commonChars(): string[] {
   const bytes: number[] = [];
-  for (let hi = 0xb0; hi <= 0xd7; hi++) for (let lo = 0xa1; lo <= 0xfe; lo++) if (!(hi === 0xd7 && lo > 0xf9)) bytes.push(hi, lo);
+  for (let hi = 0xb0; hi <= 0xd7; hi++)
+    for (let lo = 0xa1; lo <= 0xfe; lo++) if (!(hi === 0xd7 && lo > 0xf9)) bytes.push(hi, lo);
   return [...new TextDecoder('gb18030').decode(Uint8Array.from(bytes))];
 }
 
-const ONSETS = ['b', 'c', 'd', 'f', 'g', 'h', 'j', 'k', 'l', 'm', 'n', 'p', 'r', 's', 't', 'v', 'w', 'st', 'tr', 'pr', 'ch', 'sh', 'th', 'bl', 'cr', 'gr', 'sp'];
+const ONSETS = [
+  'b',
+  'c',
+  'd',
+  'f',
+  'g',
+  'h',
+  'j',
+  'k',
+  'l',
+  'm',
+  'n',
+  'p',
+  'r',
+  's',
+  't',
+  'v',
+  'w',
+  'st',
+  'tr',
+  'pr',
+  'ch',
+  'sh',
+  'th',
+  'bl',
+  'cr',
+  'gr',
+  'sp',
+];
 const NUCLEI = ['a', 'e', 'i', 'o', 'u', 'ea', 'ou', 'ai', 'ee', 'oo', 'y'];
 const CODAS = ['', '', 'n', 'r', 's', 't', 'l', 'ck', 'nd', 'st', 'ng', 'm', 'x', 'p'];
-const COMMON_EN = 'the of and to in is you that it he was for on are as with his they at be this have from or one had by word but not what all were we when your can said there use an each which she do how their if will up other about out many then them these so some her would make like him into time has look two more write go see number no way could people my than first water been call who oil its now find long down day did get come made may part'.split(' ');
+const COMMON_EN =
+  'the of and to in is you that it he was for on are as with his they at be this have from or one had by word but not what all were we when your can said there use an each which she do how their if will up other about out many then them these so some her would make like him into time has look two more write go see number no way could people my than first water been call who oil its now find long down day did get come made may part'.split(
+    ' ',
+  );
 const ZH_PREFIX = ['出售', '代办', '收购', '批发', '低价', '高价回收', '专业', '代理', '免费', '包过'];
 
 export interface Corpus {
@@ -37,16 +69,30 @@ export function makeRules(n: number, seed = 5): Corpus {
   const terms: string[] = [];
   while (terms.length < n) {
     let t: string;
-    if (terms.length % 2 === 0) t = rand() < 0.3 ? pick(ZH_PREFIX) + zhWord(2) : zhWord(2 + Math.floor(rand() * 3));
+    if (terms.length % 2 === 0)
+      t = rand() < 0.3 ? pick(ZH_PREFIX) + zhWord(2) : zhWord(2 + Math.floor(rand() * 3));
     else t = rand() < 0.3 ? `${enWord()} ${enWord()}` : enWord();
     // English terms are not everyday words: a rule set screens for trades, not for "made" or "the".
-    if (!/[\u4e00-\u9fff]/.test(t) && (t.length < 4 || t.split(' ').some((w) => COMMON_EN.includes(w)))) continue;
+    if (!/[\u4e00-\u9fff]/.test(t) && (t.length < 4 || t.split(' ').some((w) => COMMON_EN.includes(w))))
+      continue;
     if (seen.has(t)) continue;
     seen.add(t);
     terms.push(t);
   }
-  const categories = ['gambling', 'fraud', 'spam', 'personal-information-trading', 'obscenity-violence', 'other'];
-  const rules = terms.map((pattern, i): Rule => ({ id: `r${i}`, pattern, category: categories[i % categories.length], action: i % 5 === 0 ? 'review' : 'block' }));
+  const categories = [
+    'gambling',
+    'fraud',
+    'spam',
+    'personal-information-trading',
+    'obscenity-violence',
+    'other',
+  ];
+  const rules = terms.map((pattern, i): Rule => ({
+    id: `r${i}`,
+    pattern,
+    category: categories[i % categories.length],
+    action: i % 5 === 0 ? 'review' : 'block',
+  }));
   return { rules, terms };
 }
 
@@ -54,7 +100,13 @@ export function makeRules(n: number, seed = 5): Corpus {
  * `count` texts of about `size` characters: Chinese prose-like runs of common characters with
  * punctuation, or common English words; about one planted term per 250 (zh) or 1,000 (en) characters.
  */
-export function makeTexts(lang: 'zh' | 'en', count: number, size: number, terms: string[], seed = 7): string[] {
+export function makeTexts(
+  lang: 'zh' | 'en',
+  count: number,
+  size: number,
+  terms: string[],
+  seed = 7,
+): string[] {
   const rand = rng(seed);
   const chars = commonChars().slice(0, 1500);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];

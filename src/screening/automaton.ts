@@ -197,7 +197,8 @@ export class TrieBuilder {
 
   /** Computes failure and output links; `alphabetSize` is one more than the highest code used. */
   finish(alphabetSize: number): Automaton {
-    if (alphabetSize > 0xffff) throw new RangeError('too many distinct symbols for one rule set (at most 65535)');
+    if (alphabetSize > 0xffff)
+      throw new RangeError('too many distinct symbols for one rule set (at most 65535)');
     const goto = this.goto;
     const rootNext = this.rootNext.slice(0, alphabetSize);
     const n = this.parent.n;
@@ -258,7 +259,7 @@ export class TrieBuilder {
         const t = edgeDst[e];
         const c = edgeSym[e];
         let f = fail[s];
-        let g = 0;
+        let g: number;
         for (;;) {
           if (f === 0) {
             g = rootNext[c];
@@ -350,7 +351,8 @@ export function childOf(a: Automaton, s: number, c: number): number {
     return -1;
   }
   // Sorted or not, a linear scan finds the child (this is the rare path).
-  for (let e = st[s * 4 + ST_BEGIN]; e < st[s * 4 + ST_END]; e += 2) if (a.edges[e] === c) return a.edges[e + 1];
+  for (let e = st[s * 4 + ST_BEGIN]; e < st[s * 4 + ST_END]; e += 2)
+    if (a.edges[e] === c) return a.edges[e + 1];
   return -1;
 }
 

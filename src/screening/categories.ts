@@ -18,14 +18,24 @@ const ICP_15 = 'ICP Measures 15';
  * DEFAULT_CATEGORIES.find((c) => c.id === 'gambling')?.zh; // '赌博'
  */
 export const DEFAULT_CATEGORIES: readonly Category[] = Object.freeze([
-  { id: 'constitution', zh: '反对宪法所确定的基本原则', en: 'Opposes the basic principles of the Constitution', source: `${ICP_15}(1)` },
+  {
+    id: 'constitution',
+    zh: '反对宪法所确定的基本原则',
+    en: 'Opposes the basic principles of the Constitution',
+    source: `${ICP_15}(1)`,
+  },
   {
     id: 'state-security',
     zh: '危害国家安全，泄露国家秘密，颠覆国家政权，破坏国家统一',
     en: 'Endangers national security, leaks state secrets, subverts state power, undermines national unity',
     source: `${ICP_15}(2)`,
   },
-  { id: 'national-honour', zh: '损害国家荣誉和利益', en: 'Harms the honour and interests of the nation', source: `${ICP_15}(3)` },
+  {
+    id: 'national-honour',
+    zh: '损害国家荣誉和利益',
+    en: 'Harms the honour and interests of the nation',
+    source: `${ICP_15}(3)`,
+  },
   {
     id: 'ethnic-hatred',
     zh: '煽动民族仇恨、民族歧视，破坏民族团结',
@@ -38,17 +48,37 @@ export const DEFAULT_CATEGORIES: readonly Category[] = Object.freeze([
     en: 'Undermines state religious policy, promotes cults or feudal superstition',
     source: `${ICP_15}(5)`,
   },
-  { id: 'rumours', zh: '散布谣言，扰乱社会秩序，破坏社会稳定', en: 'Spreads rumours, disturbs social order or stability', source: `${ICP_15}(6)` },
+  {
+    id: 'rumours',
+    zh: '散布谣言，扰乱社会秩序，破坏社会稳定',
+    en: 'Spreads rumours, disturbs social order or stability',
+    source: `${ICP_15}(6)`,
+  },
   {
     id: 'obscenity-violence',
     zh: '散布淫秽、色情、赌博、暴力、凶杀、恐怖或者教唆犯罪',
     en: 'Obscenity, pornography, gambling, violence, murder, terror or instigation of crime',
     source: `${ICP_15}(7)`,
   },
-  { id: 'defamation', zh: '侮辱或者诽谤他人，侵害他人合法权益', en: 'Insults or defames others, infringes their lawful rights', source: `${ICP_15}(8)` },
-  { id: 'other', zh: '含有法律、行政法规禁止的其他内容', en: 'Other content prohibited by laws or administrative regulations', source: `${ICP_15}(9)` },
+  {
+    id: 'defamation',
+    zh: '侮辱或者诽谤他人，侵害他人合法权益',
+    en: 'Insults or defames others, infringes their lawful rights',
+    source: `${ICP_15}(8)`,
+  },
+  {
+    id: 'other',
+    zh: '含有法律、行政法规禁止的其他内容',
+    en: 'Other content prohibited by laws or administrative regulations',
+    source: `${ICP_15}(9)`,
+  },
   // Decision 1 and 3; PIPL 10: no buying, selling or illegally providing personal information.
-  { id: 'personal-information-trading', zh: '买卖个人信息', en: 'Trading in personal information', source: 'Decision 1, 3; PIPL 10' },
+  {
+    id: 'personal-information-trading',
+    zh: '买卖个人信息',
+    en: 'Trading in personal information',
+    source: 'Decision 1, 3; PIPL 10',
+  },
   { id: 'fraud', zh: '电信网络诈骗', en: 'Telecom and online fraud', source: 'Anti-Telecom-Fraud Law 25' },
   { id: 'gambling', zh: '赌博', en: 'Gambling', source: `${ICP_15}(7); Criminal Law 303` },
   // Decision 7: no commercial electronic messages without consent.

@@ -1,5 +1,14 @@
 import { createHash } from 'node:crypto';
-import { automatonBytes, C_NONE, C_SKIP, C_SPECIAL, FIRST_SYMBOL, Grow as GrowInt, TrieBuilder, type Automaton } from './automaton.js';
+import {
+  automatonBytes,
+  C_NONE,
+  C_SKIP,
+  C_SPECIAL,
+  FIRST_SYMBOL,
+  Grow as GrowInt,
+  TrieBuilder,
+  type Automaton,
+} from './automaton.js';
 import {
   foldTableFor,
   M_EXPAND,
@@ -15,7 +24,14 @@ import {
   type ResolvedNormalizeOptions,
 } from './normalize.js';
 import { S_LATIN, spellings, termUnits } from './patterns.js';
-import { assertValidRules, parseRegexSource, RuleValidationError, type Rule, type RuleAction, type RuleIssue } from './rules.js';
+import {
+  assertValidRules,
+  parseRegexSource,
+  RuleValidationError,
+  type Rule,
+  type RuleAction,
+  type RuleIssue,
+} from './rules.js';
 import { Candidates, Offsets, RING_SIZE, scanCandidates, type ScanTables } from './scan.js';
 import { serializeState } from './serialize.js';
 import { verifiedStart, verifyCandidate, type VerifyOptions } from './verify.js';
@@ -30,7 +46,8 @@ export interface CompileOptions extends NormalizeOptions {
   maxGap?: number;
 }
 
-export type ResolvedCompileOptions = ResolvedNormalizeOptions & Required<Pick<CompileOptions, 'latinWholeWord' | 'joinAcrossClauses' | 'maxGap'>>;
+export type ResolvedCompileOptions = ResolvedNormalizeOptions &
+  Required<Pick<CompileOptions, 'latinWholeWord' | 'joinAcrossClauses' | 'maxGap'>>;
 
 export interface ScreenMatch {
   /** The rule id. */
@@ -129,7 +146,9 @@ export class CompiledRuleSet {
       astralCode: state.astralCode,
       fold: state.fold,
       collapse: state.options.collapseRepeats,
-      wordStart: state.options.latinWholeWord ? wordEdges(state.patterns, state.automaton, 'start') : undefined,
+      wordStart: state.options.latinWholeWord
+        ? wordEdges(state.patterns, state.automaton, 'start')
+        : undefined,
       wordEnd: state.options.latinWholeWord ? wordEdges(state.patterns, state.automaton, 'end') : undefined,
     };
     this.pinyinTables =
@@ -137,8 +156,12 @@ export class CompiledRuleSet {
         ? {
             ...this.tables,
             automaton: state.pinyinAutomaton,
-            wordStart: state.options.latinWholeWord ? wordEdges(state.pinyinPatterns, state.pinyinAutomaton, 'start') : undefined,
-            wordEnd: state.options.latinWholeWord ? wordEdges(state.pinyinPatterns, state.pinyinAutomaton, 'end') : undefined,
+            wordStart: state.options.latinWholeWord
+              ? wordEdges(state.pinyinPatterns, state.pinyinAutomaton, 'start')
+              : undefined,
+            wordEnd: state.options.latinWholeWord
+              ? wordEdges(state.pinyinPatterns, state.pinyinAutomaton, 'end')
+              : undefined,
           }
         : undefined;
     this.regexes = [];
@@ -176,11 +199,28 @@ export class CompiledRuleSet {
     sw.length = 0;
     scanCandidates(text, this.tables, cands, 0, text.length, this.pinyinTables ? sw : undefined);
     if (this.pinyinTables && sw.length > 0) this.scanPinyin(text, sw, pc);
-    if (cands.length === 0 && pc.length === 0 && this.regexes.length === 0) return { decision: 'allow', matches: [] };
+    if (cands.length === 0 && pc.length === 0 && this.regexes.length === 0)
+      return { decision: 'allow', matches: [] };
     const found: Hit[] = [];
     const allowed: Hit[] = [];
-    this.verifyAll(text, cands, this.state.patterns, this.state.automaton, options.contentType, found, allowed);
-    this.verifyAll(text, pc, this.state.pinyinPatterns, this.state.pinyinAutomaton, options.contentType, found, allowed);
+    this.verifyAll(
+      text,
+      cands,
+      this.state.patterns,
+      this.state.automaton,
+      options.contentType,
+      found,
+      allowed,
+    );
+    this.verifyAll(
+      text,
+      pc,
+      this.state.pinyinPatterns,
+      this.state.pinyinAutomaton,
+      options.contentType,
+      found,
+      allowed,
+    );
     if (this.regexes.length > 0) this.runRegexes(text, options.contentType, found);
     if (found.length === 0) return { decision: 'allow', matches: [] };
 
@@ -193,10 +233,21 @@ export class CompiledRuleSet {
       if (prev && prev.rule === f.rule && prev.start === f.start && prev.end === f.end) continue;
       prev = f;
       // Allow-list: a longer legitimate word of the same rule covering the match vetoes it (赌 in 赌气).
-      if (allowed.length > 0 && allowed.some((a) => a.rule === f.rule && a.start <= f.start && a.end >= f.end)) continue;
+      if (
+        allowed.length > 0 &&
+        allowed.some((a) => a.rule === f.rule && a.start <= f.start && a.end >= f.end)
+      )
+        continue;
       const r = this.state.rules[f.rule];
       strongest = Math.max(strongest, ORDER[r.action]);
-      matches.push({ rule: r.id, category: r.category, action: r.action, start: f.start, end: f.end, matched: text.slice(f.start, f.end) });
+      matches.push({
+        rule: r.id,
+        category: r.category,
+        action: r.action,
+        start: f.start,
+        end: f.end,
+        matched: text.slice(f.start, f.end),
+      });
     }
     return { decision: strongest === 3 ? 'block' : strongest === 2 ? 'review' : 'allow', matches };
   }
@@ -213,7 +264,8 @@ export class CompiledRuleSet {
 
   /** Bytes held by the compiled automaton and its tables (typed arrays only). */
   get byteLength(): number {
-    const pt = (p: PatternTables) => p.patRule.byteLength + p.patAllow.byteLength + p.patInfoStart.byteLength + p.symInfo.byteLength;
+    const pt = (p: PatternTables) =>
+      p.patRule.byteLength + p.patAllow.byteLength + p.patInfoStart.byteLength + p.symInfo.byteLength;
     return (
       automatonBytes(this.state.automaton) +
       automatonBytes(this.state.pinyinAutomaton) +
@@ -271,7 +323,16 @@ export class CompiledRuleSet {
       const p = d[x * 3];
       const rule = patRule[p];
       if (!this.applies(rule, contentType)) continue;
-      const end = verifyCandidate(text, d[x * 3 + 1], d[x * 3 + 2], symInfo, patInfoStart[p], patLen[p], this.tables.fold, this.verifyOptions);
+      const end = verifyCandidate(
+        text,
+        d[x * 3 + 1],
+        d[x * 3 + 2],
+        symInfo,
+        patInfoStart[p],
+        patLen[p],
+        this.tables.fold,
+        this.verifyOptions,
+      );
       if (end < 0) continue;
       (patAllow[p] ? allowed : found).push({ rule, start: verifiedStart, end });
     }
@@ -353,7 +414,12 @@ export function compileRules(rules: readonly Rule[], options: CompileOptions = {
       for (let k = 0; k < n; k++) buf[k] = codeOf(s.units[k]);
       const state = part.trie.insert(buf, n);
       // The same spelling twice for one rule (heteronyms, an allowed word equal to a spelling): once.
-      if (part.trie.patternsAt(state).some((p) => part.patRule.a[p] === rule && part.patAllow[p] === (allow ? 1 : 0))) continue;
+      if (
+        part.trie
+          .patternsAt(state)
+          .some((p) => part.patRule.a[p] === rule && part.patAllow[p] === (allow ? 1 : 0))
+      )
+        continue;
       part.trie.addPattern(state, n);
       part.patRule.push(rule);
       part.patAllow.push(allow ? 1 : 0);
@@ -365,13 +431,23 @@ export function compileRules(rules: readonly Rule[], options: CompileOptions = {
     if (r.type === 'regex') return;
     const key = keyOf(r.pattern, fold);
     if (key === '') {
-      issues.push({ ruleId: r.id, index: i, field: 'pattern', message: 'has no letters, digits or characters left after normalization' });
+      issues.push({
+        ruleId: r.id,
+        index: i,
+        field: 'pattern',
+        message: 'has no letters, digits or characters left after normalization',
+      });
       return;
     }
     add(i, false, r.pattern);
     for (const a of r.allow ?? []) {
       if (!keyOf(a, fold).includes(key)) {
-        issues.push({ ruleId: r.id, index: i, field: 'allow', message: `allowed word "${a}" does not contain the term "${r.pattern}"` });
+        issues.push({
+          ruleId: r.id,
+          index: i,
+          field: 'allow',
+          message: `allowed word "${a}" does not contain the term "${r.pattern}"`,
+        });
         continue;
       }
       add(i, true, a);
@@ -424,7 +500,13 @@ function wordEdges(p: PatternTables, a: Automaton, edge: 'start' | 'end'): Uint8
 }
 
 function newPart(): Part {
-  return { trie: new TrieBuilder(), patRule: new GrowInt(), patAllow: [], patInfoStart: new GrowInt(), symInfo: new GrowInt() };
+  return {
+    trie: new TrieBuilder(),
+    patRule: new GrowInt(),
+    patAllow: [],
+    patInfoStart: new GrowInt(),
+    symInfo: new GrowInt(),
+  };
 }
 
 function patternTables(p: Part): PatternTables {

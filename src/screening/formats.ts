@@ -58,7 +58,12 @@ export function parseTextRules(text: string, defaults: TextDefaults = {}): Rule[
   splitLines(text).forEach((raw, i) => {
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) return;
-    rules.push({ id: `line-${i + 1}`, pattern: line, category: defaults.category ?? 'other', action: defaults.action ?? 'block' });
+    rules.push({
+      id: `line-${i + 1}`,
+      pattern: line,
+      category: defaults.category ?? 'other',
+      action: defaults.action ?? 'block',
+    });
   });
   return rules;
 }
@@ -92,7 +97,8 @@ export function parseJsonlRules(text: string): Rule[] {
     } catch (e) {
       throw new RuleFormatError(i + 1, `not valid JSON (${(e as Error).message})`);
     }
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new RuleFormatError(i + 1, 'must be a JSON object');
+    if (typeof v !== 'object' || v === null || Array.isArray(v))
+      throw new RuleFormatError(i + 1, 'must be a JSON object');
     rules.push(v as Rule);
   });
   return rules;
@@ -101,7 +107,12 @@ export function parseJsonlRules(text: string): Rule[] {
 export function formatJsonlRules(rules: readonly Rule[]): string {
   return rules
     .map((r) => {
-      const o: Record<string, unknown> = { id: r.id, pattern: r.pattern, category: r.category, action: r.action };
+      const o: Record<string, unknown> = {
+        id: r.id,
+        pattern: r.pattern,
+        category: r.category,
+        action: r.action,
+      };
       if (r.type && r.type !== 'term') o.type = r.type;
       if (r.allow?.length) o.allow = r.allow;
       if (r.contentTypes?.length) o.contentTypes = r.contentTypes;
@@ -125,12 +136,29 @@ export function parseCsvRules(text: string): Rule[] {
   rows.forEach(({ fields, line }, i) => {
     if (i === 0 && fields[0]?.trim().toLowerCase() === 'id') return;
     if (fields.length === 1 && fields[0].trim() === '') return;
-    if (fields.length < 4) throw new RuleFormatError(line, `expected at least 4 fields (id,pattern,category,action), got ${fields.length}`);
+    if (fields.length < 4)
+      throw new RuleFormatError(
+        line,
+        `expected at least 4 fields (id,pattern,category,action), got ${fields.length}`,
+      );
     const [id, pattern, category, action, type, contentTypes, allow] = fields;
-    const r: Rule = { id: id.trim(), pattern, category: category.trim(), action: action.trim() as Rule['action'] };
+    const r: Rule = {
+      id: id.trim(),
+      pattern,
+      category: category.trim(),
+      action: action.trim() as Rule['action'],
+    };
     if (type?.trim()) r.type = type.trim() as Rule['type'];
-    if (contentTypes?.trim()) r.contentTypes = contentTypes.split('|').map((s) => s.trim()).filter(Boolean);
-    if (allow?.trim()) r.allow = allow.split('|').map((s) => s.trim()).filter(Boolean);
+    if (contentTypes?.trim())
+      r.contentTypes = contentTypes
+        .split('|')
+        .map((s) => s.trim())
+        .filter(Boolean);
+    if (allow?.trim())
+      r.allow = allow
+        .split('|')
+        .map((s) => s.trim())
+        .filter(Boolean);
     rules.push(r);
   });
   return rules;
@@ -138,7 +166,15 @@ export function parseCsvRules(text: string): Rule[] {
 
 export function formatCsvRules(rules: readonly Rule[]): string {
   const rows = rules.map((r) =>
-    [r.id, r.pattern, r.category, r.action, r.type ?? 'term', (r.contentTypes ?? []).join('|'), (r.allow ?? []).join('|')]
+    [
+      r.id,
+      r.pattern,
+      r.category,
+      r.action,
+      r.type ?? 'term',
+      (r.contentTypes ?? []).join('|'),
+      (r.allow ?? []).join('|'),
+    ]
       .map(csvField)
       .join(','),
   );

@@ -47,7 +47,8 @@ const OPTION_KEYS = Object.keys(DEFAULT_NORMALIZE_OPTIONS) as (keyof NormalizeOp
 /** Fills defaults and rejects unknown keys, so a misspelt option fails loudly. */
 export function resolveNormalizeOptions(o: NormalizeOptions = {}): ResolvedNormalizeOptions {
   for (const k of Object.keys(o)) {
-    if (!OPTION_KEYS.includes(k as keyof NormalizeOptions)) throw new TypeError(`unknown normalization option "${k}"`);
+    if (!OPTION_KEYS.includes(k as keyof NormalizeOptions))
+      throw new TypeError(`unknown normalization option "${k}"`);
   }
   const r = { ...DEFAULT_NORMALIZE_OPTIONS };
   for (const k of OPTION_KEYS) if (o[k] !== undefined) r[k] = Boolean(o[k]);
@@ -110,7 +111,6 @@ export class FoldTable {
     }
   }
 
-
   private encode(c: number, units: number[]): number {
     if (units.length === 1) {
       const u = units[0];
@@ -122,8 +122,12 @@ export class FoldTable {
     }
     if (units.length === 0) return M_INVISIBLE;
     // An expansion of nothing but separators (… → ...) is one separator.
-    if (units.every((u) => u === U_SEPARATOR || u === U_INVISIBLE)) return units.includes(U_SEPARATOR) ? M_SEPARATOR : M_INVISIBLE;
-    this.expansions.set(c, units.map((u) => (u === U_AMBIG_A || u === U_AMBIG_S ? U_SEPARATOR : u)));
+    if (units.every((u) => u === U_SEPARATOR || u === U_INVISIBLE))
+      return units.includes(U_SEPARATOR) ? M_SEPARATOR : M_INVISIBLE;
+    this.expansions.set(
+      c,
+      units.map((u) => (u === U_AMBIG_A || u === U_AMBIG_S ? U_SEPARATOR : u)),
+    );
     return M_EXPAND;
   }
 
@@ -149,7 +153,8 @@ export class FoldTable {
     for (let j = i + d, k = 0; k < 6 && j >= 0 && j < text.length; j += d, k++) {
       const b = this.base[text.charCodeAt(j)];
       // Surrogate halves here are emoji between letters (c🔥@🔥p); a run of @ and $ is read as a whole (p@$$port).
-      if (b === M_SEPARATOR || b === M_INVISIBLE || b === M_HIGH || b === M_AMBIG_A || b === M_AMBIG_S) continue;
+      if (b === M_SEPARATOR || b === M_INVISIBLE || b === M_HIGH || b === M_AMBIG_A || b === M_AMBIG_S)
+        continue;
       return isLatinUnit(b);
     }
     return false;
@@ -164,7 +169,8 @@ export function foldTableFor(
   mode: FoldMode,
   saved?: { base: Uint16Array; expansions: Map<number, number[]> },
 ): FoldTable {
-  const o = mode === 'regex' ? { ...options, leet: false, separators: false, collapseRepeats: false } : options;
+  const o =
+    mode === 'regex' ? { ...options, leet: false, separators: false, collapseRepeats: false } : options;
   // Pinyin options change the patterns, not the folding: leave them out of the key.
   const key = `${mode}:${OPTION_KEYS.filter((k) => !k.startsWith('pinyin'))
     .map((k) => (o[k] ? 1 : 0))
@@ -242,7 +248,7 @@ export function forEachUnit(
   t: FoldTable,
   visit: (unit: number, start: number, end: number) => boolean | void,
 ): void {
-  for (let i = from; i < to; ) {
+  for (let i = from; i < to;) {
     const c = text.charCodeAt(i);
     const b = t.base[c];
     if (b < M_INVISIBLE || b > M_HIGH) {
@@ -260,7 +266,7 @@ export function forEachUnit(
       const lo = text.charCodeAt(i + 1);
       if (lo >= 0xdc00 && lo <= 0xdfff) {
         const cp = ((c - 0xd800) << 10) + (lo - 0xdc00) + 0x10000;
-        for (const u of t.astralUnits(cp)) if ((stop = visit(u, i, i + 2)) === true) return;
+        for (const u of t.astralUnits(cp)) if (visit(u, i, i + 2) === true) return;
         i += 2;
         continue;
       }

@@ -79,7 +79,9 @@ export function spellings(
 ): Spelling[] {
   const units = termUnits(term, t);
   if (units.length === 0) return [];
-  const alts: number[][][] = units.map((u) => (!o.pinyin || u.unit < 0x2e80 ? NONE : readingUnits(u.unit, t)));
+  const alts: number[][][] = units.map((u) =>
+    !o.pinyin || u.unit < 0x2e80 ? NONE : readingUnits(u.unit, t),
+  );
   const out: Spelling[] = [build(units, alts, new Int8Array(units.length), o.collapse)];
   const pinyinable = alts.map((a, i) => (a.length > 0 ? i : -1)).filter((i) => i >= 0);
   const maxK = o.wholePinyin || pinyinable.length < units.length ? pinyinable.length : pinyinable.length - 1;

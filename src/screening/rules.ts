@@ -74,7 +74,10 @@ export function validateRules(rules: readonly unknown[]): RuleIssue[] {
     else if (seen.has(r.id)) add('id', `duplicates the id of rule #${(seen.get(r.id) ?? 0) + 1}`);
     else seen.set(r.id, index);
     if (typeof r.category !== 'string' || !CATEGORY_ID.test(r.category)) {
-      add('category', `must be an id of letters, digits, '.', '_', ':' or '-' (got ${JSON.stringify(r.category)})`);
+      add(
+        'category',
+        `must be an id of letters, digits, '.', '_', ':' or '-' (got ${JSON.stringify(r.category)})`,
+      );
     }
     if (!RULE_ACTIONS.includes(r.action as RuleAction)) {
       add('action', `must be one of ${RULE_ACTIONS.join(', ')} (got ${JSON.stringify(r.action)})`);
@@ -126,7 +129,8 @@ export function parseRegexSource(pattern: string): { source: string; flags: stri
 }
 
 function regexProblem(pattern: string): string | undefined {
-  if (pattern.length > MAX_REGEX_LENGTH) return `a regular expression is at most ${MAX_REGEX_LENGTH} characters long`;
+  if (pattern.length > MAX_REGEX_LENGTH)
+    return `a regular expression is at most ${MAX_REGEX_LENGTH} characters long`;
   const { source, flags } = parseRegexSource(pattern);
   let re: RegExp;
   try {

@@ -1,4 +1,16 @@
-import { C_NONE, C_SKIP, childOf, F_EMIT, F_HASHED, F_SORTED, FIRST_SYMBOL, hashSlot, ST_FAIL, ST_FLAGS, type Automaton } from './automaton.js';
+import {
+  C_NONE,
+  C_SKIP,
+  childOf,
+  F_EMIT,
+  F_HASHED,
+  F_SORTED,
+  FIRST_SYMBOL,
+  hashSlot,
+  ST_FAIL,
+  ST_FLAGS,
+  type Automaton,
+} from './automaton.js';
 import { isLatinUnit, M_AMBIG_A, M_AMBIG_S, M_EXPAND, type FoldTable } from './normalize.js';
 
 /** Window of symbol start offsets kept while walking; longer than the longest spelling. */
@@ -207,7 +219,15 @@ function stepSlow(text: string, m: ScanTables, c: number, start: number, end: nu
   if (a.states[s * 4 + ST_FLAGS] & F_EMIT) report(text, m, a, s, walk.pos, end, out);
 }
 
-function report(text: string, m: ScanTables, a: Automaton, s: number, pos: number, end: number, out: Candidates): void {
+function report(
+  text: string,
+  m: ScanTables,
+  a: Automaton,
+  s: number,
+  pos: number,
+  end: number,
+  out: Candidates,
+): void {
   const wordStart = m.wordStart;
   const wordEnd = m.wordEnd;
   const base = m.fold.base;
@@ -220,7 +240,13 @@ function report(text: string, m: ScanTables, a: Automaton, s: number, pos: numbe
     for (let p = a.own[t]; p !== 0; p = a.patNext[p - 1]) {
       const start = ring[(pos - a.patLen[p - 1]) & RING_MASK];
       // A Latin word that starts inside another word ("nix" in "phoenix") is no candidate.
-      if (wordStart !== undefined && wordStart[p - 1] !== 0 && start > 0 && isLatinUnit(base[text.charCodeAt(start - 1)])) continue;
+      if (
+        wordStart !== undefined &&
+        wordStart[p - 1] !== 0 &&
+        start > 0 &&
+        isLatinUnit(base[text.charCodeAt(start - 1)])
+      )
+        continue;
       if (midWord && wordEnd !== undefined && wordEnd[p - 1] !== 0) continue;
       out.push(p - 1, start, end);
     }

@@ -1,5 +1,11 @@
 import type { Automaton } from './automaton.js';
-import { CompiledRuleSet, ENGINE_VERSION, type CompiledState, type PatternTables, type ResolvedCompileOptions } from './compile.js';
+import {
+  CompiledRuleSet,
+  ENGINE_VERSION,
+  type CompiledState,
+  type PatternTables,
+  type ResolvedCompileOptions,
+} from './compile.js';
 import { foldTableFor } from './normalize.js';
 import type { Rule } from './rules.js';
 
@@ -40,7 +46,12 @@ function arraysOf(s: CompiledState): Record<string, Typed> {
   return out;
 }
 
-function automatonFrom(a: Record<string, Typed>, prefix: string, alphabetSize: number, stateCount: number): Automaton {
+function automatonFrom(
+  a: Record<string, Typed>,
+  prefix: string,
+  alphabetSize: number,
+  stateCount: number,
+): Automaton {
   const get = (k: string) => a[`${prefix}.${k}`] as Int32Array;
   return {
     alphabetSize,
@@ -99,7 +110,9 @@ export function serializeState(s: CompiledState): ArrayBuffer {
   new Uint8Array(buf, 12, json.length).set(json);
   for (const e of entries) {
     const src = arrays[e.name];
-    new Uint8Array(buf, dataStart + e.offset, src.byteLength).set(new Uint8Array(src.buffer, src.byteOffset, src.byteLength));
+    new Uint8Array(buf, dataStart + e.offset, src.byteLength).set(
+      new Uint8Array(src.buffer, src.byteOffset, src.byteLength),
+    );
   }
   return buf;
 }
@@ -121,9 +134,13 @@ export function fromBuffer(input: ArrayBuffer | Uint8Array): CompiledRuleSet {
     new Uint8Array(buf).set(input);
   } else buf = input;
   const dv = new DataView(buf);
-  if (buf.byteLength < 12 || dv.getUint32(0, true) !== MAGIC) throw new Error('not a compiled screening rule set');
+  if (buf.byteLength < 12 || dv.getUint32(0, true) !== MAGIC)
+    throw new Error('not a compiled screening rule set');
   const engine = dv.getUint32(4, true);
-  if (engine !== ENGINE_VERSION) throw new Error(`compiled rule set is from engine ${engine}, this is engine ${ENGINE_VERSION}: recompile it`);
+  if (engine !== ENGINE_VERSION)
+    throw new Error(
+      `compiled rule set is from engine ${engine}, this is engine ${ENGINE_VERSION}: recompile it`,
+    );
   const len = dv.getUint32(8, true);
   const h = JSON.parse(new TextDecoder().decode(new Uint8Array(buf, 12, len))) as Header;
   const dataStart = Math.ceil((12 + len) / 8) * 8;

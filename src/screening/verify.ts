@@ -86,7 +86,6 @@ export function verifyCandidate(
   // the n of "now" is not part of the match).
   const extRuns: number[] = [];
   const extEnds: number[] = [];
-  let baseRun = 0;
   const limit = Math.min(text.length, end + EXTENSION_WINDOW);
   forEachUnit(text, from, limit, t, (u, s, e) => {
     if (u === U_INVISIBLE) return false;
@@ -142,7 +141,7 @@ export function verifyCandidate(
   if (o.latinWholeWord && info[0] & S_LATIN && latinAt(text, start - 1, t)) return -1;
   verifiedStart = start;
   const lastLatin = (info[L - 1] & S_LATIN) !== 0;
-  baseRun = run - extRuns.length;
+  const baseRun = run - extRuns.length;
   for (let x = extRuns.length - 1; x >= -1; x--) {
     const r = x >= 0 ? extRuns[x] : baseRun;
     const e = x >= 0 ? extEnds[x] : end;

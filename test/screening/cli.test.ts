@@ -13,9 +13,14 @@ const file = (name: string, text: string) => {
   return p;
 };
 
-function run(args: string[], stdin?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function run(
+  args: string[],
+  stdin?: string,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, 'screen', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, 'screen', ...args], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -26,7 +31,11 @@ function run(args: string[], stdin?: string): Promise<{ code: number | null; std
   });
 }
 
-const lines = (s: string) => s.trim().split('\n').map((l) => JSON.parse(l));
+const lines = (s: string) =>
+  s
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
 
 const RULES_JSONL = file(
   'rules.jsonl',
@@ -61,7 +70,9 @@ describe('custodian screen', () => {
     expect(out[0]).toEqual({
       id: 'a',
       decision: 'block',
-      matches: [{ rule: 'gamble', category: 'gambling', action: 'block', start: 5, end: 8, matched: '賭 博' }],
+      matches: [
+        { rule: 'gamble', category: 'gambling', action: 'block', start: 5, end: 8, matched: '賭 博' },
+      ],
     });
     expect(Object.keys(out[0].matches[0])).toEqual(['rule', 'category', 'action', 'start', 'end', 'matched']);
     expect(out[2].matches[0].rule).toBe('free');
@@ -103,7 +114,9 @@ describe('custodian screen', () => {
 
   it('streams a large input', async () => {
     const n = 20000;
-    const big = Array.from({ length: n }, (_, i) => JSON.stringify({ id: i, text: i % 2 ? '赌博' : '正常的内容' })).join('\n');
+    const big = Array.from({ length: n }, (_, i) =>
+      JSON.stringify({ id: i, text: i % 2 ? '赌博' : '正常的内容' }),
+    ).join('\n');
     const r = await run(['--rules', RULES_JSONL, '--input', file('big.jsonl', big)]);
     const out = r.stdout.trimEnd().split('\n');
     expect(out).toHaveLength(n);

@@ -14,7 +14,14 @@ import {
 const RULES: Rule[] = [
   { id: 'g1', pattern: '赌博', category: 'gambling', action: 'block' },
   { id: 'g2', pattern: '赌', category: 'gambling', action: 'review', allow: ['赌气', '打赌'] },
-  { id: 'wx', pattern: '加微信\\s*[a-z0-9]{5,}', category: 'spam', action: 'flag', type: 'regex', contentTypes: ['post', 'comment'] },
+  {
+    id: 'wx',
+    pattern: '加微信\\s*[a-z0-9]{5,}',
+    category: 'spam',
+    action: 'flag',
+    type: 'regex',
+    contentTypes: ['post', 'comment'],
+  },
   { id: 'q,"x"', pattern: ' free, "money" ', category: 'spam', action: 'flag' },
 ];
 

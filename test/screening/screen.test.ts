@@ -14,8 +14,20 @@ const RULES: Rule[] = [
   { id: 'casino', pattern: 'casino', category: 'gambling', action: 'block' },
   { id: 'free', pattern: 'free money', category: 'spam', action: 'flag' },
   { id: 'idcard', pattern: '出售身份证', category: 'personal-information-trading', action: 'block' },
-  { id: 'wx', pattern: '(加|\\+)\\s*(微信|vx|v信)\\s*[a-z0-9_-]{5,}', category: 'spam', action: 'review', type: 'regex' },
-  { id: 'phone-list', pattern: '/手机号[码]?\\s*\\d{11}/', category: 'personal-information-trading', action: 'flag', type: 'regex' },
+  {
+    id: 'wx',
+    pattern: '(加|\\+)\\s*(微信|vx|v信)\\s*[a-z0-9_-]{5,}',
+    category: 'spam',
+    action: 'review',
+    type: 'regex',
+  },
+  {
+    id: 'phone-list',
+    pattern: '/手机号[码]?\\s*\\d{11}/',
+    category: 'personal-information-trading',
+    action: 'flag',
+    type: 'regex',
+  },
   { id: 'nick', pattern: '官方客服', category: 'fraud', action: 'block', contentTypes: ['nickname'] },
 ];
 
@@ -45,9 +57,9 @@ describe('screen', () => {
   });
 
   it('rejects an allowed word that does not contain its term', () => {
-    expect(() => compileRules([{ id: 'x', pattern: '赌', category: 'gambling', action: 'block', allow: ['气球'] }])).toThrow(
-      /rule "x".*field "allow".*气球/,
-    );
+    expect(() =>
+      compileRules([{ id: 'x', pattern: '赌', category: 'gambling', action: 'block', allow: ['气球'] }]),
+    ).toThrow(/rule "x".*field "allow".*气球/);
   });
 
   it('pinyin for some characters of a term', () => {
@@ -173,7 +185,17 @@ describe('rule validation', () => {
       'not a rule',
     ]);
     const by = issues.map((i) => `${i.ruleId}.${i.field}`);
-    expect(by).toEqual(['a.action', 'a.id', 'a.category', 'a.pattern', 'r.pattern', 'e.pattern', 't.type', 'l.allow', '#7.rule']);
+    expect(by).toEqual([
+      'a.action',
+      'a.id',
+      'a.category',
+      'a.pattern',
+      'r.pattern',
+      'e.pattern',
+      't.type',
+      'l.allow',
+      '#7.rule',
+    ]);
     expect(issues[0].message).toBe('must be one of block, review, flag (got "deny")');
     expect(issues.find((i) => i.ruleId === 'e')!.message).toMatch(/empty string/);
   });

@@ -59,12 +59,14 @@ export function loadRuleSet(file: string): CompiledRuleSet {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new Error(`cannot read rules ${file}: ${(err as Error).message}`);
+    throw new Error(`cannot read rules ${file}: ${(err as Error).message}`, { cause: err });
   }
   try {
     return compileRules(parseRules(text, ruleFormatOf(file)));
   } catch (err) {
-    if (err instanceof RuleFormatError || err instanceof RuleValidationError) throw new Error(`rules ${file}: ${err.message}`);
+    if (err instanceof RuleFormatError || err instanceof RuleValidationError) {
+      throw new Error(`rules ${file}: ${err.message}`, { cause: err });
+    }
     throw err;
   }
 }
@@ -91,12 +93,18 @@ export async function screenStream(
     try {
       const v = JSON.parse(line) as { id?: unknown; text?: unknown };
       id = v?.id ?? null;
-      if (typeof v !== 'object' || v === null || typeof v.text !== 'string') throw new Error('expected {"id","text"} with a string text');
+      if (typeof v !== 'object' || v === null || typeof v.text !== 'string')
+        throw new Error('expected {"id","text"} with a string text');
       const r = set.screen(v.text, { contentType });
       out = JSON.stringify({ id, decision: r.decision, matches: r.matches });
     } catch (err) {
       bad++;
-      out = JSON.stringify({ id, decision: 'error', matches: [], error: `line ${lineNo}: ${(err as Error).message}` });
+      out = JSON.stringify({
+        id,
+        decision: 'error',
+        matches: [],
+        error: `line ${lineNo}: ${(err as Error).message}`,
+      });
     }
     if (!output.write(out + '\n')) await once(output, 'drain');
   }
