@@ -4,6 +4,19 @@ import type { components, paths } from '../client/schema.js';
 export type User = components['schemas']['User'];
 export type ApiKey = components['schemas']['ApiKey'];
 export type AuditEntry = components['schemas']['AuditEntry'];
+export type Subject = components['schemas']['Subject'];
+export type Transfer = components['schemas']['Transfer'];
+export type Case = components['schemas']['Case'];
+export type CaseDetail = NonNullable<
+  paths['/api/v1/cases/{id}']['get']['responses'][200]['content']['application/json']
+>;
+export type RuleSet =
+  paths['/api/v1/rule-sets']['get']['responses'][200]['content']['application/json']['items'][number];
+export type RuleSetDetail =
+  paths['/api/v1/rule-sets/{id}']['get']['responses'][200]['content']['application/json'];
+export type RuleVersion = RuleSetDetail['versions'][number];
+export type Report =
+  paths['/api/v1/reports']['get']['responses'][200]['content']['application/json']['items'][number];
 export type Role = NonNullable<
   paths['/api/v1/users']['post']['requestBody']
 >['content']['application/json']['role'];

@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import type { HTMLAttributes, ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 
 export interface Column<T> {
@@ -19,6 +19,7 @@ export function DataTable<T>({
   rowKey,
   loading,
   empty,
+  rowProps,
 }: {
   caption: string;
   columns: Column<T>[];
@@ -26,6 +27,8 @@ export function DataTable<T>({
   rowKey: (row: T) => string;
   loading?: boolean;
   empty?: ReactNode;
+  /** Extra attributes of a row, e.g. the selection of a keyboard-driven list. */
+  rowProps?: (row: T, index: number) => HTMLAttributes<HTMLTableRowElement>;
 }) {
   const { t } = useTranslation();
   return (
@@ -43,8 +46,8 @@ export function DataTable<T>({
         </thead>
         <tbody>
           {rows && rows.length > 0 ? (
-            rows.map((r) => (
-              <tr key={rowKey(r)}>
+            rows.map((r, i) => (
+              <tr key={rowKey(r)} {...rowProps?.(r, i)}>
                 {columns.map((c) => (
                   <td key={c.key} className={c.className}>
                     {c.render(r)}

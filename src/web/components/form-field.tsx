@@ -1,4 +1,10 @@
-import { useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from 'react';
+import {
+  useId,
+  type InputHTMLAttributes,
+  type ReactNode,
+  type SelectHTMLAttributes,
+  type TextareaHTMLAttributes,
+} from 'react';
 
 interface FieldShell {
   label: ReactNode;
@@ -48,6 +54,31 @@ export function TextField({ label, hint, error, value, onChange, ...input }: Tex
         aria-invalid={error ? true : undefined}
         aria-describedby={describedBy(id, hint, error)}
         {...input}
+      />
+      <FieldNotes id={id} hint={hint} error={error} />
+    </div>
+  );
+}
+
+type TextAreaFieldProps = FieldShell &
+  Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, 'onChange' | 'value'> & {
+    value: string;
+    onChange: (value: string) => void;
+  };
+
+/** A labelled multi-line input (rules, statements of reasons); hint and error announced with it. */
+export function TextAreaField({ label, hint, error, value, onChange, ...area }: TextAreaFieldProps) {
+  const id = useId();
+  return (
+    <div className={`field${error ? ' field-invalid' : ''}`}>
+      <label htmlFor={id}>{label}</label>
+      <textarea
+        id={id}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(id, hint, error)}
+        {...area}
       />
       <FieldNotes id={id} hint={hint} error={error} />
     </div>

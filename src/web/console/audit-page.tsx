@@ -1,5 +1,6 @@
-import { useMemo, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useSearchParams } from 'react-router-dom';
 import { api, call, type AuditEntry } from '../api.js';
 import { DataTable } from '../components/data-table.js';
 import { ErrorBanner, Notice } from '../components/error-banner.js';
@@ -14,7 +15,22 @@ const PAGE = 50;
 const ACTOR_TYPES = ['user', 'api_key', 'system', 'cli', 'public'] as const;
 type ActorType = (typeof ACTOR_TYPES)[number];
 /** Suggestions for the action filter; any action or prefix may be typed. */
-const KNOWN_ACTIONS = ['auth.', 'user.', 'apikey.', 'webhook.', 'job.', 'setup.', 'audit.', 'keys.'];
+const KNOWN_ACTIONS = [
+  'auth.',
+  'user.',
+  'apikey.',
+  'webhook.',
+  'job.',
+  'setup.',
+  'audit.',
+  'keys.',
+  'subject.',
+  'subject.field.read',
+  'case.',
+  'screen.',
+  'ruleset.',
+  'report.',
+];
 
 interface Filter {
   actor: string;
@@ -34,6 +50,18 @@ const EMPTY: Filter = {
   from: '',
   to: '',
 };
+
+const FILTER_KEYS = Object.keys(EMPTY) as (keyof Filter)[];
+
+/** The filter is kept in the address, so other pages can link to a narrowed log (`?targetType=subject&targetId=…`). */
+function fromParams(p: URLSearchParams): Filter {
+  const f = { ...EMPTY };
+  for (const k of FILTER_KEYS) f[k] = p.get(k) ?? '';
+  return f;
+}
+function toParams(f: Filter): Record<string, string> {
+  return Object.fromEntries(FILTER_KEYS.filter((k) => f[k]).map((k) => [k, f[k]]));
+}
 
 /** datetime-local ("2025-01-31T09:30", local time) → ISO 8601 in UTC, as the API wants. */
 const toIso = (local: string) => (local ? new Date(local).toISOString() : undefined);
@@ -57,15 +85,28 @@ export function AuditPage() {
   const dt = useDateTime();
   const errorText = useErrorText();
   const { can } = useSignedIn();
-  const [draft, setDraft] = useState<Filter>(EMPTY);
-  const [filter, setFilter] = useState<Filter>(EMPTY);
+  const [params, setParams] = useSearchParams();
+  const paramKey = params.toString();
+  // Keyed on the text of the address, not on the params object, which is new on every render.
+  const filter = useMemo(() => fromParams(new URLSearchParams(paramKey)), [paramKey]);
+  const setFilter = (f: Filter) => setParams(toParams(f));
+  const [draft, setDraft] = useState<Filter>(filter);
   const [draftErrors, setDraftErrors] = useState<Partial<Record<keyof Filter, string>>>({});
   // Keyset paging: the `before` of each page seen so far; the last one is the page shown.
   const [cursors, setCursors] = useState<(number | undefined)[]>([undefined]);
   const before = cursors[cursors.length - 1];
   // On a phone the filters start folded, so the entries are what one sees first.
-  const [wide] = useState(() => window.matchMedia('(min-width: 861px)').matches);
+  const [wide] = useState(
+    () => window.matchMedia('(min-width: 861px)').matches || Object.values(filter).some(Boolean),
+  );
   const [verify, setVerify] = useState<{ busy: boolean; ok?: string; bad?: string }>({ busy: false });
+
+  // A new address (a link from another page, back and forward): its filter, from the first page.
+  useEffect(() => {
+    setDraft(filter);
+    setDraftErrors({});
+    setCursors([undefined]);
+  }, [filter]);
 
   const page = useLoad(
     () => call(api.GET('/api/v1/audit', { params: { query: { ...toQuery(filter), before, limit: PAGE } } })),
@@ -94,16 +135,12 @@ export function AuditPage() {
     setDraftErrors(errs);
     if (Object.keys(errs).length) return;
     setFilter(draft);
-    setCursors([undefined]);
   };
 
   // Ids are long; a click on one narrows the log to it instead of asking staff to copy it into the filter.
   const narrow = (patch: Partial<Filter>) => {
     const next = { ...EMPTY, ...patch };
-    setDraft(next);
     setFilter(next);
-    setDraftErrors({});
-    setCursors([undefined]);
   };
 
   const idButton = (id: string, label: string, patch: Partial<Filter>) => (
@@ -114,9 +151,8 @@ export function AuditPage() {
 
   const reset = () => {
     setDraft(EMPTY);
-    setFilter(EMPTY);
     setDraftErrors({});
-    setCursors([undefined]);
+    setFilter(EMPTY);
   };
 
   const runVerify = async () => {
@@ -283,6 +319,11 @@ export function AuditPage() {
           { key: 'actor', header: t('audit.colActor'), render: who },
           { key: 'action', header: t('audit.colAction'), render: (e) => <code>{e.action}</code> },
           { key: 'target', header: t('audit.colTarget'), render: target },
+          {
+            key: 'purpose',
+            header: t('audit.colPurpose'),
+            render: (e) => e.purpose ?? t('common.none'),
+          },
           {
             key: 'details',
             header: t('audit.colDetails'),

@@ -16,6 +16,9 @@ import { LoginPage } from './login-page.js';
 import { OutboxPage } from './outbox-page.js';
 import { ProfilePage } from './profile-page.js';
 import { SetupPage } from './setup-page.js';
+import { SubjectNewPage } from './subject-new-page.js';
+import { SubjectPage } from './subject-page.js';
+import { SubjectsPage } from './subjects-page.js';
 import { TotpRequiredPage } from './totp-required-page.js';
 import { UsersPage } from './users-page.js';
 import { WebhooksPage } from './webhooks-page.js';
@@ -49,6 +52,12 @@ function ConsoleGate() {
         <Route path="jobs" element={<Allowed permission="jobs:read" page={<JobsPage />} />} />
         <Route path="webhooks" element={<Allowed permission="webhooks:read" page={<WebhooksPage />} />} />
         <Route path="outbox" element={<Allowed permission="outbox:read" page={<OutboxPage />} />} />
+        <Route path="subjects" element={<Allowed permission="subjects:read" page={<SubjectsPage />} />} />
+        <Route
+          path="subjects/new"
+          element={<Allowed permission="subjects:write" page={<SubjectNewPage />} />}
+        />
+        <Route path="subjects/:id" element={<Allowed permission="subjects:read" page={<SubjectPage />} />} />
         <Route path="profile" element={<ProfilePage />} />
         <Route path="*" element={<NotFoundPage home="/console" />} />
       </Route>

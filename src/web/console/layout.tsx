@@ -7,6 +7,10 @@ import { useSignedIn } from '../session.js';
 
 const NAV = [
   { to: '/console', key: 'nav.home', end: true },
+  { to: '/console/subjects', key: 'nav.subjects', permission: 'subjects:read' },
+  { to: '/console/cases', key: 'nav.cases', permission: 'cases:read' },
+  { to: '/console/rule-sets', key: 'nav.ruleSets', permission: 'rulesets:read' },
+  { to: '/console/reports', key: 'nav.reports', permission: 'reports:read' },
   { to: '/console/users', key: 'nav.users', permission: 'users:read' },
   { to: '/console/api-keys', key: 'nav.apiKeys', permission: 'apikeys:read' },
   { to: '/console/audit', key: 'nav.audit', permission: 'audit:read' },

@@ -1,0 +1,98 @@
+import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ErrorBanner } from './error-banner.js';
+import { TextField } from './form-field.js';
+
+/**
+ * A small modal dialog that asks why personal information is read (PIPL 6: a stated, specific purpose);
+ * the purpose goes to the audit log with every field read. The native <dialog> keeps focus inside and
+ * closes on Escape; focus returns to the button that opened it.
+ */
+export function PurposeDialog({
+  title,
+  intro,
+  submitLabel,
+  initialPurpose = '',
+  error,
+  busy,
+  onSubmit,
+  onCancel,
+}: {
+  title: string;
+  intro?: ReactNode;
+  submitLabel: string;
+  initialPurpose?: string;
+  /** A failure of the last submission, shown in the dialog. */
+  error?: string | null;
+  busy?: boolean;
+  onSubmit: (purpose: string) => void;
+  onCancel: () => void;
+}) {
+  const { t } = useTranslation();
+  const id = useId();
+  const ref = useRef<HTMLDialogElement>(null);
+  const opener = useRef<Element | null>(null);
+  const [purpose, setPurpose] = useState(initialPurpose);
+  const [fieldError, setFieldError] = useState<string | undefined>();
+
+  useEffect(() => {
+    opener.current = document.activeElement;
+    const d = ref.current;
+    if (d && !d.open) d.showModal();
+    return () => {
+      if (opener.current instanceof HTMLElement) opener.current.focus();
+    };
+  }, []);
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const p = purpose.trim();
+    if (p.length < 2) return setFieldError(t('purpose.tooShort'));
+    setFieldError(undefined);
+    onSubmit(p);
+  };
+
+  return (
+    <dialog
+      ref={ref}
+      className="dialog"
+      aria-labelledby={`${id}-title`}
+      onCancel={(e) => {
+        // Escape: React owns the dialog's life, so close through the parent.
+        e.preventDefault();
+        onCancel();
+      }}
+    >
+      <form onSubmit={submit} noValidate>
+        <h2 id={`${id}-title`}>{title}</h2>
+        {intro ? <p>{intro}</p> : null}
+        <ErrorBanner message={error} />
+        <TextField
+          label={t('purpose.label')}
+          hint={t('purpose.hint')}
+          value={purpose}
+          onChange={setPurpose}
+          error={fieldError}
+          autoFocus
+          required
+          minLength={2}
+          maxLength={200}
+          list={`${id}-suggestions`}
+        />
+        <datalist id={`${id}-suggestions`}>
+          {(t('purpose.suggestions', { returnObjects: true }) as string[]).map((s) => (
+            <option key={s} value={s} />
+          ))}
+        </datalist>
+        <div className="form-actions">
+          <button type="submit" className="button button-primary" disabled={busy}>
+            {submitLabel}
+          </button>
+          <button type="button" className="button" onClick={onCancel}>
+            {t('common.cancel')}
+          </button>
+        </div>
+      </form>
+    </dialog>
+  );
+}
