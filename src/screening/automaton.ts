@@ -24,6 +24,11 @@ export interface Automaton {
    * linear scan of hundreds of children would not be.
    */
   hash: Int32Array;
+  /**
+   * Dense rows of LATIN_CODES children for states with several Latin children (row r + 1 is kept in
+   * the flags from bit 3): in Latin text the step is then one load, without searching.
+   */
+  latinRows: Int32Array;
   /** First pattern ending at the state, as index + 1 (0: none); more through `patNext`. */
   own: Int32Array;
   /** Nearest proper suffix state that has patterns of its own (0: none). */
@@ -43,6 +48,13 @@ export const F_EMIT = 1;
 export const F_HASHED = 2;
 /** Children sorted by symbol and searched by halving (states with a middling number of children). */
 export const F_SORTED = 4;
+/** Dense codes of ASCII letters and digits, reserved first at compile time: the "Latin" symbols. */
+export const LATIN_CODES = 62;
+export const LATIN_CODE_LIMIT = FIRST_SYMBOL + LATIN_CODES;
+/** Flags bits from here up hold the Latin row + 1. */
+export const ROW_SHIFT = 3;
+/** States with at least this many Latin children get a dense row. */
+const LATIN_ROW_DEGREE = 3;
 /** States with at least this many children search them by halving. */
 const SORTED_DEGREE = 8;
 /** States with at least this many children get hashed transitions. */
@@ -298,6 +310,20 @@ export class TrieBuilder {
         edges[(b + k) * 2 + 1] = edgeDst[x];
       });
     }
+    let rows = 0;
+    for (let s = 1; s < n; s++) {
+      let latin = 0;
+      for (let e = edgeStart[s]; e < edgeStart[s + 1]; e++) if (edgeSym[e] < LATIN_CODE_LIMIT) latin++;
+      if (latin >= LATIN_ROW_DEGREE) states[s * 4 + ST_FLAGS] |= ++rows << ROW_SHIFT;
+    }
+    const latinRows = new Int32Array(rows * 64);
+    for (let s = 1; s < n; s++) {
+      const row = states[s * 4 + ST_FLAGS] >> ROW_SHIFT;
+      if (row === 0) continue;
+      for (let e = edgeStart[s]; e < edgeStart[s + 1]; e++) {
+        if (edgeSym[e] < LATIN_CODE_LIMIT) latinRows[(row - 1) * 64 + edgeSym[e] - FIRST_SYMBOL] = edgeDst[e];
+      }
+    }
     let slots = 16;
     while (slots < hashed * 1.6) slots *= 2;
     const hash = new Int32Array(slots * 4);
@@ -320,6 +346,7 @@ export class TrieBuilder {
       states,
       edges,
       hash,
+      latinRows,
       own,
       dict,
       patNext: this.patNext.done(),
@@ -358,7 +385,7 @@ export function childOf(a: Automaton, s: number, c: number): number {
 
 /** Bytes held by the automaton's typed arrays. */
 export function automatonBytes(a: Automaton): number {
-  return [a.rootNext, a.states, a.edges, a.hash, a.own, a.dict, a.patNext, a.patLen].reduce(
+  return [a.rootNext, a.states, a.edges, a.hash, a.latinRows, a.own, a.dict, a.patNext, a.patLen].reduce(
     (sum, x) => sum + x.byteLength,
     0,
   );

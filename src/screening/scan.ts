@@ -6,6 +6,8 @@ import {
   F_HASHED,
   F_SORTED,
   FIRST_SYMBOL,
+  LATIN_CODE_LIMIT,
+  ROW_SHIFT,
   hashSlot,
   ST_FAIL,
   ST_FLAGS,
@@ -33,9 +35,6 @@ export interface ScanTables {
   /** Per pattern: 1 when it must end a Latin word. */
   wordEnd?: Uint8Array;
 }
-
-/** Dense codes of ASCII letters and digits (reserved first at compile time): the "Latin" symbols. */
-export const LATIN_CODE_LIMIT = FIRST_SYMBOL + 62;
 
 /** Growable list of offsets. */
 export class Offsets {
@@ -96,6 +95,7 @@ export function scanCandidates(
   const states = a.states;
   const edges = a.edges;
   const hash = a.hash;
+  const latinRows = a.latinRows;
   const mask = (hash.length >> 2) - 1;
   const r = ring;
   const collapse = m.collapse;
@@ -142,7 +142,10 @@ export function scanCandidates(
         const o = s << 2;
         const fl = states[o + 3];
         let t = -1;
-        if (fl & F_SORTED) {
+        if (c < LATIN_CODE_LIMIT && fl >= 1 << ROW_SHIFT) {
+          const x = latinRows[(((fl >> ROW_SHIFT) - 1) << 6) + c - FIRST_SYMBOL];
+          if (x !== 0) t = x;
+        } else if (fl & F_SORTED) {
           let lo = states[o] >> 1;
           let hi = (states[o + 1] >> 1) - 1;
           while (lo <= hi) {

@@ -32,7 +32,17 @@ function typeName(a: Typed): TypeName {
   return a instanceof Int32Array ? 'i32' : a instanceof Uint16Array ? 'u16' : 'u8';
 }
 
-const AUTOMATON_ARRAYS = ['rootNext', 'states', 'edges', 'hash', 'own', 'dict', 'patNext', 'patLen'] as const;
+const AUTOMATON_ARRAYS = [
+  'rootNext',
+  'states',
+  'edges',
+  'hash',
+  'latinRows',
+  'own',
+  'dict',
+  'patNext',
+  'patLen',
+] as const;
 const PATTERN_ARRAYS = ['patRule', 'patAllow', 'patInfoStart', 'symInfo'] as const;
 
 function arraysOf(s: CompiledState): Record<string, Typed> {
@@ -60,6 +70,7 @@ function automatonFrom(
     states: get('states'),
     edges: get('edges'),
     hash: get('hash'),
+    latinRows: get('latinRows'),
     own: get('own'),
     dict: get('dict'),
     patNext: get('patNext'),
