@@ -16,6 +16,7 @@ export const UserSchema = Type.Object(
     totpEnabled: Type.Boolean(),
     lastLoginAt: Type.Union([Type.String(), Type.Null()]),
     createdAt: Type.String(),
+    locked: Type.Optional(Type.Boolean()),
   },
   { $id: 'User' },
 );

@@ -6,6 +6,7 @@ import type { Config } from '../config/config.js';
 import type { KeyRing } from '../crypto/keyring.js';
 import type { Db } from '../db/database.js';
 import type { UserTable } from '../db/schema.js';
+import { escapeLike, likeEscaped } from '../db/like.js';
 import { nowIso, transact, type Tx } from '../db/transaction.js';
 import { AppError, badRequest, conflict, isUniqueViolation, notFound } from '../http/errors.js';
 import { burnPasswordCheck, checkPasswordPolicy, hashPassword, verifyPassword } from './passwords.js';
@@ -20,6 +21,8 @@ export interface UserView {
   totpEnabled: boolean;
   lastLoginAt: string | null;
   createdAt: string;
+  /** Locked out by repeated failed sign-ins (an administrator can lift it). */
+  locked?: boolean;
 }
 
 export interface ApiKeyView {
@@ -47,6 +50,9 @@ export interface RequestInfo {
   requestId?: string;
 }
 
+/** How long a resolved API key is trusted without asking the database again. */
+const API_KEY_CACHE_MS = 5_000;
+
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const USERNAME = /^[a-z0-9][a-z0-9._-]{2,63}$/;
 const API_KEY = /^cus_([a-z0-9]{8})_([A-Za-z0-9_-]{43})$/;
@@ -69,6 +75,8 @@ export function toUserView(u: UserTable): UserView {
 
 /** Staff users, sessions, login throttling, TOTP and API keys. */
 export class AccountService {
+  private readonly keyCache = new Map<string, { principal: Principal; expires: number }>();
+
   constructor(
     private readonly db: Db,
     private readonly config: Config,
@@ -162,21 +170,35 @@ export class AccountService {
   async listUsers(opts: { q?: string; role?: string; limit: number; offset: number }) {
     let q = this.db.selectFrom('users');
     if (opts.q) {
-      const like = `%${opts.q.toLowerCase().replace(/[%_\\]/g, (m) => '\\' + m)}%`;
+      const like = `%${escapeLike(opts.q.toLowerCase())}%`;
       q = q.where((eb) =>
-        eb.or([eb('username', 'like', like), eb(eb.fn('lower', ['display_name']), 'like', like)]),
+        eb.or([likeEscaped(eb.ref('username'), like), likeEscaped(eb.fn('lower', ['display_name']), like)]),
       );
     }
     if (opts.role) q = q.where('role', '=', opts.role);
     const total = Number((await q.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
     const rows = await q.selectAll().orderBy('username').limit(opts.limit).offset(opts.offset).execute();
-    return { total, items: rows.map(toUserView) };
+    return { total, items: await this.withLockState(rows) };
   }
 
   async getUser(id: string): Promise<UserView> {
     const u = await this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
     if (!u) throw notFound('User');
-    return toUserView(u);
+    return (await this.withLockState([u]))[0];
+  }
+
+  /** Adds whether each account is locked out by failed sign-ins, for the console's unlock button. */
+  private async withLockState(rows: UserTable[]): Promise<UserView[]> {
+    if (!rows.length) return [];
+    const keys = rows.map((u) => this.accountKey(u.username));
+    const locked = await this.db
+      .selectFrom('login_throttle')
+      .select('key')
+      .where('key', 'in', keys)
+      .where('locked_until', '>', nowIso())
+      .execute();
+    const set = new Set(locked.map((l) => l.key));
+    return rows.map((u, i) => ({ ...toUserView(u), locked: set.has(keys[i]) }));
   }
 
   async updateUser(
@@ -343,8 +365,10 @@ export class AccountService {
     if (user.totp_enabled === 1) {
       if (!input.totp) throw new AppError(401, 'totp_required', 'Enter the code from your authenticator app');
       const secret = this.keys.open(user.totp_secret!, `totp:${user.id}`).toString();
-      if (!(await checkTotp(secret, input.totp)))
+      const step = await checkTotp(secret, input.totp, user.totp_last_step);
+      if (step === null)
         return fail('totp', new AppError(401, 'invalid_totp', 'The authenticator code is wrong or expired'));
+      await this.db.updateTable('users').set({ totp_last_step: step }).where('id', '=', user.id).execute();
     }
     const mustEnrollTotp = this.config.requireAdminTotp && user.role === 'admin' && user.totp_enabled === 0;
     return transact(this.db, async (tx) => {
@@ -480,7 +504,12 @@ export class AccountService {
       .execute();
     return {
       secret,
-      uri: generateURI({ issuer: this.config.providerName + ' Custodian', label: user.username, secret }),
+      uri: generateURI({
+        issuer:
+          this.config.providerName === 'Custodian' ? 'Custodian' : `${this.config.providerName} (Custodian)`,
+        label: user.username,
+        secret,
+      }),
     };
   }
 
@@ -492,12 +521,12 @@ export class AccountService {
       .executeTakeFirstOrThrow();
     if (!user.totp_secret) throw badRequest('totp_not_started', 'Start enrolment first', 'code');
     const secret = this.keys.open(user.totp_secret, `totp:${user.id}`).toString();
-    if (!(await checkTotp(secret, code)))
-      throw badRequest('invalid_totp', 'code is wrong or expired', 'code');
+    const step = await checkTotp(secret, code, user.totp_last_step);
+    if (step === null) throw badRequest('invalid_totp', 'code is wrong or expired', 'code');
     await transact(this.db, async (tx) => {
       await tx.db
         .updateTable('users')
-        .set({ totp_enabled: 1, updated_at: nowIso() })
+        .set({ totp_enabled: 1, totp_last_step: step, updated_at: nowIso() })
         .where('id', '=', user.id)
         .execute();
       if (p.session)
@@ -590,6 +619,7 @@ export class AccountService {
       if (!row) throw notFound('API key');
       const revoked_at = row.revoked_at ?? nowIso();
       await tx.db.updateTable('api_keys').set({ revoked_at }).where('id', '=', id).execute();
+      tx.onCommit(() => void this.keyCache.delete(row.key_hash));
       await this.audit.append(tx, {
         action: 'apikey.revoke',
         actor,
@@ -600,37 +630,57 @@ export class AccountService {
     });
   }
 
+  /**
+   * Resolves an API key. Keys are cached for a few seconds by hash, so the provider's hot paths (the gate,
+   * purpose checks) do no database read per request; a revocation here takes effect at once, on other
+   * instances within the cache lifetime.
+   */
   async authenticateApiKey(key: string): Promise<Principal | null> {
     if (!API_KEY.test(key)) return null;
+    const hash = sha256(key);
+    const now = Date.now();
+    const hit = this.keyCache.get(hash);
+    if (hit && hit.expires > now) return hit.principal;
     const row = await this.db
       .selectFrom('api_keys')
       .selectAll()
-      .where('key_hash', '=', sha256(key))
+      .where('key_hash', '=', hash)
       .executeTakeFirst();
-    if (!row || row.revoked_at) return null;
-    const now = Date.now();
+    if (!row || row.revoked_at) {
+      this.keyCache.delete(hash);
+      return null;
+    }
     if (!row.last_used_at || now - Date.parse(row.last_used_at) > 60_000)
       await this.db
         .updateTable('api_keys')
         .set({ last_used_at: new Date(now).toISOString() })
         .where('id', '=', row.id)
         .execute();
-    return {
+    const principal: Principal = {
       actor: { type: 'api_key', id: row.id },
       permissions: new Set(resolveScopes(JSON.parse(row.scopes) as string[])),
       apiKey: { id: row.id, name: row.name },
     };
+    if (this.keyCache.size > 10_000) this.keyCache.clear();
+    this.keyCache.set(hash, { principal, expires: now + API_KEY_CACHE_MS });
+    return principal;
   }
 }
 
-async function checkTotp(secret: string, token: string): Promise<boolean> {
-  if (!/^\d{6}$/.test(token)) return false;
+/** Checks a code; returns the time step it belongs to, refusing steps at or before `after` (replays). */
+async function checkTotp(secret: string, token: string, after?: number | null): Promise<number | null> {
+  if (!/^\d{6}$/.test(token)) return null;
   try {
     // One step of drift either way: phones' clocks are rarely exact.
-    const r = await verifyTotp({ secret, token, epochTolerance: 30 } as never);
-    return (r as { valid: boolean }).valid;
+    const r = (await verifyTotp({
+      secret,
+      token,
+      epochTolerance: 30,
+      afterTimeStep: after ?? undefined,
+    } as never)) as { valid: boolean; timeStep?: number };
+    return r.valid ? (r.timeStep ?? 0) : null;
   } catch {
-    return false;
+    return null;
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Db } from '../db/database.js';
+import { escapeLike, likeEscaped } from '../db/like.js';
 import type { AuditEntryTable } from '../db/schema.js';
 
 export interface AuditFilter {
@@ -47,7 +48,7 @@ function filtered(db: Db, f: AuditFilter) {
   if (f.action) {
     const prefix = f.action.replace(/\*$/, '');
     q = prefix.endsWith('.')
-      ? q.where('action', 'like', prefix.replace(/[%_\\]/g, (m) => '\\' + m) + '%')
+      ? q.where((eb) => likeEscaped(eb.ref('action'), escapeLike(prefix) + '%'))
       : q.where('action', '=', f.action);
   }
   if (f.targetType) q = q.where('target_type', '=', f.targetType);

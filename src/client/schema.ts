@@ -2819,6 +2819,9 @@ export interface paths {
                                 createdAt: string;
                                 deliveredAt: string | null;
                             }[];
+                            total: number;
+                            limit: number;
+                            offset: number;
                         };
                     };
                 };
@@ -6390,6 +6393,7 @@ export interface components {
             totpEnabled: boolean;
             lastLoginAt: string | null;
             createdAt: string;
+            locked?: boolean;
         };
         ApiKey: {
             id: string;

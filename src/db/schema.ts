@@ -12,6 +12,7 @@ export interface UserTable {
   /** TOTP secret sealed with the master key; null until enrolled. */
   totp_secret: string | null;
   totp_enabled: number;
+  totp_last_step?: number | null;
   disabled: number;
   last_login_at: string | null;
   password_changed_at: string;

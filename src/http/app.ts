@@ -167,7 +167,8 @@ export async function buildApp(
   const hasWeb = !!webDir && existsSync(webDir);
   if (hasWeb) await app.register(fastifyStatic, { root: webDir!, wildcard: false, index: false });
   app.setNotFoundHandler((req, reply) => {
-    if (req.method === 'GET' && !req.url.startsWith('/api/') && hasWeb)
+    // A missing asset is a 404, never the app's HTML (a tab open across a deploy must not run HTML as JS).
+    if (req.method === 'GET' && !req.url.startsWith('/api/') && !req.url.startsWith('/assets/') && hasWeb)
       return reply
         .type('text/html; charset=utf-8')
         .header('cache-control', 'no-cache')

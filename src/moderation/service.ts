@@ -4,6 +4,7 @@ import { canonicalJson } from '../audit/canonical.js';
 import type { AuditLog } from '../audit/service.js';
 import type { KeyRing } from '../crypto/keyring.js';
 import type { Db } from '../db/database.js';
+import { escapeLike, likeEscaped } from '../db/like.js';
 import type { ModerationCaseTable } from '../db/schema.js';
 import { nowIso, transact } from '../db/transaction.js';
 import { AppError, badRequest, conflict, isUniqueViolation, notFound } from '../http/errors.js';
@@ -168,15 +169,20 @@ export class ModerationService {
    * @example const { decision } = await moderation.screen(actor, { contentType: 'post', text, contentId, author });
    */
   async screen(actor: ActorRef, input: ScreenInput, requestId?: string): Promise<ScreenAnswer> {
+    const { decision, matches } = this.evaluate(input.text, input.contentType);
+    // Allowed content touches no storage (the hot path). Content that opens a case is looked up first, so a
+    // retry with the same content id gets the first answer and no second case.
+    if (decision === 'allow') {
+      this.count(input.contentType, decision);
+      return { decision, matches };
+    }
     const existing = await this.db
       .selectFrom('moderation_cases')
       .selectAll()
       .where('content_id', '=', input.contentId)
       .executeTakeFirst();
     if (existing) return this.answerFor(existing);
-    const { decision, matches } = this.evaluate(input.text, input.contentType);
     this.count(input.contentType, decision);
-    if (decision === 'allow') return { decision, matches };
     const now = nowIso();
     const id = randomUUID();
     const categories = [...new Set(matches.filter((m) => m.action === decision).map((m) => m.category))];
@@ -291,7 +297,8 @@ export class ModerationService {
     let s = this.db.selectFrom('moderation_cases');
     if (q.status === 'queue') s = s.where('status', 'in', ['open', 'claimed', 'escalated']);
     else if (q.status) s = s.where('status', '=', q.status);
-    if (q.category) s = s.where('categories', 'like', `%"${q.category.replace(/[%_"\\]/g, '')}"%`);
+    if (q.category)
+      s = s.where((eb) => likeEscaped(eb.ref('categories'), `%${escapeLike(JSON.stringify(q.category))}%`));
     if (q.contentType) s = s.where('content_type', '=', q.contentType);
     if (q.olderThanHours)
       s = s.where('received_at', '<=', new Date(Date.now() - q.olderThanHours * 3_600_000).toISOString());

@@ -125,10 +125,22 @@ export function webhookRoutes(ctx: AppContext) {
             Paging,
             Type.Object({ endpointId: Type.Optional(Type.String({ maxLength: 64 })) }),
           ]),
-          response: { 200: Type.Object({ items: Type.Array(Delivery) }), ...errorResponses },
+          response: {
+            200: Type.Object({
+              items: Type.Array(Delivery),
+              total: Type.Integer(),
+              limit: Type.Integer(),
+              offset: Type.Integer(),
+            }),
+            ...errorResponses,
+          },
         },
       },
-      async (req) => ({ items: await ctx.webhooks.listDeliveries(req.query) }),
+      async (req) => ({
+        ...(await ctx.webhooks.listDeliveries(req.query)),
+        limit: req.query.limit,
+        offset: req.query.offset,
+      }),
     );
   };
 }

@@ -206,10 +206,16 @@ export class WebhookService {
   }
 
   async listDeliveries(opts: { endpointId?: string; limit: number; offset: number }) {
-    let q = this.db.selectFrom('webhook_deliveries').selectAll();
+    let q = this.db.selectFrom('webhook_deliveries');
     if (opts.endpointId) q = q.where('endpoint_id', '=', opts.endpointId);
-    const rows = await q.orderBy('created_at', 'desc').limit(opts.limit).offset(opts.offset).execute();
-    return rows.map((r) => ({
+    const total = Number((await q.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    const rows = await q
+      .selectAll()
+      .orderBy('created_at', 'desc')
+      .limit(opts.limit)
+      .offset(opts.offset)
+      .execute();
+    const items = rows.map((r) => ({
       id: r.id,
       endpointId: r.endpoint_id,
       event: r.event,
@@ -220,6 +226,7 @@ export class WebhookService {
       createdAt: r.created_at,
       deliveredAt: r.delivered_at,
     }));
+    return { items, total };
   }
 }
 

@@ -184,6 +184,25 @@ describe.each(DIALECTS)('staff accounts on %s', (dialect) => {
     expect((await login(app, 'audit1')).cookie).toMatch(/^custodian_session=/);
   });
 
+  it('searches names literally (LIKE wildcards escaped) and shows who is locked out', async () => {
+    await as(app, admin).post('/api/v1/users', {
+      username: 'ab_cd',
+      password: STRONG_PASSWORD,
+      role: 'auditor',
+    });
+    const hits = (q: string) => as(app, admin).get(`/api/v1/users?q=${encodeURIComponent(q)}`);
+    expect((await hits('b_c')).json().items.map((u: { username: string }) => u.username)).toEqual(['ab_cd']);
+    expect((await hits('%')).json().total).toBe(0);
+    for (let i = 0; i < 3; i++)
+      await app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { username: 'ab_cd', password: 'wrong password!' },
+      });
+    expect((await hits('ab_cd')).json().items[0].locked).toBe(true);
+    expect((await hits('audit1')).json().items[0].locked).toBe(false);
+  });
+
   it('the auditor reads but cannot write', async () => {
     const auditor = await login(app, 'audit1');
     expect((await as(app, auditor).get('/api/v1/users')).statusCode).toBe(200);
@@ -255,12 +274,18 @@ describe.each(DIALECTS)('staff accounts on %s', (dialect) => {
       payload: { username: 'mod1', password: STRONG_PASSWORD, totp: '123456' },
     });
     expect(wrong.json().error.code).toBe('invalid_totp');
-    const good = await app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/login',
-      payload: { username: 'mod1', password: STRONG_PASSWORD, totp: await generate({ secret }) },
-    });
+    // Enrolment used this step's code; codes are single-use, so the next step's code (within tolerance) is used.
+    const next = await generate({ secret, epoch: Math.floor(Date.now() / 1000) + 30 });
+    const signIn = () =>
+      app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { username: 'mod1', password: STRONG_PASSWORD, totp: next },
+      });
+    const good = await signIn();
     expect(good.statusCode).toBe(200);
+    const replay = await signIn();
+    expect(replay.json().error.code).toBe('invalid_totp');
     const row = await t.ctx.db
       .selectFrom('users')
       .select('totp_secret')

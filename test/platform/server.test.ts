@@ -42,6 +42,7 @@ describe('custodian serve (built, embedded default)', () => {
     const page = await fetch(`${server.url}/console/users`);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toMatch(/text\/html/);
+    expect((await fetch(`${server.url}/assets/gone-after-a-deploy.js`)).status).toBe(404);
     const api = await fetch(`${server.url}/api/v1/nothing-here`);
     expect(api.status).toBe(404);
     expect((await api.json()).error.code).toBe('not_found');
