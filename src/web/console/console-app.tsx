@@ -9,6 +9,8 @@ import { SessionProvider, useSession } from '../session.js';
 import { ApiKeysPage } from './api-keys-page.js';
 import { AuditPage } from './audit-page.js';
 import { AuthShell } from './auth-shell.js';
+import { CasePage } from './case-page.js';
+import { CasesPage } from './cases-page.js';
 import { HomePage } from './home-page.js';
 import { JobsPage } from './jobs-page.js';
 import { ConsoleLayout } from './layout.js';
@@ -58,6 +60,8 @@ function ConsoleGate() {
           element={<Allowed permission="subjects:write" page={<SubjectNewPage />} />}
         />
         <Route path="subjects/:id" element={<Allowed permission="subjects:read" page={<SubjectPage />} />} />
+        <Route path="cases" element={<Allowed permission="cases:read" page={<CasesPage />} />} />
+        <Route path="cases/:id" element={<Allowed permission="cases:read" page={<CasePage />} />} />
         <Route path="profile" element={<ProfilePage />} />
         <Route path="*" element={<NotFoundPage home="/console" />} />
       </Route>
