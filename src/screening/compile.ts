@@ -1,14 +1,5 @@
 import { createHash } from 'node:crypto';
-import {
-  automatonBytes,
-  C_NONE,
-  C_SKIP,
-  C_SPECIAL,
-  FIRST_SYMBOL,
-  Grow as GrowInt,
-  TrieBuilder,
-  type Automaton,
-} from './automaton.js';
+import { C_NONE, C_SKIP, C_SPECIAL, FIRST_SYMBOL, Grow as GrowInt, TrieBuilder } from './automaton.js';
 import {
   foldTableFor,
   M_EXPAND,
@@ -17,24 +8,15 @@ import {
   M_SEPARATOR,
   M_AMBIG_A,
   M_AMBIG_S,
-  regexView,
   resolveNormalizeOptions,
   type FoldTable,
   type NormalizeOptions,
   type ResolvedNormalizeOptions,
 } from './normalize.js';
-import { S_LATIN, spellings, termUnits } from './patterns.js';
-import {
-  assertValidRules,
-  parseRegexSource,
-  RuleValidationError,
-  type Rule,
-  type RuleAction,
-  type RuleIssue,
-} from './rules.js';
-import { Candidates, Offsets, RING_SIZE, scanCandidates, type ScanTables } from './scan.js';
-import { serializeState } from './serialize.js';
-import { verifiedStart, verifyCandidate, type VerifyOptions } from './verify.js';
+import { spellings, termUnits } from './patterns.js';
+import { assertValidRules, RuleValidationError, type Rule, type RuleIssue } from './rules.js';
+import { RING_SIZE } from './scan.js';
+import { CompiledRuleSet, ENGINE_VERSION, type PatternTables } from './rule-set.js';
 
 /** Normalization steps plus how terms may be joined and bounded. */
 export interface CompileOptions extends NormalizeOptions {
@@ -48,318 +30,6 @@ export interface CompileOptions extends NormalizeOptions {
 
 export type ResolvedCompileOptions = ResolvedNormalizeOptions &
   Required<Pick<CompileOptions, 'latinWholeWord' | 'joinAcrossClauses' | 'maxGap'>>;
-
-export interface ScreenMatch {
-  /** The rule id. */
-  rule: string;
-  category: string;
-  action: RuleAction;
-  /** UTF-16 offsets in the original text, end exclusive. */
-  start: number;
-  end: number;
-  /** The original text of the match, `text.slice(start, end)`. */
-  matched: string;
-}
-
-/**
- * `block` when any match blocks; else `review` when any match asks for review; else `allow`.
- * A `flag` match records the hit (for statistics and sampling) but lets the content through.
- */
-export type ScreenDecision = 'allow' | 'review' | 'block';
-
-export interface ScreenResult {
-  decision: ScreenDecision;
-  matches: ScreenMatch[];
-}
-
-export interface ScreenOptions {
-  /** Content type (`post`, `comment`, `nickname`, …): rules limited to other types are not applied. */
-  contentType?: string;
-}
-
-/** Bumped when the compiled form or the matching semantics change, so old buffers are refused. */
-export const ENGINE_VERSION = 1;
-
-/** Compiled patterns: the automaton plus per-pattern facts for the verifier. */
-export interface PatternTables {
-  /** Rule index of each pattern. */
-  patRule: Int32Array;
-  /** 1 when the pattern is an allowed word of its rule rather than the rule's term. */
-  patAllow: Uint8Array;
-  /** Start of each pattern's per-symbol facts in `symInfo` (length from `automaton.patLen`). */
-  patInfoStart: Int32Array;
-  symInfo: Uint8Array;
-}
-
-export interface CompiledState {
-  rules: Rule[];
-  options: ResolvedCompileOptions;
-  version: string;
-  fold: FoldTable;
-  /** Spellings as written (and Latin terms). */
-  automaton: Automaton;
-  patterns: PatternTables;
-  /**
-   * Spellings with some characters in pinyin: eight times the size of the rest at 50,000 rules, and
-   * only able to match where Latin letters meet other symbols, so walked only around such places.
-   */
-  pinyinAutomaton: Automaton;
-  pinyinPatterns: PatternTables;
-  codes: Uint16Array;
-  unitCode: Uint16Array;
-  astralCode: Map<number, number>;
-}
-
-const ORDER: Record<RuleAction, number> = { flag: 1, review: 2, block: 3 };
-
-interface Hit {
-  rule: number;
-  start: number;
-  end: number;
-}
-
-/** A compiled rule set: screen texts with it, or send it to a worker with `toBuffer()`. */
-export class CompiledRuleSet {
-  /** Hash of the rules, the options and the engine version (hex SHA-256). */
-  readonly version: string;
-  readonly rules: readonly Rule[];
-  readonly options: Readonly<ResolvedCompileOptions>;
-  private readonly tables: ScanTables;
-  private readonly pinyinTables: ScanTables | undefined;
-  private readonly switches = new Offsets();
-  private readonly pinyinCands = new Candidates();
-  private readonly regexes: { rule: number; re: RegExp }[];
-  private readonly contentTypes: (Set<string> | undefined)[];
-  private readonly verifyOptions: VerifyOptions;
-  private readonly cands = new Candidates();
-  private regexFold: FoldTable | undefined;
-
-  /** @internal Use `compileRules` or `fromBuffer`. */
-  constructor(readonly state: CompiledState) {
-    this.version = state.version;
-    this.rules = state.rules;
-    this.options = state.options;
-    this.tables = {
-      automaton: state.automaton,
-      codes: state.codes,
-      unitCode: state.unitCode,
-      astralCode: state.astralCode,
-      fold: state.fold,
-      collapse: state.options.collapseRepeats,
-      wordStart: state.options.latinWholeWord
-        ? wordEdges(state.patterns, state.automaton, 'start')
-        : undefined,
-      wordEnd: state.options.latinWholeWord ? wordEdges(state.patterns, state.automaton, 'end') : undefined,
-    };
-    this.pinyinTables =
-      state.pinyinAutomaton.patLen.length > 0
-        ? {
-            ...this.tables,
-            automaton: state.pinyinAutomaton,
-            wordStart: state.options.latinWholeWord
-              ? wordEdges(state.pinyinPatterns, state.pinyinAutomaton, 'start')
-              : undefined,
-            wordEnd: state.options.latinWholeWord
-              ? wordEdges(state.pinyinPatterns, state.pinyinAutomaton, 'end')
-              : undefined,
-          }
-        : undefined;
-    this.regexes = [];
-    state.rules.forEach((r, i) => {
-      if (r.type === 'regex') {
-        const { source, flags } = parseRegexSource(r.pattern);
-        this.regexes.push({ rule: i, re: new RegExp(source, flags + 'g') });
-      }
-    });
-    this.contentTypes = state.rules.map((r) => (r.contentTypes ? new Set(r.contentTypes) : undefined));
-    this.verifyOptions = {
-      collapse: state.options.collapseRepeats,
-      latinWholeWord: state.options.latinWholeWord,
-      joinAcrossClauses: state.options.joinAcrossClauses,
-      maxGap: state.options.maxGap,
-    };
-  }
-
-  /**
-   * Screens one text. Linear in its length: one walk of the automaton, then a check of each candidate
-   * against the original text, then the regular-expression rules on the normalized text.
-   *
-   * @example
-   * const set = compileRules([{ id: 'g1', pattern: '赌博', category: 'gambling', action: 'block' }]);
-   * set.screen('来玩 賭 博 吧');
-   * // { decision: 'block', matches: [{ rule: 'g1', category: 'gambling', action: 'block',
-   * //   start: 3, end: 6, matched: '賭 博' }] }
-   */
-  screen(text: string, options: ScreenOptions = {}): ScreenResult {
-    const cands = this.cands;
-    const pc = this.pinyinCands;
-    cands.length = 0;
-    pc.length = 0;
-    const sw = this.switches;
-    sw.length = 0;
-    scanCandidates(text, this.tables, cands, 0, text.length, this.pinyinTables ? sw : undefined);
-    if (this.pinyinTables && sw.length > 0) this.scanPinyin(text, sw, pc);
-    if (cands.length === 0 && pc.length === 0 && this.regexes.length === 0)
-      return { decision: 'allow', matches: [] };
-    const found: Hit[] = [];
-    const allowed: Hit[] = [];
-    this.verifyAll(
-      text,
-      cands,
-      this.state.patterns,
-      this.state.automaton,
-      options.contentType,
-      found,
-      allowed,
-    );
-    this.verifyAll(
-      text,
-      pc,
-      this.state.pinyinPatterns,
-      this.state.pinyinAutomaton,
-      options.contentType,
-      found,
-      allowed,
-    );
-    if (this.regexes.length > 0) this.runRegexes(text, options.contentType, found);
-    if (found.length === 0) return { decision: 'allow', matches: [] };
-
-    found.sort((a, b) => a.start - b.start || a.end - b.end || a.rule - b.rule);
-    const matches: ScreenMatch[] = [];
-    let strongest = 0;
-    let prev: Hit | undefined;
-    for (const f of found) {
-      // Spellings of one rule can find the same span twice: report it once.
-      if (prev && prev.rule === f.rule && prev.start === f.start && prev.end === f.end) continue;
-      prev = f;
-      // Allow-list: a longer legitimate word of the same rule covering the match vetoes it (赌 in 赌气).
-      if (
-        allowed.length > 0 &&
-        allowed.some((a) => a.rule === f.rule && a.start <= f.start && a.end >= f.end)
-      )
-        continue;
-      const r = this.state.rules[f.rule];
-      strongest = Math.max(strongest, ORDER[r.action]);
-      matches.push({
-        rule: r.id,
-        category: r.category,
-        action: r.action,
-        start: f.start,
-        end: f.end,
-        matched: text.slice(f.start, f.end),
-      });
-    }
-    return { decision: strongest === 3 ? 'block' : strongest === 2 ? 'review' : 'allow', matches };
-  }
-
-  /**
-   * The compiled set as one transferable buffer; `fromBuffer` rebuilds it without recompiling.
-   *
-   * @example
-   * worker.postMessage(buf, [buf]); // where buf = set.toBuffer()
-   */
-  toBuffer(): ArrayBuffer {
-    return serializeState(this.state);
-  }
-
-  /** Bytes held by the compiled automaton and its tables (typed arrays only). */
-  get byteLength(): number {
-    const pt = (p: PatternTables) =>
-      p.patRule.byteLength + p.patAllow.byteLength + p.patInfoStart.byteLength + p.symInfo.byteLength;
-    return (
-      automatonBytes(this.state.automaton) +
-      automatonBytes(this.state.pinyinAutomaton) +
-      pt(this.state.patterns) +
-      pt(this.state.pinyinPatterns) +
-      this.state.codes.byteLength +
-      this.state.unitCode.byteLength +
-      this.state.fold.base.byteLength
-    );
-  }
-
-  /** Number of automaton states and patterns (spellings), for diagnostics. */
-  get stats(): { states: number; patterns: number; alphabet: number; bytes: number } {
-    const a = this.state.automaton;
-    const b = this.state.pinyinAutomaton;
-    return {
-      states: a.stateCount + b.stateCount,
-      patterns: a.patLen.length + b.patLen.length,
-      alphabet: a.alphabetSize,
-      bytes: this.byteLength,
-    };
-  }
-
-  /** Walks the pinyin automaton over windows around the places where Latin letters meet other symbols. */
-  private scanPinyin(text: string, sw: Offsets, out: Candidates): void {
-    const t = this.pinyinTables!;
-    let from = -1;
-    let to = -1;
-    for (let x = 0; x < sw.length; x++) {
-      const a = Math.max(0, sw.data[x] - PINYIN_WINDOW);
-      const b = Math.min(text.length, sw.data[x] + PINYIN_WINDOW);
-      if (a <= to) to = b;
-      else {
-        if (to > from) scanCandidates(text, t, out, from, to);
-        from = a;
-        to = b;
-      }
-    }
-    if (to > from) scanCandidates(text, t, out, from, to);
-  }
-
-  private verifyAll(
-    text: string,
-    cands: Candidates,
-    pt: PatternTables,
-    a: Automaton,
-    contentType: string | undefined,
-    found: Hit[],
-    allowed: Hit[],
-  ): void {
-    const { patRule, patAllow, patInfoStart, symInfo } = pt;
-    const patLen = a.patLen;
-    const d = cands.data;
-    for (let x = 0; x < cands.length; x++) {
-      const p = d[x * 3];
-      const rule = patRule[p];
-      if (!this.applies(rule, contentType)) continue;
-      const end = verifyCandidate(
-        text,
-        d[x * 3 + 1],
-        d[x * 3 + 2],
-        symInfo,
-        patInfoStart[p],
-        patLen[p],
-        this.tables.fold,
-        this.verifyOptions,
-      );
-      if (end < 0) continue;
-      (patAllow[p] ? allowed : found).push({ rule, start: verifiedStart, end });
-    }
-  }
-
-  private applies(rule: number, contentType: string | undefined): boolean {
-    const types = this.contentTypes[rule];
-    return types === undefined || contentType === undefined || types.has(contentType);
-  }
-
-  private runRegexes(text: string, contentType: string | undefined, found: Hit[]): void {
-    const active = this.regexes.filter((r) => this.applies(r.rule, contentType));
-    if (active.length === 0) return;
-    this.regexFold ??= foldTableFor(this.options, 'regex');
-    const n = regexView(text, this.regexFold);
-    for (const { rule, re } of active) {
-      re.lastIndex = 0;
-      for (let m = re.exec(n.text); m !== null; m = re.exec(n.text)) {
-        if (m[0].length === 0) {
-          re.lastIndex++;
-          continue;
-        }
-        found.push({ rule, start: n.starts[m.index], end: n.ends[m.index + m[0].length - 1] });
-      }
-    }
-  }
-}
 
 const DEFAULT_EXTRA = { latinWholeWord: true, joinAcrossClauses: false, maxGap: 10 };
 
@@ -478,25 +148,12 @@ export function compileRules(rules: readonly Rule[], options: CompileOptions = {
   });
 }
 
-/** Half a window, in UTF-16 units, around a Latin/other boundary where pinyin spellings are looked for. */
-const PINYIN_WINDOW = RING_SIZE;
-
 interface Part {
   trie: TrieBuilder;
   patRule: GrowInt;
   patAllow: number[];
   patInfoStart: GrowInt;
   symInfo: GrowInt;
-}
-
-/** Patterns whose first (last) symbol is Latin: they must start (end) a word. */
-function wordEdges(p: PatternTables, a: Automaton, edge: 'start' | 'end'): Uint8Array {
-  const out = new Uint8Array(p.patRule.length);
-  for (let i = 0; i < out.length; i++) {
-    const at = p.patInfoStart[i] + (edge === 'start' ? 0 : a.patLen[i] - 1);
-    out[i] = p.symInfo[at] & S_LATIN ? 1 : 0;
-  }
-  return out;
 }
 
 function newPart(): Part {

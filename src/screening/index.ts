@@ -20,17 +20,15 @@ export {
   type NormalizeOptions,
   type NormalizedText,
 } from './normalize.js';
+export { compileRules, resolveCompileOptions, type CompileOptions } from './compile.js';
 export {
   CompiledRuleSet,
   ENGINE_VERSION,
-  compileRules,
-  resolveCompileOptions,
-  type CompileOptions,
   type ScreenDecision,
   type ScreenMatch,
   type ScreenOptions,
   type ScreenResult,
-} from './compile.js';
+} from './rule-set.js';
 export { fromBuffer } from './serialize.js';
 export {
   RuleFormatError,

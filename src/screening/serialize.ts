@@ -1,11 +1,6 @@
 import type { Automaton } from './automaton.js';
-import {
-  CompiledRuleSet,
-  ENGINE_VERSION,
-  type CompiledState,
-  type PatternTables,
-  type ResolvedCompileOptions,
-} from './compile.js';
+import type { ResolvedCompileOptions } from './compile.js';
+import { CompiledRuleSet, ENGINE_VERSION, type CompiledState, type PatternTables } from './rule-set.js';
 import { foldTableFor } from './normalize.js';
 import type { Rule } from './rules.js';
 

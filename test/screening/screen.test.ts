@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  CompiledRuleSet,
   compileRules,
   DEFAULT_CATEGORIES,
   fromBuffer,
@@ -150,6 +151,7 @@ describe('screen', () => {
       expect(again.screen(t)).toEqual(set.screen(t));
     }
     expect(() => fromBuffer(new Uint8Array(16))).toThrow(/not a compiled screening rule set/);
+    expect(CompiledRuleSet.fromBuffer(set.toBuffer()).screen('c4$1n0')).toEqual(set.screen('c4$1n0'));
   });
 
   it('works in a worker thread from a transferred buffer', async () => {
