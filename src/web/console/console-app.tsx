@@ -17,6 +17,9 @@ import { ConsoleLayout } from './layout.js';
 import { LoginPage } from './login-page.js';
 import { OutboxPage } from './outbox-page.js';
 import { ProfilePage } from './profile-page.js';
+import { ReportsPage } from './reports-page.js';
+import { RuleSetPage } from './rule-set-page.js';
+import { RuleSetsPage } from './rule-sets-page.js';
 import { SetupPage } from './setup-page.js';
 import { SubjectNewPage } from './subject-new-page.js';
 import { SubjectPage } from './subject-page.js';
@@ -62,6 +65,9 @@ function ConsoleGate() {
         <Route path="subjects/:id" element={<Allowed permission="subjects:read" page={<SubjectPage />} />} />
         <Route path="cases" element={<Allowed permission="cases:read" page={<CasesPage />} />} />
         <Route path="cases/:id" element={<Allowed permission="cases:read" page={<CasePage />} />} />
+        <Route path="rule-sets" element={<Allowed permission="rulesets:read" page={<RuleSetsPage />} />} />
+        <Route path="rule-sets/:id" element={<Allowed permission="rulesets:read" page={<RuleSetPage />} />} />
+        <Route path="reports" element={<Allowed permission="reports:read" page={<ReportsPage />} />} />
         <Route path="profile" element={<ProfilePage />} />
         <Route path="*" element={<NotFoundPage home="/console" />} />
       </Route>

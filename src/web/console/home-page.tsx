@@ -9,17 +9,7 @@ import { useLoad } from '../use-load.js';
 import { useTitle } from '../use-title.js';
 
 /** Modules that later releases add; shown so staff see where their work will live. */
-const COMING = [
-  'pii',
-  'rules',
-  'screening',
-  'identity',
-  'messaging',
-  'cases',
-  'incidents',
-  'authorities',
-  'compliance',
-] as const;
+const COMING = ['rules', 'identity', 'messaging', 'cases', 'incidents', 'authorities', 'compliance'] as const;
 
 /** One card per module: what it holds and what needs attention now. */
 export function HomePage() {
@@ -32,6 +22,10 @@ export function HomePage() {
       <p className="lead">{t('home.intro')}</p>
       <h2>{t('home.available')}</h2>
       <ul className="cards">
+        {can('subjects:read') ? <SubjectsCard /> : null}
+        {can('cases:read') ? <CasesCard /> : null}
+        {can('rulesets:read') ? <RuleSetsCard /> : null}
+        {can('reports:read') ? <ReportsCard /> : null}
         {can('audit:read') ? <AuditCard /> : null}
         {can('users:read') ? <UsersCard /> : null}
         {can('apikeys:read') ? <ApiKeysCard /> : null}
@@ -80,6 +74,70 @@ function Card({
       <p>{desc}</p>
       <p className="card-stat">{error ? <span className="field-error">{errorText(error)}</span> : stat}</p>
     </li>
+  );
+}
+
+// No count of subjects: listing them writes an audit entry, and the start page should not read the vault.
+function SubjectsCard() {
+  const { t } = useTranslation();
+  return (
+    <Card
+      title={t('nav.subjects')}
+      to="/console/subjects"
+      desc={t('modules.subjects')}
+      stat={t('home.subjectsStat')}
+    />
+  );
+}
+
+function CasesCard() {
+  const { t } = useTranslation();
+  const { data, error } = useLoad(
+    () => call(api.GET('/api/v1/cases', { params: { query: { status: 'queue', limit: 1, offset: 0 } } })),
+    [],
+  );
+  const waiting = data?.total ?? 0;
+  return (
+    <Card
+      title={t('nav.cases')}
+      to="/console/cases"
+      error={error}
+      desc={t('modules.moderation')}
+      attention={waiting > 0}
+      stat={data ? (waiting ? t('home.casesStat', { count: waiting }) : t('home.casesOk')) : '…'}
+    />
+  );
+}
+
+function RuleSetsCard() {
+  const { t } = useTranslation();
+  const { data, error } = useLoad(() => call(api.GET('/api/v1/rule-sets')), []);
+  const applied = (data?.items ?? []).filter((r) => r.active && r.publishedVersion).length;
+  return (
+    <Card
+      title={t('nav.ruleSets')}
+      to="/console/rule-sets"
+      error={error}
+      desc={t('modules.ruleSets')}
+      attention={!!data && applied === 0}
+      stat={data ? (applied ? t('home.ruleSetsStat', { count: applied }) : t('home.ruleSetsNone')) : '…'}
+    />
+  );
+}
+
+function ReportsCard() {
+  const { t } = useTranslation();
+  const { data, error } = useLoad(() => call(api.GET('/api/v1/reports')), []);
+  const pending = (data?.items ?? []).filter((r) => !r.submittedAt).length;
+  return (
+    <Card
+      title={t('nav.reports')}
+      to="/console/reports"
+      error={error}
+      desc={t('modules.reports')}
+      attention={pending > 0}
+      stat={data ? (pending ? t('home.reportsStat', { count: pending }) : t('home.reportsOk')) : '…'}
+    />
   );
 }
 
