@@ -199,13 +199,9 @@ export function SubjectPage() {
             header: t('subjects.colValue'),
             render: (f) =>
               f.name in plain ? (
-                <span className="mono revealed" aria-label={t('subjects.plainOf', { name: f.name })}>
-                  {plain[f.name]}
-                </span>
+                <span className="mono revealed">{plain[f.name]}</span>
               ) : (
-                <span className="mono" aria-label={t('subjects.maskedOf', { name: f.name })}>
-                  {f.masked}
-                </span>
+                <span className="mono">{f.masked}</span>
               ),
           },
           {

@@ -453,8 +453,6 @@ export const en = {
     colSensitivity: 'Sensitivity',
     colValue: 'Value',
     colCategory: 'Category',
-    plainOf: 'Value of {{name}}',
-    maskedOf: 'Masked value of {{name}}',
     hideField: 'Hide {{name}}',
     revealField: 'Reveal {{name}}',
     reveal: 'Reveal',

@@ -440,8 +440,6 @@ export const zhCN: Messages = {
     colSensitivity: '敏感程度',
     colValue: '值',
     colCategory: '类别',
-    plainOf: '{{name}} 的原值',
-    maskedOf: '{{name}} 的去标识化值',
     hideField: '隐藏 {{name}}',
     revealField: '显示 {{name}}',
     reveal: '显示原值',
