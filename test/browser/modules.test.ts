@@ -172,6 +172,7 @@ describeBrowser('personal information and moderation in Chromium', () => {
     await idValue.fill(RESIDENT_ID);
     await page.getByRole('button', { name: '保存主体' }).click();
     await shown(page.getByRole('heading', { level: 1, name: /^个人信息主体/ }));
+    await shown(page.getByRole('status').filter({ hasText: '已保存主体' }));
     const subjectUrl = new URL(page.url());
     const subjectId = subjectUrl.pathname.split('/').pop()!;
     expect(subjectId).toMatch(/^[0-9a-f-]{36}$/);

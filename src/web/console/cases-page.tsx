@@ -54,6 +54,10 @@ export function CasesPage() {
   const [notice, setNotice] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const table = useRef<HTMLDivElement>(null);
+  // On a phone the filters start folded (unless the address sets some), so the cases are what one sees first.
+  const [wide] = useState(
+    () => window.matchMedia('(min-width: 861px)').matches || [...params.keys()].some((k) => k !== 'offset'),
+  );
 
   const list = useLoad(
     () =>
@@ -157,7 +161,7 @@ export function CasesPage() {
         </p>
       ) : null}
 
-      <details className="filters-box" open>
+      <details className="filters-box" open={wide}>
         <summary>{t('cases.filters')}</summary>
         <form className="filters" role="search" aria-label={t('cases.filters')} onSubmit={apply}>
           <div className="form-grid">
@@ -250,6 +254,7 @@ export function CasesPage() {
             {
               key: 'content',
               header: t('cases.colContent'),
+              className: 'nowrap',
               render: (c) => (
                 <>
                   <Link

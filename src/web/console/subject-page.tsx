@@ -1,6 +1,6 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router-dom';
+import { Link, useLocation, useParams } from 'react-router-dom';
 import { api, ApiError, call, type Subject, type Transfer } from '../api.js';
 import { DataTable } from '../components/data-table.js';
 import { ErrorBanner, Notice } from '../components/error-banner.js';
@@ -51,7 +51,9 @@ export function SubjectPage() {
   const [askError, setAskError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [lastPurpose, setLastPurpose] = useState('');
-  const [notice, setNotice] = useState<string | null>(null);
+  // Arriving from the create form, the page says the subject was stored.
+  const created = !!(useLocation().state as { created?: boolean } | null)?.created;
+  const [notice, setNotice] = useState<string | null>(created ? t('subjects.created') : null);
 
   const s = subject.data;
   const erased = !!s?.erasedAt;
@@ -174,27 +176,6 @@ export function SubjectPage() {
         columns={[
           { key: 'name', header: t('subjects.colName'), render: (f) => <code>{f.name}</code> },
           {
-            key: 'type',
-            header: t('subjects.colType'),
-            render: (f) => (
-              <>
-                {labels.piiType(f.type)}
-                <br />
-                <span className="muted">{labels.piiCategory(f.category)}</span>
-              </>
-            ),
-          },
-          {
-            key: 'sensitivity',
-            header: t('subjects.colSensitivity'),
-            render: (f) =>
-              f.sensitive ? (
-                <span className="badge badge-warn">{t('subjects.sensitive')}</span>
-              ) : (
-                <span className="badge">{t('subjects.general')}</span>
-              ),
-          },
-          {
             key: 'value',
             header: t('subjects.colValue'),
             render: (f) =>
@@ -203,12 +184,6 @@ export function SubjectPage() {
               ) : (
                 <span className="mono">{f.masked}</span>
               ),
-          },
-          {
-            key: 'updated',
-            header: t('subjects.colUpdated'),
-            className: 'nowrap',
-            render: (f) => dt(f.updatedAt),
           },
           ...(canReveal
             ? [
@@ -249,6 +224,33 @@ export function SubjectPage() {
                 },
               ]
             : []),
+          {
+            key: 'type',
+            header: t('subjects.colType'),
+            render: (f) => (
+              <>
+                {labels.piiType(f.type)}
+                <br />
+                <span className="muted">{labels.piiCategory(f.category)}</span>
+              </>
+            ),
+          },
+          {
+            key: 'sensitivity',
+            header: t('subjects.colSensitivity'),
+            render: (f) =>
+              f.sensitive ? (
+                <span className="badge badge-warn">{t('subjects.sensitive')}</span>
+              ) : (
+                <span className="badge">{t('subjects.general')}</span>
+              ),
+          },
+          {
+            key: 'updated',
+            header: t('subjects.colUpdated'),
+            className: 'nowrap',
+            render: (f) => dt(f.updatedAt),
+          },
         ]}
       />
 

@@ -486,6 +486,7 @@ export const en = {
     removeField: 'Remove field',
     addField: 'Add a field',
     create: 'Store subject',
+    created: 'Subject stored; each field is encrypted under its own key.',
   },
   transfers: {
     title: 'Provisions to third parties',

@@ -472,6 +472,7 @@ export const zhCN: Messages = {
     removeField: '删除字段',
     addField: '添加字段',
     create: '保存主体',
+    created: '已保存主体，各字段已以其专属密钥加密。',
   },
   transfers: {
     title: '对外提供记录',
