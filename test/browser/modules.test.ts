@@ -227,6 +227,33 @@ describeBrowser('personal information and moderation in Chromium', () => {
     await page.goBack();
     await shown(page.getByRole('cell', { name: '138****8000', exact: true }));
     expect(await page.getByRole('cell', { name: PHONE, exact: true }).count()).toBe(0);
+
+    // The copy a person may ask for: a purpose again, then a CSV file with the values.
+    await page.getByRole('button', { name: '导出 CSV' }).click();
+    const exportDialog = page.getByRole('dialog', { name: '导出 CSV' });
+    await exportDialog.getByLabel('目的').fill('个人请求获取副本');
+    const [file] = await Promise.all([
+      page.waitForEvent('download'),
+      exportDialog.getByRole('button', { name: '下载' }).click(),
+    ]);
+    expect(file.suggestedFilename()).toBe(`subject-${subjectId}.csv`);
+    const csv = readFileSync(await file.path(), 'utf8');
+    expect(csv).toContain(PHONE);
+    expect(csv).toContain(RESIDENT_ID);
+
+    // Erasure needs the typed word and a reason; afterwards nothing can be read or revealed.
+    await page.getByRole('button', { name: '删除…' }).click();
+    await page.getByLabel('原因').fill('R-12 号删除请求');
+    const confirm = page.getByLabel('输入“删除”以确认');
+    await confirm.fill('删');
+    await page.getByRole('button', { name: '永久删除' }).click();
+    await shown(page.getByText('请准确输入“删除”。'));
+    await confirm.fill('删除');
+    await page.getByRole('button', { name: '永久删除' }).click();
+    await shown(page.getByText(/该主体已于 .+ 删除/));
+    await gone(page.getByRole('cell', { name: '138****8000', exact: true }));
+    expect(await page.getByRole('button', { name: /^显示 / }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: '导出 CSV' }).count()).toBe(0);
     await page.context().close();
   });
 
