@@ -318,6 +318,18 @@ describeBrowser('personal information and moderation in Chromium', () => {
     });
     const screened = (await res.json()) as { decision: string; caseId: string };
     expect(screened.decision).toBe('block');
+    // And one held for review, for the queue's claim key below.
+    const held = await fetch(`${server.url}/api/v1/screen`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        contentType: 'post',
+        text: '专业代开发票',
+        contentId: 'post-2',
+        author: { account: 'user-18' },
+      }),
+    });
+    expect(((await held.json()) as { decision: string }).decision).toBe('review');
 
     // The queue, by keyboard: j selects the first case, Enter opens it.
     await mainNav(page).getByRole('link', { name: '审核队列' }).click();
@@ -325,10 +337,15 @@ describeBrowser('personal information and moderation in Chromium', () => {
     await shown(page.getByText('打开选中的案件'));
     const link = page.getByRole('link', { name: '打开案件 post-1' });
     await shown(link);
+    const focused = (name: string) =>
+      page.waitForFunction((n) => document.activeElement?.getAttribute('aria-label') === n, name);
+    // The first j goes to the marked (oldest) row, the next moves on, k comes back.
     await page.keyboard.press('j');
-    await page.waitForFunction(
-      () => document.activeElement?.getAttribute('aria-label') === '打开案件 post-1',
-    );
+    await focused('打开案件 post-1');
+    await page.keyboard.press('j');
+    await focused('打开案件 post-2');
+    await page.keyboard.press('k');
+    await focused('打开案件 post-1');
     await page.keyboard.press('Enter');
     await shown(page.getByRole('heading', { level: 1, name: '案件 post-1' }));
     expect(new URL(page.url()).pathname).toBe(`/console/cases/${screened.caseId}`);
@@ -363,6 +380,16 @@ describeBrowser('personal information and moderation in Chromium', () => {
     const stopped = await page.getByTestId('stopped-at').textContent();
     expect(stopped).not.toBe('未停止');
     expect(stopped).toMatch(/\d/);
+
+    // Back in the queue the removed case is gone; c claims the selected one.
+    await page.getByRole('link', { name: '← 审核队列' }).click();
+    await shown(page.getByRole('link', { name: '打开案件 post-2' }));
+    expect(await page.getByRole('link', { name: '打开案件 post-1' }).count()).toBe(0);
+    await page.keyboard.press('j');
+    await focused('打开案件 post-2');
+    await page.keyboard.press('c');
+    await shown(page.getByRole('status').filter({ hasText: '已认领案件 post-2。' }));
+    await shown(page.getByRole('cell', { name: '处理中 由您处理' }));
     await page.context().close();
 
     // The package for the authority, built by a role that may write reports.

@@ -123,12 +123,14 @@ export function CasesPage() {
       if (el?.closest('input, select, textarea, [contenteditable="true"], dialog')) return;
       if (!rows.length) return;
       const i = Math.min(selected, rows.length - 1);
+      // The first move from outside the list goes to the row already marked, not past it.
+      const inList = !!el?.closest('[data-case-link]');
       if (e.key === 'j' || e.key === 'ArrowDown') {
         e.preventDefault();
-        focusRow(Math.min(i + 1, rows.length - 1));
+        focusRow(inList ? Math.min(i + 1, rows.length - 1) : i);
       } else if (e.key === 'k' || e.key === 'ArrowUp') {
         e.preventDefault();
-        focusRow(Math.max(i - 1, 0));
+        focusRow(inList ? Math.max(i - 1, 0) : i);
       } else if (e.key === 'Enter' && !el?.closest('a, button')) {
         e.preventDefault();
         navigate(`/console/cases/${rows[i].id}`);
