@@ -2,7 +2,11 @@ import { createHmac } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import type { AppContext } from '../context.js';
 import { transact } from '../db/transaction.js';
-import { ALL_PII_TYPES, redact, scan, type Finding, type PiiType } from '../pii/index.js';
+import { ALL_PII_TYPES } from '../pii/pii-types.js';
+import type { Finding, PiiType } from '../pii/types.js';
+
+// The engine is loaded on the first scan, so start-up does not pay for it.
+const engine = () => import('../pii/index.js');
 import { badRequest } from './errors.js';
 import { errorResponses } from './schemas.js';
 import type { App } from './types.js';
@@ -122,6 +126,7 @@ export function piiRoutes(ctx: AppContext) {
         const body = req.body as Body;
         const list = units(body);
         const opts = { types: body.types, minScore: body.minScore };
+        const { scan } = await engine();
         const results = list.map((u) => ({ u, findings: scan(u.text, opts) }));
         const all = results.flatMap((r) => r.findings);
         await auditCounts(
@@ -191,6 +196,7 @@ export function piiRoutes(ctx: AppContext) {
           operators: body.operators as never,
           pseudonymKey,
         };
+        const { redact } = await engine();
         const results = list.map((u) => ({ u, r: redact(u.text, opts) }));
         await auditCounts(
           'pii.redact',

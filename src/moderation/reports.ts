@@ -8,7 +8,7 @@ import type { Db } from '../db/database.js';
 import type { ReportPackageTable } from '../db/schema.js';
 import { nowIso, transact } from '../db/transaction.js';
 import { badRequest, isUniqueViolation, notFound } from '../http/errors.js';
-import { categoryLabel } from '../screening/index.js';
+import { categoryLabel } from '../screening/categories.js';
 import type { ModerationService } from './service.js';
 
 const require = createRequire(import.meta.url);

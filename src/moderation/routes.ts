@@ -2,7 +2,8 @@ import { Type } from '@sinclair/typebox';
 import type { AppContext } from '../context.js';
 import { errorResponses, IdParams, page, Paging } from '../http/schemas.js';
 import type { App } from '../http/types.js';
-import { RULE_ACTIONS, RULE_KINDS, type RuleFormat } from '../screening/index.js';
+import type { RuleFormat } from '../screening/formats.js';
+import { RULE_ACTIONS, RULE_KINDS } from '../screening/rules.js';
 
 const Match = Type.Object({
   rule: Type.String(),

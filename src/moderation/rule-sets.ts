@@ -5,18 +5,19 @@ import type { Db } from '../db/database.js';
 import type { RuleSetTable, RuleSetVersionTable } from '../db/schema.js';
 import { nowIso, transact } from '../db/transaction.js';
 import { AppError, badRequest, conflict, isUniqueViolation, notFound } from '../http/errors.js';
+import type { CompileOptions, CompiledRuleSet } from '../screening/index.js';
 import {
-  compileRules,
   formatJsonlRules,
   formatRules,
   parseRules,
   RuleFormatError,
-  RuleValidationError,
-  type CompileOptions,
-  type CompiledRuleSet,
-  type Rule,
   type RuleFormat,
-} from '../screening/index.js';
+} from '../screening/formats.js';
+import { RuleValidationError, type Rule } from '../screening/rules.js';
+
+// The matching engine (tables for folding, pinyin, traditional characters) is loaded when the first rule
+// set is compiled, so an instance without rule sets starts fast.
+const engine = () => import('../screening/index.js');
 
 export interface RuleSetView {
   id: string;
@@ -160,7 +161,7 @@ export class RuleSetService {
       if (patch.active !== undefined) set.active = patch.active ? 1 : 0;
       if (patch.options !== undefined) {
         try {
-          compileRules([], patch.options);
+          (await engine()).compileRules([], patch.options);
         } catch (err) {
           throw badRequest('invalid_options', `options: ${(err as Error).message}`, 'options');
         }
@@ -179,8 +180,12 @@ export class RuleSetService {
   }
 
   /** Parses rules from text in a format, or takes them as objects; validates by compiling. */
-  parse(input: { rules?: Rule[]; text?: string; format?: RuleFormat }, options: CompileOptions = {}): Rule[] {
+  async parse(
+    input: { rules?: Rule[]; text?: string; format?: RuleFormat },
+    options: CompileOptions = {},
+  ): Promise<Rule[]> {
     let rules: Rule[];
+    const { compileRules } = await engine();
     try {
       if (input.rules) rules = input.rules;
       else if (input.text !== undefined) rules = parseRules(input.text, input.format ?? 'jsonl');
@@ -200,7 +205,7 @@ export class RuleSetService {
     requestId?: string,
   ): Promise<VersionView> {
     const set = await this.get(id);
-    const rules = this.parse(input, set.options);
+    const rules = await this.parse(input, set.options);
     const jsonl = formatJsonlRules(rules);
     return transact(this.db, async (tx) => {
       const last = await tx.db
@@ -303,7 +308,7 @@ export class RuleSetService {
   /** Screens a text against one version (a draft, before publishing) without storing anything. */
   async test(id: string, version: number, text: string, contentType?: string) {
     const set = await this.get(id);
-    const compiled = compileRules(await this.rules(id, version), set.options);
+    const compiled = (await engine()).compileRules(await this.rules(id, version), set.options);
     return compiled.screen(text, { contentType });
   }
 }
@@ -329,6 +334,7 @@ export class RuleSetCache {
           .where('published_version', 'is not', null)
           .execute();
         const next = new Map<string, { version: number; options: string; set: CompiledRuleSet }>();
+        const compileRules = sets.length ? (await engine()).compileRules : null;
         for (const s of sets) {
           const have = this.compiled.get(s.id);
           if (have && have.version === s.published_version && have.options === s.options) {
@@ -341,7 +347,7 @@ export class RuleSetCache {
             .where('rule_set_id', '=', s.id)
             .where('version', '=', s.published_version!)
             .executeTakeFirstOrThrow();
-          const set = compileRules(parseRules(v.rules, 'jsonl'), JSON.parse(s.options) as CompileOptions);
+          const set = compileRules!(parseRules(v.rules, 'jsonl'), JSON.parse(s.options) as CompileOptions);
           next.set(s.id, { version: s.published_version!, options: s.options, set });
         }
         this.compiled = next;

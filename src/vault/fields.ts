@@ -1,3 +1,6 @@
+import { mask, normalizeValue } from '../pii/operators.js';
+import { PII_TYPES } from '../pii/pii-types.js';
+import type { PiiType } from '../pii/types.js';
 import {
   isMainlandMobile,
   isValidEmail,
@@ -6,12 +9,7 @@ import {
   isValidResidentId,
   isValidUscc,
   luhn,
-  mask,
-  normalizeValue,
-  PII_TYPES,
-  scan,
-  type PiiType,
-} from '../pii/index.js';
+} from '../pii/validators.js';
 import { badRequest } from '../http/errors.js';
 
 /** Field types the vault accepts: every detected type plus OTHER (with a category given by the provider). */
@@ -33,12 +31,12 @@ const INDEXED = new Set<FieldType>([
 export const isIndexed = (t: FieldType) => INDEXED.has(t);
 
 /** Formats with a check are checked on the way in, so the vault holds only values that can be real. */
-export function validateFieldValue(name: string, type: FieldType, value: string): void {
+export async function validateFieldValue(name: string, type: FieldType, value: string): Promise<void> {
   const v = value.trim();
   const field = `fields.${name}`;
   if (!v) throw badRequest('invalid_field', `${field} must not be empty`, field);
   if (v.length > 2000) throw badRequest('invalid_field', `${field} must be at most 2000 characters`, field);
-  const ok = (() => {
+  const ok = await (async () => {
     switch (type) {
       case 'CN_RESIDENT_ID':
         return isValidResidentId(v.toUpperCase());
@@ -55,6 +53,8 @@ export function validateFieldValue(name: string, type: FieldType, value: string)
       case 'PHONE_NUMBER': {
         const n = normalizeValue(v, 'PHONE_NUMBER');
         if (isMainlandMobile(n)) return true;
+        // The full engine (international numbers) is loaded only when a non-mainland number comes in.
+        const { scan } = await import('../pii/scan.js');
         const f = scan(v, { types: ['PHONE_NUMBER'], minScore: 0 });
         return f.some((x) => x.start <= 0 + (v.length - v.trimStart().length) && x.end >= v.trimEnd().length);
       }

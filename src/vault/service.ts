@@ -89,7 +89,7 @@ export class VaultService {
     return isIndexed(type) ? this.keys.blindIndex(`vault:${type}`, indexValue(type, value)) : null;
   }
 
-  private checkFields(fields: FieldInput[]): void {
+  private async checkFields(fields: FieldInput[]): Promise<void> {
     const seen = new Set<string>();
     for (const f of fields) {
       if (!FIELD_NAME.test(f.name))
@@ -101,7 +101,7 @@ export class VaultService {
       if (seen.has(f.name))
         throw badRequest('duplicate_field', `field ${f.name} is given twice`, `fields.${f.name}`);
       seen.add(f.name);
-      validateFieldValue(f.name, f.type, f.value);
+      await validateFieldValue(f.name, f.type, f.value);
     }
   }
 
@@ -142,7 +142,7 @@ export class VaultService {
     input: { externalId?: string; fields: FieldInput[] },
     requestId?: string,
   ): Promise<SubjectView> {
-    this.checkFields(input.fields);
+    await this.checkFields(input.fields);
     const now = nowIso();
     const id = randomUUID();
     const key = randomBytes(32);
@@ -180,7 +180,7 @@ export class VaultService {
     input: { set?: FieldInput[]; remove?: string[] },
     requestId?: string,
   ): Promise<SubjectView> {
-    this.checkFields(input.set ?? []);
+    await this.checkFields(input.set ?? []);
     return transact(this.db, async (tx) => {
       const s = await this.subject(tx.db, id);
       const key = this.dataKey(s);
