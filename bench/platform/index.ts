@@ -120,7 +120,7 @@ async function verifySpeed() {
       });
     const runs: number[] = [];
     for (let i = 0; i < 3; i++) {
-      const r = await verifyAudit(t.ctx.db, t.ctx.keys);
+      const r = await verifyAudit(t.ctx.store, t.ctx.keys);
       if (!r.ok) throw new Error('verify failed');
       runs.push(r.perSecond);
     }

@@ -130,7 +130,7 @@ export function auditRoutes(ctx: AppContext) {
           },
         },
       },
-      async () => verifyAudit(ctx.db, ctx.keys),
+      async () => verifyAudit(ctx.store, ctx.keys),
     );
   };
 }

@@ -39,6 +39,11 @@ export interface Store {
   location: string;
   /** PostgreSQL schema the store lives in, when not the default search path. */
   schema?: string;
+  /**
+   * The embedded SQLite handle, for the few bulk reads (audit verification) where going around the query
+   * builder's per-row overhead matters. Absent on PostgreSQL.
+   */
+  sqlite?: SqliteDatabase.Database;
   close(): Promise<void>;
 }
 
@@ -70,7 +75,7 @@ export function openStore(opts: StoreOptions): Store {
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 10000');
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-    return { db, dialect: SQLITE, location: opts.file, close: () => db.destroy() };
+    return { db, dialect: SQLITE, location: opts.file, sqlite, close: () => db.destroy() };
   }
   if (opts.kind === 'postgres') {
     const pool = new pg.Pool({

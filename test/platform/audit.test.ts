@@ -27,7 +27,7 @@ describe.each(DIALECTS)('audit log on %s', (dialect) => {
 
   it('chains entries, signs checkpoints, and verifies', async () => {
     await appendMany(t, 25);
-    const r = await verifyAudit(t.ctx.db, t.ctx.keys);
+    const r = await verifyAudit(t.ctx.store, t.ctx.keys);
     expect(r.problem).toBeNull();
     expect(r.ok).toBe(true);
     expect(r.checked).toBe(25);
@@ -52,7 +52,7 @@ describe.each(DIALECTS)('audit log on %s', (dialect) => {
       .where('action', '=', 'test.rollback')
       .execute();
     expect(n).toHaveLength(0);
-    expect((await verifyAudit(t.ctx.db, t.ctx.keys)).ok).toBe(true);
+    expect((await verifyAudit(t.ctx.store, t.ctx.keys)).ok).toBe(true);
   });
 
   it('keeps the chain whole under concurrent appends', async () => {
@@ -63,7 +63,7 @@ describe.each(DIALECTS)('audit log on %s', (dialect) => {
         ),
       ),
     );
-    expect((await verifyAudit(t.ctx.db, t.ctx.keys)).ok).toBe(true);
+    expect((await verifyAudit(t.ctx.store, t.ctx.keys)).ok).toBe(true);
   });
 });
 
@@ -83,9 +83,9 @@ describe.each(DIALECTS)('tampering on %s is named by verify', (dialect) => {
       .set({ last_seq: 0, last_hash: '0'.repeat(64) })
       .execute();
     await appendMany(t, 12);
-    expect((await verifyAudit(t.ctx.db, t.ctx.keys)).ok).toBe(true);
+    expect((await verifyAudit(t.ctx.store, t.ctx.keys)).ok).toBe(true);
     await tamper();
-    return verifyAudit(t.ctx.db, t.ctx.keys);
+    return verifyAudit(t.ctx.store, t.ctx.keys);
   }
 
   it('an edited action', async () => {
@@ -174,6 +174,19 @@ describe.each(DIALECTS)('tampering on %s is named by verify', (dialect) => {
     expect(r.problem).toMatchObject({ seq: 12, kind: 'checkpoint-mismatch' });
   });
 
+  it('the SQLite fast path and the query-builder path name the same entry', async () => {
+    const viaStore = await withTamper(async () => {
+      await t.ctx.db
+        .updateTable('audit_entries')
+        .set({ target_id: 'thing-9' })
+        .where('seq', '=', 9)
+        .execute();
+    });
+    const viaDb = await verifyAudit(t.ctx.db, t.ctx.keys);
+    expect(viaStore.problem).toMatchObject({ seq: 9, kind: 'edited' });
+    expect(viaDb.problem).toEqual(viaStore.problem);
+  });
+
   it('a forged checkpoint signature', async () => {
     const r = await withTamper(async () => {
       await t.ctx.audit.checkpointHead(t.ctx.db);
@@ -207,7 +220,7 @@ describe.each(DIALECTS)('tampering on %s is named by verify', (dialect) => {
     expect(r.firstSeq).toBe(6);
     // Removing the anchor makes the missing entries visible again.
     await t.ctx.db.deleteFrom('audit_checkpoints').where('kind', '=', 'retention').execute();
-    const again = await verifyAudit(t.ctx.db, t.ctx.keys);
+    const again = await verifyAudit(t.ctx.store, t.ctx.keys);
     expect(again.problem).toMatchObject({ seq: 5, kind: 'deleted' });
     void sql;
   });

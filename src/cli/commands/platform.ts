@@ -149,7 +149,7 @@ export function registerPlatformCommands(program: Command): void {
       await withContext(flags, async (ctx) => {
         const bar = progressBar('Verifying');
         let started = false;
-        const r = await verifyAudit(ctx.db, ctx.keys, (done, total) => {
+        const r = await verifyAudit(ctx.store, ctx.keys, (done, total) => {
           if (!bar) return;
           if (!started) bar.start(total, 0);
           started = true;
