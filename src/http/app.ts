@@ -22,7 +22,7 @@ import { piiRoutes } from './pii-routes.js';
 import { authHook } from './auth.js';
 import { errorHandler } from './error-handler.js';
 import { ErrorBody } from './schemas.js';
-import { systemRoutes } from './system-routes.js';
+import { probeRoutes, systemRoutes } from './system-routes.js';
 import type { App } from './types.js';
 
 export interface BuildOptions {
@@ -87,98 +87,104 @@ export async function buildApp(
     reply.header('x-request-id', req.id);
   });
 
-  await app.register(cookie);
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
-        frameAncestors: ["'none'"],
-        formAction: ["'self'"],
-        objectSrc: ["'none'"],
-        upgradeInsecureRequests: null,
-      },
-    },
-    hsts: ctx.config.publicUrl?.startsWith('https:') ? undefined : false,
-  });
-  await app.register(rateLimit, {
-    max: ctx.config.http.rateLimitPerMinute,
-    timeWindow: 60_000,
-    errorResponseBuilder: (_req, c) => ({
-      statusCode: 429,
-      error: {
-        code: 'rate_limited',
-        message: `Too many requests; retry in ${Math.ceil(c.ttl / 1000)} s`,
-        details: {},
-      },
-    }),
-  });
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'Custodian API',
-        version: VERSION,
-        description:
-          'Network-information protection platform. Authenticate with `Authorization: Bearer <API key>`, or with the session cookie from `POST /api/v1/auth/login` plus its CSRF token in `X-CSRF-Token` on state-changing requests.',
-      },
-      components: {
-        securitySchemes: {
-          apiKey: {
-            type: 'http',
-            scheme: 'bearer',
-            description: 'API key created in the console or with `custodian apikey create`',
-          },
-          session: { type: 'apiKey', in: 'cookie', name: 'custodian_session' },
+  // Liveness and readiness stay outside the web stack (headers, rate limits, sessions): load balancers poll
+  // them constantly and need nothing but the answer.
+  await app.register(probeRoutes(ctx));
+
+  await app.register(async (main: App) => {
+    await main.register(cookie);
+    await main.register(helmet, {
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'"],
+          frameAncestors: ["'none'"],
+          formAction: ["'self'"],
+          objectSrc: ["'none'"],
+          upgradeInsecureRequests: null,
         },
       },
-      security: [{ apiKey: [] }, { session: [] }],
-    },
-    refResolver: { buildLocalReference: (json, _base, _frag, i) => (json.$id as string) ?? `def-${i}` },
-  });
-  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
-
-  app.addHook('onRequest', authHook(ctx));
-
-  await app.register(systemRoutes(ctx));
-  await app.register(
-    async (v1) => {
-      await v1.register(accountRoutes(ctx));
-      await v1.register(auditRoutes(ctx));
-      await v1.register(jobRoutes(ctx));
-      await v1.register(webhookRoutes(ctx));
-      await v1.register(outboxRoutes(ctx));
-      await v1.register(piiRoutes(ctx));
-      await v1.register(vaultRoutes(ctx));
-      await v1.register(moderationRoutes(ctx));
-    },
-    { prefix: '/api/v1' },
-  );
-
-  app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () =>
-    app.swagger(),
-  );
-
-  const webDir =
-    opts.webDir === undefined ? fileURLToPath(new URL('../../dist/web', import.meta.url)) : opts.webDir;
-  const hasWeb = !!webDir && existsSync(webDir);
-  if (hasWeb) await app.register(fastifyStatic, { root: webDir!, wildcard: false, index: false });
-  app.setNotFoundHandler((req, reply) => {
-    // A missing asset is a 404, never the app's HTML (a tab open across a deploy must not run HTML as JS).
-    if (req.method === 'GET' && !req.url.startsWith('/api/') && !req.url.startsWith('/assets/') && hasWeb)
-      return reply
-        .type('text/html; charset=utf-8')
-        .header('cache-control', 'no-cache')
-        .sendFile('index.html');
-    return reply.status(404).send({
-      error: {
-        code: 'not_found',
-        message: `${req.method} ${req.url.split('?')[0]} does not exist`,
-        details: {},
+      hsts: ctx.config.publicUrl?.startsWith('https:') ? undefined : false,
+    });
+    await main.register(rateLimit, {
+      max: ctx.config.http.rateLimitPerMinute,
+      timeWindow: 60_000,
+      errorResponseBuilder: (_req, c) => ({
+        statusCode: 429,
+        error: {
+          code: 'rate_limited',
+          message: `Too many requests; retry in ${Math.ceil(c.ttl / 1000)} s`,
+          details: {},
+        },
+      }),
+    });
+    await main.register(swagger, {
+      openapi: {
+        openapi: '3.1.0',
+        info: {
+          title: 'Custodian API',
+          version: VERSION,
+          description:
+            'Network-information protection platform. Authenticate with `Authorization: Bearer <API key>`, or with the session cookie from `POST /api/v1/auth/login` plus its CSRF token in `X-CSRF-Token` on state-changing requests.',
+        },
+        components: {
+          securitySchemes: {
+            apiKey: {
+              type: 'http',
+              scheme: 'bearer',
+              description: 'API key created in the console or with `custodian apikey create`',
+            },
+            session: { type: 'apiKey', in: 'cookie', name: 'custodian_session' },
+          },
+        },
+        security: [{ apiKey: [] }, { session: [] }],
       },
+      refResolver: { buildLocalReference: (json, _base, _frag, i) => (json.$id as string) ?? `def-${i}` },
+    });
+    await main.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+
+    main.addHook('onRequest', authHook(ctx));
+
+    await main.register(systemRoutes(ctx));
+    await main.register(
+      async (v1) => {
+        await v1.register(accountRoutes(ctx));
+        await v1.register(auditRoutes(ctx));
+        await v1.register(jobRoutes(ctx));
+        await v1.register(webhookRoutes(ctx));
+        await v1.register(outboxRoutes(ctx));
+        await v1.register(piiRoutes(ctx));
+        await v1.register(vaultRoutes(ctx));
+        await v1.register(moderationRoutes(ctx));
+      },
+      { prefix: '/api/v1' },
+    );
+
+    main.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () =>
+      main.swagger(),
+    );
+
+    const webDir =
+      opts.webDir === undefined ? fileURLToPath(new URL('../../dist/web', import.meta.url)) : opts.webDir;
+    const hasWeb = !!webDir && existsSync(webDir);
+    if (hasWeb) await main.register(fastifyStatic, { root: webDir!, wildcard: false, index: false });
+    main.setNotFoundHandler((req, reply) => {
+      // A missing asset is a 404, never the app's HTML (a tab open across a deploy must not run HTML as JS).
+      if (req.method === 'GET' && !req.url.startsWith('/api/') && !req.url.startsWith('/assets/') && hasWeb)
+        return reply
+          .type('text/html; charset=utf-8')
+          .header('cache-control', 'no-cache')
+          .sendFile('index.html');
+      return reply.status(404).send({
+        error: {
+          code: 'not_found',
+          message: `${req.method} ${req.url.split('?')[0]} does not exist`,
+          details: {},
+        },
+      });
     });
   });
   return app;

@@ -15,7 +15,7 @@ export async function openApiDocument(): Promise<Record<string, unknown>> {
   try {
     const app = await buildApp(ctx, { webDir: null });
     await app.ready();
-    const doc = app.swagger() as unknown as Record<string, unknown>;
+    const doc = (await app.inject({ url: '/api/openapi.json' })).json() as Record<string, unknown>;
     await app.close();
     return doc;
   } finally {

@@ -5,8 +5,8 @@ import { migrationsCurrent } from '../db/database.js';
 import type { App } from './types.js';
 import { VERSION } from '../version.js';
 
-/** Liveness, readiness and what the web app needs to know before anyone signs in. */
-export function systemRoutes(ctx: AppContext) {
+/** Liveness and readiness. */
+export function probeRoutes(ctx: AppContext) {
   return async function routes(app: App) {
     const tags = ['system'];
     app.get(
@@ -50,7 +50,13 @@ export function systemRoutes(ctx: AppContext) {
           .send({ status: ready ? 'ready' : 'not_ready', database, migrations });
       },
     );
+  };
+}
 
+/** What the web app needs to know before anyone signs in. */
+export function systemRoutes(ctx: AppContext) {
+  return async function routes(app: App) {
+    const tags = ['system'];
     app.get(
       '/api/v1/meta',
       {

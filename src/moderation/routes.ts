@@ -104,6 +104,8 @@ const Case = Type.Object(
     retainUntil: Type.String(),
     legalHold: Type.Boolean(),
     purgedAt: Type.Union([Type.String(), Type.Null()]),
+    claimedByName: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+    decidedByName: Type.Optional(Type.Union([Type.String(), Type.Null()])),
   },
   { $id: 'Case' },
 );

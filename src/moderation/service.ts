@@ -73,6 +73,8 @@ export interface CaseView {
   retainUntil: string;
   legalHold: boolean;
   purgedAt: string | null;
+  claimedByName?: string | null;
+  decidedByName?: string | null;
 }
 
 export const toCaseView = (c: ModerationCaseTable): CaseView => ({
@@ -311,7 +313,26 @@ export class ModerationService {
       .limit(q.limit)
       .offset(q.offset)
       .execute();
-    return { total, items: rows.map(toCaseView) };
+    return { total, items: await this.withNames(rows.map(toCaseView)) };
+  }
+
+  /** Adds the display names of who claimed and decided, so moderators need no access to the user list. */
+  private async withNames(cases: CaseView[]): Promise<CaseView[]> {
+    const ids = [
+      ...new Set(cases.flatMap((c) => [c.claimedBy, c.decidedBy]).filter((x): x is string => !!x)),
+    ];
+    if (!ids.length) return cases;
+    const users = await this.db
+      .selectFrom('users')
+      .select(['id', 'display_name'])
+      .where('id', 'in', ids)
+      .execute();
+    const name = new Map(users.map((u) => [u.id, u.display_name]));
+    return cases.map((c) => ({
+      ...c,
+      claimedByName: c.claimedBy ? (name.get(c.claimedBy) ?? null) : null,
+      decidedByName: c.decidedBy ? (name.get(c.decidedBy) ?? null) : null,
+    }));
   }
 
   private async caseRow(id: string): Promise<ModerationCaseTable> {
@@ -343,7 +364,7 @@ export class ModerationService {
       }),
     );
     return {
-      ...toCaseView(c),
+      ...(await this.withNames([toCaseView(c)]))[0],
       evidence: {
         content,
         contentSha256: e.content_sha256,

@@ -134,6 +134,22 @@ export function vaultRoutes(ctx: AppContext) {
     );
 
     app.get(
+      '/subjects/count',
+      {
+        config: { permission: 'subjects:read' },
+        schema: {
+          tags,
+          summary: 'How many subjects are stored and how many were erased (reads no personal information)',
+          response: {
+            200: Type.Object({ total: Type.Integer(), erased: Type.Integer() }),
+            ...errorResponses,
+          },
+        },
+      },
+      async () => ctx.vault.count(),
+    );
+
+    app.get(
       '/subjects/:id',
       {
         config: { permission: 'subjects:read' },

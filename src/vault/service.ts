@@ -249,6 +249,15 @@ export class VaultService {
     });
   }
 
+  /** How many subjects are stored (no personal information is read, so nothing is audited). */
+  async count(): Promise<{ total: number; erased: number }> {
+    const r = await this.db
+      .selectFrom('subjects')
+      .select((eb) => [eb.fn.countAll().as('total'), eb.fn.count('erased_at').as('erased')])
+      .executeTakeFirstOrThrow();
+    return { total: Number(r.total) - Number(r.erased), erased: Number(r.erased) };
+  }
+
   /** Finds subjects by an exact value (through the blind index) or by the provider's external id. */
   async find(
     actor: ActorRef,
@@ -420,6 +429,9 @@ export class VaultService {
 
   /** Erasure by crypto-shredding: the data key is destroyed, fields and indexes removed; only the fact stays. */
   async erase(actor: ActorRef, id: string, reason: string, requestId?: string): Promise<void> {
+    // The reason is free text staff type; any personal information in it is replaced before it is audited.
+    const { redact } = await import('../pii/index.js');
+    const safeReason = redact(reason.slice(0, 200), { default: 'replace' }).text;
     await transact(this.db, async (tx) => {
       const s = await this.subject(tx.db, id);
       if (s.erased_at) throw conflict('already_erased', 'This subject was already erased');
@@ -434,7 +446,7 @@ export class VaultService {
         actor,
         requestId,
         target: { type: 'subject', id },
-        details: { fields: Number(n.numDeletedRows), reason: reason.slice(0, 200) },
+        details: { fields: Number(n.numDeletedRows), reason: safeReason },
       });
     });
   }

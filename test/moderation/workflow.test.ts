@@ -200,6 +200,8 @@ describe.each(DIALECTS)('screening gate and moderation on %s', (dialect) => {
       reasons: REASONS,
     });
     expect(removed.json()).toMatchObject({ status: 'removed', reasons: REASONS });
+    const shown = (await as(app, mod2).get(`/api/v1/cases/${id}`)).json();
+    expect(shown).toMatchObject({ claimedByName: 'mod1', decidedByName: 'mod1' });
     expect(removed.json().transmissionStoppedAt).not.toBeNull();
     await t.ctx.jobs.runDue();
     const hook = received.find((r) => r.event === 'content.removed')!;

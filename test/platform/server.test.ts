@@ -31,11 +31,16 @@ describe('custodian serve (built, embedded default)', () => {
   });
 
   it('sends security headers and a request id', async () => {
-    const res = await fetch(`${server.url}/api/health`);
+    const res = await fetch(`${server.url}/api/v1/meta`);
     expect(res.headers.get('content-security-policy')).toMatch(/default-src 'self'/);
     expect(res.headers.get('content-security-policy')).toMatch(/frame-ancestors 'none'/);
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect((await fetch(`${server.url}/console`)).headers.get('content-security-policy')).toMatch(
+      /script-src 'self'/,
+    );
+    // Probes answer plainly but still carry the request id.
+    expect((await fetch(`${server.url}/api/health`)).headers.get('x-request-id')).toBeTruthy();
   });
 
   it('serves the web app for console and portal paths, JSON 404 for unknown API paths', async () => {
