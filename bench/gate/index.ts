@@ -12,8 +12,16 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 const SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 10);
 const BIN = path.join(ROOT, 'bin/custodian.js');
 
-function child(args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<{ url: string; kill: () => void }> {
-  const c = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+function child(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  ready: RegExp,
+): Promise<{ url: string; kill: () => void }> {
+  const c = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   return new Promise((resolve, reject) => {
     const on = (d: Buffer) => {
@@ -29,11 +37,19 @@ function child(args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<{
 
 async function main() {
   const dir = mkdtempSync(path.join(tmpdir(), 'custodian-gate-'));
-  const env = { CUSTODIAN_DATA_DIR: dir, CUSTODIAN_JOBS: 'false', CUSTODIAN_RATE_LIMIT_PER_MINUTE: '10000000' };
-  const key = spawnSync(process.execPath, [BIN, 'apikey', 'create', '--name', 'bench', '--scopes', 'all', '--data-dir', dir], {
-    encoding: 'utf8',
-    env: { ...process.env, ...env },
-  }).stdout.trim();
+  const env = {
+    CUSTODIAN_DATA_DIR: dir,
+    CUSTODIAN_JOBS: 'false',
+    CUSTODIAN_RATE_LIMIT_PER_MINUTE: '10000000',
+  };
+  const key = spawnSync(
+    process.execPath,
+    [BIN, 'apikey', 'create', '--name', 'bench', '--scopes', 'all', '--data-dir', dir],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, ...env },
+    },
+  ).stdout.trim();
   const server = await child([BIN, 'serve', '--port', '0'], env, /Custodian ready at (http:\/\/[^"\s]+)/);
   const bareSrc = `import Fastify from 'fastify'; const a = Fastify(); a.post('/', async () => ({ decision: 'allow', matches: [] }));
     await a.listen({ port: 0, host: '127.0.0.1' }); console.log('READY http://127.0.0.1:' + a.server.address().port + '/');`;
@@ -41,27 +57,59 @@ async function main() {
   try {
     const corpus = makeRules(3000);
     const auth = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
-    const set = await (await fetch(`${server.url}/api/v1/rule-sets`, { method: 'POST', headers: auth, body: JSON.stringify({ name: 'bench' }) })).json();
-    await fetch(`${server.url}/api/v1/rule-sets/${set.id}/versions`, { method: 'POST', headers: auth, body: JSON.stringify({ rules: corpus.rules }) });
-    await fetch(`${server.url}/api/v1/rule-sets/${set.id}/versions/1/publish`, { method: 'POST', headers: auth });
+    const set = await (
+      await fetch(`${server.url}/api/v1/rule-sets`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({ name: 'bench' }),
+      })
+    ).json();
+    await fetch(`${server.url}/api/v1/rule-sets/${set.id}/versions`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ rules: corpus.rules }),
+    });
+    await fetch(`${server.url}/api/v1/rule-sets/${set.id}/versions/1/publish`, {
+      method: 'POST',
+      headers: auth,
+    });
     // Ordinary posts (about 200 characters, no planted terms): the common case the gate must serve fast.
     const texts = makeTexts('zh', 50, 200, ['']);
     let i = 0;
-    const body = () => JSON.stringify({ contentType: 'post', text: texts[i++ % texts.length], contentId: `c-${i}-${Math.random()}`, author: { account: 'u1' } });
+    const body = () =>
+      JSON.stringify({
+        contentType: 'post',
+        text: texts[i++ % texts.length],
+        contentId: `c-${i}-${Math.random()}`,
+        author: { account: 'u1' },
+      });
     const run = (url: string, headers: Record<string, string>) =>
-      autocannon({ url, method: 'POST', connections: 50, duration: SECONDS, headers, setupClient: (c) => c.setBody(body()) });
+      autocannon({
+        url,
+        method: 'POST',
+        connections: 50,
+        duration: SECONDS,
+        headers,
+        setupClient: (c) => c.setBody(body()),
+      });
     const bareR = await run(bare.url, { 'content-type': 'application/json' });
     const gateR = await run(`${server.url}/api/v1/screen`, auth);
     const row = (name: string, r: autocannon.Result, base: number) =>
       `| ${name} | ${Math.round(r.requests.average).toLocaleString('en')} | ${r.latency.p99} ms | ${r.errors + r.non2xx} | ${((r.requests.average / base) * 100).toFixed(0)}% |`;
-    console.log(`### Screening gate over HTTP (issue 5) — ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, 2 cores`);
+    console.log(
+      `### Screening gate over HTTP (issue 5) — ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, 2 cores`,
+    );
     console.log();
-    console.log(`autocannon, 50 connections, ${SECONDS} s each; 3,000 published rules; ~200-character Chinese posts; same machine.`);
+    console.log(
+      `autocannon, 50 connections, ${SECONDS} s each; 3,000 published rules; ~200-character Chinese posts; same machine.`,
+    );
     console.log();
     console.log('| target | req/s | p99 latency | errors | share of bare |');
     console.log('|---|---:|---:|---:|---:|');
     console.log(row('bare Fastify route returning a constant', bareR, bareR.requests.average));
-    console.log(row('Custodian `POST /api/v1/screen` (API key, full normalization)', gateR, bareR.requests.average));
+    console.log(
+      row('Custodian `POST /api/v1/screen` (API key, full normalization)', gateR, bareR.requests.average),
+    );
   } finally {
     server.kill();
     bare.kill();

@@ -41,12 +41,27 @@ function makeFile(file: string): { records: number; bytes: number } {
 
 function run(file: string, workers: string) {
   const t0 = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-f', '%M %e %U %S', process.execPath, path.join(ROOT, 'bin/custodian.js'), 'pii', 'scan', '--input', file, '--workers', workers], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    maxBuffer: 1 << 30,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const r = spawnSync(
+    '/usr/bin/time',
+    [
+      '-f',
+      '%M %e %U %S',
+      process.execPath,
+      path.join(ROOT, 'bin/custodian.js'),
+      'pii',
+      'scan',
+      '--input',
+      file,
+      '--workers',
+      workers,
+    ],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+      maxBuffer: 1 << 30,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   const wall = (performance.now() - t0) / 1000;
   const last = r.stderr.trim().split('\n').pop()!.split(' ').map(Number);
   return { rssMb: last[0] / 1024, wall, cpu: last[2] + last[3], status: r.status };
@@ -56,9 +71,13 @@ const dir = mkdtempSync(path.join(tmpdir(), 'custodian-pii-cli-'));
 try {
   const file = path.join(dir, 'records.jsonl');
   const { records, bytes } = makeFile(file);
-  console.log(`### \`custodian pii scan\` on a ${(bytes / 1048576).toFixed(0)} MB JSONL file (issue 3) — ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, 2 cores`);
+  console.log(
+    `### \`custodian pii scan\` on a ${(bytes / 1048576).toFixed(0)} MB JSONL file (issue 3) — ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, 2 cores`,
+  );
   console.log();
-  console.log(`${records.toLocaleString('en')} records of mixed Chinese/English text; output (one line a record) to /dev/null.`);
+  console.log(
+    `${records.toLocaleString('en')} records of mixed Chinese/English text; output (one line a record) to /dev/null.`,
+  );
   console.log();
   console.log('| workers | wall time | MB/s | records/s | CPU time | peak RSS |');
   console.log('|---:|---:|---:|---:|---:|---:|');

@@ -136,7 +136,8 @@ export class ModerationService {
   private count(contentType: string, decision: string) {
     const now = Date.now();
     // The day string is recomputed once a second, not on every screened item.
-    if (now >= this.day.until) this.day = { until: now + 1000, value: new Date(now).toISOString().slice(0, 10) };
+    if (now >= this.day.until)
+      this.day = { until: now + 1000, value: new Date(now).toISOString().slice(0, 10) };
     const key = `${this.day.value}|${contentType}|${decision}`;
     this.counters.set(key, (this.counters.get(key) ?? 0) + 1);
   }
