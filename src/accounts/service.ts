@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { hash, randomBytes, randomUUID } from 'node:crypto';
 import { generateSecret, generateURI, verify as verifyTotp } from 'otplib';
 import type { ActorRef } from '../audit/actor.js';
 import type { AuditLog } from '../audit/service.js';
@@ -53,7 +53,8 @@ export interface RequestInfo {
 /** How long a resolved API key is trusted without asking the database again. */
 const API_KEY_CACHE_MS = 5_000;
 
-const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+// One-shot hashing: API keys are hashed on every request that carries one.
+const sha256 = (s: string) => hash('sha256', s, 'hex');
 const USERNAME = /^[a-z0-9][a-z0-9._-]{2,63}$/;
 const API_KEY = /^cus_([a-z0-9]{8})_([A-Za-z0-9_-]{43})$/;
 

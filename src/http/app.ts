@@ -121,8 +121,9 @@ export async function buildApp(
         ? { 'strict-transport-security': headers['strict-transport-security'] }
         : {}),
     };
-    main.addHook('onRequest', async (req, reply) => {
+    main.addHook('onRequest', (req, reply, done) => {
       reply.headers(req.url.startsWith('/api/') && !req.url.startsWith('/api/docs') ? apiHeaders : headers);
+      done();
     });
     await main.register(rateLimit, {
       max: ctx.config.http.rateLimitPerMinute,
