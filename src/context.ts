@@ -11,6 +11,7 @@ import { createNotifier, type Notifier } from './notifier/notifier.js';
 import { ReportService } from './moderation/reports.js';
 import { RuleSetCache, RuleSetService } from './moderation/rule-sets.js';
 import { ModerationService } from './moderation/service.js';
+import { RulesService } from './rules/service.js';
 import { VaultService } from './vault/service.js';
 import { WebhookService } from './webhooks/service.js';
 
@@ -43,6 +44,7 @@ export class AppContext {
     readonly ruleCache: RuleSetCache,
     readonly moderation: ModerationService,
     readonly reports: ReportService,
+    readonly rules: RulesService,
     readonly notifier: Notifier,
     readonly keysCreated: boolean,
   ) {}
@@ -109,6 +111,7 @@ export class AppContext {
       ruleCache,
       moderation,
       new ReportService(store.db, audit, moderation, config.providerName),
+      new RulesService(store.db, audit),
       notifier,
       keysCreated,
     );

@@ -30,6 +30,12 @@ export const PERMISSIONS = [
   'cases:decide',
   'reports:read',
   'reports:write',
+  'purposes:read',
+  'purposes:write',
+  'rules:publish',
+  'consents:read',
+  'consents:write',
+  'purpose:check',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -63,6 +69,12 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'subjects:erase',
     'transfers:read',
     'transfers:write',
+    'purposes:read',
+    'purposes:write',
+    'rules:publish',
+    'consents:read',
+    'consents:write',
+    'purpose:check',
   ]),
   moderator: new Set<Permission>([
     'outbox:read',

@@ -254,6 +254,38 @@ export interface ReportPackageTable {
   receipt: string | null;
 }
 
+export interface PurposeTable {
+  id: string;
+  key: string;
+  body: string;
+  archived: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface RulesVersionTable {
+  version: number;
+  snapshot: string;
+  sha256: string;
+  effective_at: string;
+  published_at: string;
+  published_by: string | null;
+}
+
+export interface ConsentTable {
+  id: string;
+  subject: string;
+  purpose_key: string;
+  given: number;
+  rules_version: number;
+  channel: string;
+  separate: string;
+  evidence: string;
+  actor_type: string;
+  actor_id: string | null;
+  created_at: string;
+}
+
 export interface Database {
   users: UserTable;
   sessions: SessionTable;
@@ -276,6 +308,9 @@ export interface Database {
   moderation_evidence: ModerationEvidenceTable;
   screen_counters: ScreenCounterTable;
   report_packages: ReportPackageTable;
+  purposes: PurposeTable;
+  rules_versions: RulesVersionTable;
+  consents: ConsentTable;
 }
 
 export type { Generated };

@@ -15,6 +15,7 @@ import { jobRoutes } from '../jobs/routes.js';
 import { outboxRoutes } from '../notifier/routes.js';
 import { VERSION } from '../version.js';
 import { moderationRoutes } from '../moderation/routes.js';
+import { rulesRoutes } from '../rules/routes.js';
 import { vaultRoutes } from '../vault/routes.js';
 import { webhookRoutes } from '../webhooks/routes.js';
 import { piiRoutes } from './pii-routes.js';
@@ -181,6 +182,7 @@ export async function buildApp(
         await v1.register(piiRoutes(ctx));
         await v1.register(vaultRoutes(ctx));
         await v1.register(moderationRoutes(ctx));
+        await v1.register(rulesRoutes(ctx));
       },
       { prefix: '/api/v1' },
     );

@@ -54,6 +54,12 @@ export async function startServer(
         ),
       24 * 3_600_000,
     ),
+    // Allowed purpose checks are audited in aggregate, once a minute.
+    setInterval(
+      () =>
+        void ctx.rules.flushAllowed(SYSTEM).catch((err) => log.error({ err }, 'purpose-check flush failed')),
+      60_000,
+    ),
     // ICP Measures 14 / CSL 21 (23): evidence kept its retention period, then purged (legal holds excepted).
     setInterval(
       () =>
@@ -69,6 +75,7 @@ export async function startServer(
       for (const t of timers) clearInterval(t);
       await app.close();
       await ctx.jobs.stop();
+      await ctx.rules.flushAllowed(SYSTEM).catch(() => null);
       await ctx.audit.checkpointHead(ctx.db).catch(() => null);
       await ctx.close();
       log.info('Custodian stopped');

@@ -52,6 +52,8 @@ export function as(app: TestApp, who: Session | { key: string }) {
     get: (url: string) => app.inject({ method: 'GET', url, headers: headers() }),
     post: (url: string, payload?: unknown) =>
       app.inject({ method: 'POST', url, headers: headers(), payload: payload as never }),
+    put: (url: string, payload?: unknown) =>
+      app.inject({ method: 'PUT', url, headers: headers(), payload: payload as never }),
     patch: (url: string, payload?: unknown) =>
       app.inject({ method: 'PATCH', url, headers: headers(), payload: payload as never }),
     delete: (url: string) => app.inject({ method: 'DELETE', url, headers: headers() }),

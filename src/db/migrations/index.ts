@@ -3,6 +3,7 @@ import * as platform from './20261129-0001-platform.js';
 import * as vault from './20261129-0002-vault.js';
 import * as moderation from './20261129-0003-moderation.js';
 import * as totpStep from './20261129-0004-totp-step.js';
+import * as rules from './20261129-0005-rules.js';
 
 /** Every migration, in order. Names sort by date; a new migration is appended here. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '20261129-0002-vault': vault,
   '20261129-0003-moderation': moderation,
   '20261129-0004-totp-step': totpStep,
+  '20261129-0005-rules': rules,
 };

@@ -1,0 +1,405 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { ActorRef } from '../audit/actor.js';
+import { canonicalJson } from '../audit/canonical.js';
+import type { AuditLog } from '../audit/service.js';
+import type { Db } from '../db/database.js';
+import type { ConsentTable } from '../db/schema.js';
+import { nowIso, transact } from '../db/transaction.js';
+import { badRequest, conflict, isUniqueViolation, notFound } from '../http/errors.js';
+import { separateRequirements, validatePurpose, type Purpose, type SeparateKind } from './register.js';
+
+export interface RulesVersion {
+  version: number;
+  effectiveAt: string;
+  publishedAt: string;
+  sha256: string;
+  purposes: Purpose[];
+}
+
+export interface ConsentInput {
+  subject: string;
+  purpose: string;
+  given: boolean;
+  rulesVersion: number;
+  channel: 'web' | 'app' | 'sms' | 'paper' | 'import';
+  separate?: SeparateKind[];
+  evidence?: Record<string, unknown>;
+}
+
+export interface ConsentView {
+  id: string;
+  subject: string;
+  purpose: string;
+  given: boolean;
+  rulesVersion: number;
+  channel: string;
+  separate: string[];
+  createdAt: string;
+}
+
+export interface CheckResult {
+  allowed: boolean;
+  /** What is missing, each a stable code with its detail, e.g. `category_not_in_scope:location`. */
+  reasons: string[];
+}
+
+const toConsent = (c: ConsentTable): ConsentView => ({
+  id: c.id,
+  subject: c.subject,
+  purpose: c.purpose_key,
+  given: c.given === 1,
+  rulesVersion: c.rules_version,
+  channel: c.channel,
+  separate: JSON.parse(c.separate) as string[],
+  createdAt: c.created_at,
+});
+
+const KEY = /^[a-z][a-z0-9_-]{1,63}$/;
+
+/**
+ * The processing register, its published collection-and-use rules, the consent ledger and the purpose check
+ * (Decision art. 2; PIPL 14–17, 23, 25, 29, 31, 39; NDSR 21–22).
+ */
+export class RulesService {
+  private versions = new Map<number, RulesVersion>();
+  private allowedCounts = new Map<string, number>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditLog,
+  ) {}
+
+  // ---- register ----
+
+  async listPurposes(includeArchived = false) {
+    let q = this.db.selectFrom('purposes').selectAll();
+    if (!includeArchived) q = q.where('archived', '=', 0);
+    const rows = await q.orderBy('key').execute();
+    return rows.map((r) => ({
+      id: r.id,
+      archived: r.archived === 1,
+      updatedAt: r.updated_at,
+      ...(JSON.parse(r.body) as Purpose),
+    }));
+  }
+
+  async savePurpose(actor: ActorRef, p: Purpose, requestId?: string) {
+    if (!KEY.test(p.key))
+      throw badRequest('invalid_key', 'key must be 2-64 lower-case letters, digits, - or _', 'key');
+    validatePurpose(p);
+    const now = nowIso();
+    return transact(this.db, async (tx) => {
+      const existing = await tx.db
+        .selectFrom('purposes')
+        .selectAll()
+        .where('key', '=', p.key)
+        .executeTakeFirst();
+      const id = existing?.id ?? randomUUID();
+      try {
+        if (existing)
+          await tx.db
+            .updateTable('purposes')
+            .set({ body: JSON.stringify(p), archived: 0, updated_at: now })
+            .where('id', '=', id)
+            .execute();
+        else
+          await tx.db
+            .insertInto('purposes')
+            .values({
+              id,
+              key: p.key,
+              body: JSON.stringify(p),
+              archived: 0,
+              created_at: now,
+              updated_at: now,
+            })
+            .execute();
+      } catch (err) {
+        if (isUniqueViolation(err)) throw conflict('key_taken', `purpose ${p.key} exists`, 'key');
+        throw err;
+      }
+      await this.audit.append(tx, {
+        action: existing ? 'purpose.update' : 'purpose.create',
+        actor,
+        requestId,
+        target: { type: 'purpose', id: p.key },
+        details: { categories: p.categories, legalBasis: p.legalBasis },
+      });
+      return { id, archived: false, updatedAt: now, ...p };
+    });
+  }
+
+  async archivePurpose(actor: ActorRef, key: string, requestId?: string) {
+    await transact(this.db, async (tx) => {
+      const r = await tx.db
+        .updateTable('purposes')
+        .set({ archived: 1, updated_at: nowIso() })
+        .where('key', '=', key)
+        .executeTakeFirst();
+      if (Number(r.numUpdatedRows) === 0) throw notFound('Purpose');
+      await this.audit.append(tx, {
+        action: 'purpose.archive',
+        actor,
+        requestId,
+        target: { type: 'purpose', id: key },
+      });
+    });
+  }
+
+  // ---- published rules ----
+
+  /** Publishes the register as an immutable, numbered version of the collection-and-use rules. */
+  async publish(
+    actor: ActorRef,
+    opts: { effectiveAt?: string } = {},
+    requestId?: string,
+  ): Promise<RulesVersion> {
+    const purposes = (await this.listPurposes()).map(
+      ({ id: _id, archived: _a, updatedAt: _u, ...p }) => p as Purpose,
+    );
+    if (!purposes.length)
+      throw badRequest('empty_register', 'the register has no purpose to publish', 'purposes');
+    const snapshot = canonicalJson(purposes);
+    const now = nowIso();
+    const effectiveAt = opts.effectiveAt ? new Date(opts.effectiveAt).toISOString() : now;
+    return transact(this.db, async (tx) => {
+      const last = await tx.db
+        .selectFrom('rules_versions')
+        .select((eb) => eb.fn.max('version').as('v'))
+        .executeTakeFirst();
+      const version = Number(last?.v ?? 0) + 1;
+      const sha256 = createHash('sha256').update(snapshot).digest('hex');
+      await tx.db
+        .insertInto('rules_versions')
+        .values({
+          version,
+          snapshot,
+          sha256,
+          effective_at: effectiveAt,
+          published_at: now,
+          published_by: actor.id,
+        })
+        .execute();
+      await this.audit.append(tx, {
+        action: 'rules.publish',
+        actor,
+        requestId,
+        target: { type: 'rules', id: String(version) },
+        details: { version, sha256, purposes: purposes.length, effectiveAt },
+      });
+      return { version, effectiveAt, publishedAt: now, sha256, purposes };
+    });
+  }
+
+  async version(v: number): Promise<RulesVersion> {
+    const cached = this.versions.get(v);
+    if (cached) return cached;
+    const r = await this.db
+      .selectFrom('rules_versions')
+      .selectAll()
+      .where('version', '=', v)
+      .executeTakeFirst();
+    if (!r) throw notFound(`Rules version ${v}`);
+    const out = {
+      version: r.version,
+      effectiveAt: r.effective_at,
+      publishedAt: r.published_at,
+      sha256: r.sha256,
+      purposes: JSON.parse(r.snapshot) as Purpose[],
+    };
+    this.versions.set(v, out); // versions are immutable
+    return out;
+  }
+
+  /** The version in force now: the highest whose effective date has come. */
+  async current(): Promise<RulesVersion | null> {
+    const r = await this.db
+      .selectFrom('rules_versions')
+      .select('version')
+      .where('effective_at', '<=', nowIso())
+      .orderBy('version', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return r ? this.version(r.version) : null;
+  }
+
+  async listVersions() {
+    const rows = await this.db
+      .selectFrom('rules_versions')
+      .select(['version', 'effective_at', 'published_at', 'sha256'])
+      .orderBy('version', 'desc')
+      .execute();
+    return rows.map((r) => ({
+      version: r.version,
+      effectiveAt: r.effective_at,
+      publishedAt: r.published_at,
+      sha256: r.sha256,
+    }));
+  }
+
+  // ---- consent ledger ----
+
+  async recordConsent(actor: ActorRef, input: ConsentInput, requestId?: string): Promise<ConsentView> {
+    const v = await this.version(input.rulesVersion).catch(() => {
+      throw badRequest(
+        'unknown_rules_version',
+        `rulesVersion ${input.rulesVersion} was never published`,
+        'rulesVersion',
+      );
+    });
+    const p = v.purposes.find((x) => x.key === input.purpose);
+    if (!p)
+      throw badRequest(
+        'unknown_purpose',
+        `purpose ${input.purpose} is not in rules version ${v.version}`,
+        'purpose',
+      );
+    const row: ConsentTable = {
+      id: randomUUID(),
+      subject: input.subject,
+      purpose_key: input.purpose,
+      given: input.given ? 1 : 0,
+      rules_version: v.version,
+      channel: input.channel,
+      separate: JSON.stringify(input.given ? [...new Set(input.separate ?? [])] : []),
+      evidence: canonicalJson(input.evidence ?? {}),
+      actor_type: actor.type,
+      actor_id: actor.id,
+      created_at: nowIso(),
+    };
+    return transact(this.db, async (tx) => {
+      // The ledger's order is its meaning (the latest entry counts): times for one subject and purpose
+      // strictly increase, even for two entries within the same millisecond.
+      const last = await tx.db
+        .selectFrom('consents')
+        .select('created_at')
+        .where('subject', '=', row.subject)
+        .where('purpose_key', '=', row.purpose_key)
+        .orderBy('created_at', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      if (last && last.created_at >= row.created_at)
+        row.created_at = new Date(Date.parse(last.created_at) + 1).toISOString();
+      await tx.db.insertInto('consents').values(row).execute();
+      await this.audit.append(tx, {
+        action: input.given ? 'consent.give' : 'consent.withdraw',
+        actor,
+        requestId,
+        // The subject reference is the provider's; its digest keeps the audit entry free of identifiers.
+        target: { type: 'consent', id: row.id },
+        details: {
+          purpose: input.purpose,
+          rulesVersion: v.version,
+          channel: input.channel,
+          separate: JSON.parse(row.separate),
+          evidenceSha256: createHash('sha256').update(row.evidence).digest('hex'),
+        },
+      });
+      return toConsent(row);
+    });
+  }
+
+  async consentHistory(subject: string): Promise<ConsentView[]> {
+    const rows = await this.db
+      .selectFrom('consents')
+      .selectAll()
+      .where('subject', '=', subject)
+      .orderBy('created_at', 'desc')
+      .orderBy('id')
+      .execute();
+    return rows.map(toConsent);
+  }
+
+  private async latestConsent(subject: string, purpose: string): Promise<ConsentTable | undefined> {
+    return this.db
+      .selectFrom('consents')
+      .selectAll()
+      .where('subject', '=', subject)
+      .where('purpose_key', '=', purpose)
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+  }
+
+  // ---- the purpose check ----
+
+  /**
+   * May `purpose` use these `categories` of `subject`'s information now? The reasons name exactly what is
+   * missing. Denials are always audited; allowed checks are counted and audited in aggregate.
+   * @example await rules.check(actor, { subject: 'u-17', purpose: 'marketing', categories: ['contact'] })
+   */
+  async check(
+    actor: ActorRef,
+    q: { subject: string; purpose: string; categories: string[] },
+    requestId?: string,
+  ): Promise<CheckResult> {
+    const reasons = await this.evaluate(q);
+    const allowed = reasons.length === 0;
+    if (allowed) this.allowedCounts.set(q.purpose, (this.allowedCounts.get(q.purpose) ?? 0) + 1);
+    else
+      await transact(this.db, (tx) =>
+        this.audit.append(tx, {
+          action: 'purpose.check.denied',
+          actor,
+          requestId,
+          target: { type: 'purpose', id: q.purpose },
+          details: { reasons, categories: q.categories },
+        }),
+      );
+    return { allowed, reasons };
+  }
+
+  private async evaluate(q: { subject: string; purpose: string; categories: string[] }): Promise<string[]> {
+    const cur = await this.current();
+    const p = cur?.purposes.find((x) => x.key === q.purpose);
+    if (!cur || !p) return ['purpose_unpublished'];
+    const reasons: string[] = [];
+    for (const c of q.categories) if (!p.categories.includes(c)) reasons.push(`category_not_in_scope:${c}`);
+    if (p.legalBasis !== 'consent') return reasons;
+    const consent = await this.latestConsent(q.subject, q.purpose);
+    if (!consent) return [...reasons, 'no_consent'];
+    if (consent.given === 0) return [...reasons, 'consent_withdrawn'];
+    // PIPL 14: a change of purpose, method or categories needs consent again.
+    const then = (await this.version(consent.rules_version)).purposes.find((x) => x.key === q.purpose);
+    const widened =
+      !then ||
+      q.categories.some((c) => p.categories.includes(c) && !then.categories.includes(c)) ||
+      p.methods.some((m) => !then.methods.includes(m)) ||
+      p.recipients.some((r) => !then.recipients.some((t) => t.name === r.name));
+    if (widened) reasons.push(`reconsent_required:v${consent.rules_version}`);
+    const given = new Set(JSON.parse(consent.separate) as string[]);
+    for (const need of separateRequirements(
+      p,
+      q.categories.filter((c) => p.categories.includes(c)),
+    ))
+      if (!given.has(need)) reasons.push(`separate_consent_missing:${need}`);
+    // PIPL 19: kept no longer than the purpose needs.
+    if (Date.parse(consent.created_at) + p.retentionDays * 86_400_000 < Date.now())
+      reasons.push('retention_expired');
+    return reasons;
+  }
+
+  async checkBatch(
+    actor: ActorRef,
+    purpose: string,
+    categories: string[],
+    subjects: string[],
+    requestId?: string,
+  ) {
+    const out = [];
+    for (const subject of subjects)
+      out.push({ subject, ...(await this.check(actor, { subject, purpose, categories }, requestId)) });
+    return out;
+  }
+
+  /** Writes the aggregated count of allowed checks into the audit log. */
+  async flushAllowed(actor: ActorRef): Promise<void> {
+    if (!this.allowedCounts.size) return;
+    const counts = Object.fromEntries(this.allowedCounts);
+    this.allowedCounts = new Map();
+    await transact(this.db, (tx) =>
+      this.audit.append(tx, { action: 'purpose.check.allowed', actor, details: { counts } }),
+    );
+  }
+}

@@ -1,0 +1,237 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DIALECTS, makeContext, type TestContext } from '../helpers/dialects.js';
+import {
+  as,
+  login,
+  makeApp,
+  setupAdmin,
+  STRONG_PASSWORD,
+  type Session,
+  type TestApp,
+} from '../helpers/http.js';
+
+const marketing = {
+  nameZh: '个性化营销',
+  nameEn: 'Personalised marketing',
+  descriptionZh: '根据购买记录推荐商品',
+  descriptionEn: 'Recommend products from purchase history',
+  legalBasis: 'consent',
+  necessity: '',
+  categories: ['contact', 'basic-personal'],
+  methods: ['form'],
+  retentionDays: 365,
+  retentionAction: 'delete',
+  recipients: [],
+  crossBorder: [],
+  publicDisclosure: false,
+  minors: false,
+};
+
+describe.each(DIALECTS)('processing register, rules, consent and purpose check on %s', (dialect) => {
+  let t: TestContext;
+  let app: TestApp;
+  let dpo: Session;
+  let key = '';
+  const check = (subject: string, purpose: string, categories: string[]) =>
+    as(app, { key }).post('/api/v1/purpose-check', { subject, purpose, categories });
+  const consent = (body: Record<string, unknown>) =>
+    as(app, { key }).post('/api/v1/consents', { channel: 'web', ...body });
+
+  beforeAll(async () => {
+    t = await makeContext(dialect);
+    app = await makeApp(t.ctx);
+    const admin = await setupAdmin(app);
+    await as(app, admin).post('/api/v1/users', {
+      username: 'dpo',
+      password: STRONG_PASSWORD,
+      role: 'privacy_officer',
+    });
+    dpo = await login(app, 'dpo');
+    key = (
+      await as(app, admin).post('/api/v1/api-keys', {
+        name: 'shop',
+        scopes: ['purpose:check', 'consents:write', 'consents:read'],
+      })
+    ).json().key;
+  });
+  afterAll(async () => {
+    await app.close();
+    await t.cleanup();
+  });
+
+  it('refuses a sensitive category or a third-party provision without a necessity statement', async () => {
+    const r = await as(app, dpo).put('/api/v1/purposes/delivery', {
+      ...marketing,
+      nameEn: 'Delivery',
+      categories: ['contact', 'location'],
+    });
+    expect(r.statusCode).toBe(400);
+    expect(r.json().error.details.field).toBe('necessity');
+    const unknown = await as(app, dpo).put('/api/v1/purposes/x1', {
+      ...marketing,
+      categories: ['shoe-size'],
+    });
+    expect(unknown.json().error.details.field).toBe('categories.0');
+    expect((await as(app, dpo).get('/api/v1/purposes')).json().items).toEqual([]);
+  });
+
+  it('says the purpose is unpublished until the rules are published', async () => {
+    expect((await as(app, dpo).put('/api/v1/purposes/marketing', marketing)).statusCode).toBe(200);
+    expect((await check('u1', 'marketing', ['contact'])).json()).toEqual({
+      allowed: false,
+      reasons: ['purpose_unpublished'],
+    });
+    expect((await app.inject({ url: '/api/v1/rules/current' })).statusCode).toBe(404);
+    const pub = await as(app, dpo).post('/api/v1/rules/publish', {});
+    expect(pub.statusCode).toBe(201);
+    expect(pub.json().version).toBe(1);
+    const cur = (await app.inject({ url: '/api/v1/rules/current' })).json();
+    expect(cur).toMatchObject({ version: 1, purposes: [{ key: 'marketing' }] });
+  });
+
+  it('denies without consent, allows with it, and denies after withdrawal', async () => {
+    expect((await check('u1', 'marketing', ['contact'])).json().reasons).toEqual(['no_consent']);
+    expect(
+      (
+        await consent({
+          subject: 'u1',
+          purpose: 'marketing',
+          given: true,
+          rulesVersion: 1,
+          evidence: { textSha256: 'abc' },
+        })
+      ).statusCode,
+    ).toBe(201);
+    expect((await check('u1', 'marketing', ['contact'])).json()).toEqual({ allowed: true, reasons: [] });
+    const out = (await check('u1', 'marketing', ['location'])).json();
+    expect(out).toEqual({ allowed: false, reasons: ['category_not_in_scope:location'] });
+    await consent({ subject: 'u1', purpose: 'marketing', given: false, rulesVersion: 1 });
+    expect((await check('u1', 'marketing', ['contact'])).json().reasons).toEqual(['consent_withdrawn']);
+    const history = (await as(app, { key }).get('/api/v1/consents?subject=u1')).json().items;
+    expect(history.map((c: { given: boolean }) => c.given)).toEqual([false, true]);
+  });
+
+  it('validates consents against published versions', async () => {
+    const bad = await consent({ subject: 'u2', purpose: 'marketing', given: true, rulesVersion: 9 });
+    expect(bad.json().error.details.field).toBe('rulesVersion');
+    const badPurpose = await consent({ subject: 'u2', purpose: 'nothing', given: true, rulesVersion: 1 });
+    expect(badPurpose.json().error.details.field).toBe('purpose');
+  });
+
+  it('asks again after a publication widens the scope, and asks for each separate consent PIPL names', async () => {
+    await consent({ subject: 'u3', purpose: 'marketing', given: true, rulesVersion: 1 });
+    await as(app, dpo).put('/api/v1/purposes/marketing', {
+      ...marketing,
+      necessity: '精准位置用于推荐附近门店的优惠，缺少则无法提供该功能',
+      categories: ['contact', 'basic-personal', 'location'],
+      recipients: [
+        { name: 'Ad Partner Ltd', kind: 'third_party', purpose: 'ad delivery', categories: ['contact'] },
+      ],
+      crossBorder: [{ destination: 'SG', recipient: 'Ad Partner Ltd', mechanism: 'standard_contract' }],
+    });
+    expect((await as(app, dpo).post('/api/v1/rules/publish', {})).json().version).toBe(2);
+    const r = (await check('u3', 'marketing', ['contact', 'location'])).json();
+    expect(r.allowed).toBe(false);
+    expect(r.reasons).toEqual([
+      'reconsent_required:v1',
+      'separate_consent_missing:sensitive',
+      'separate_consent_missing:provision',
+      'separate_consent_missing:cross_border',
+    ]);
+    await consent({
+      subject: 'u3',
+      purpose: 'marketing',
+      given: true,
+      rulesVersion: 2,
+      separate: ['provision', 'cross_border'],
+    });
+    expect((await check('u3', 'marketing', ['contact'])).json()).toEqual({ allowed: true, reasons: [] });
+    expect((await check('u3', 'marketing', ['location'])).json().reasons).toEqual([
+      'separate_consent_missing:sensitive',
+    ]);
+    await consent({
+      subject: 'u3',
+      purpose: 'marketing',
+      given: true,
+      rulesVersion: 2,
+      separate: ['provision', 'cross_border', 'sensitive'],
+    });
+    expect((await check('u3', 'marketing', ['contact', 'location'])).json().allowed).toBe(true);
+  });
+
+  it('needs guardian consent for children’s information and denies past retention', async () => {
+    await as(app, dpo).put('/api/v1/purposes/kids-club', {
+      ...marketing,
+      nameEn: 'Kids club',
+      necessity: '儿童会员活动需要监护人同意后联系家长',
+      categories: ['contact', 'minor'],
+      minors: true,
+      retentionDays: 30,
+    });
+    const v = (await as(app, dpo).post('/api/v1/rules/publish', {})).json().version;
+    await consent({
+      subject: 'kid1',
+      purpose: 'kids-club',
+      given: true,
+      rulesVersion: v,
+      separate: ['sensitive'],
+    });
+    expect((await check('kid1', 'kids-club', ['contact'])).json().reasons).toEqual([
+      'separate_consent_missing:guardian',
+    ]);
+    await consent({
+      subject: 'kid1',
+      purpose: 'kids-club',
+      given: true,
+      rulesVersion: v,
+      separate: ['sensitive', 'guardian'],
+    });
+    expect((await check('kid1', 'kids-club', ['contact', 'minor'])).json().allowed).toBe(true);
+    for (const c of await t.ctx.db.selectFrom('consents').selectAll().where('subject', '=', 'kid1').execute())
+      await t.ctx.db
+        .updateTable('consents')
+        .set({ created_at: new Date(Date.parse(c.created_at) - 31 * 86_400_000).toISOString() })
+        .where('id', '=', c.id)
+        .execute();
+    expect((await check('kid1', 'kids-club', ['contact'])).json().reasons).toEqual(['retention_expired']);
+  });
+
+  it('a purpose on another legal basis needs no consent; batch checks answer per subject', async () => {
+    await as(app, dpo).put('/api/v1/purposes/orders', {
+      ...marketing,
+      nameEn: 'Orders',
+      legalBasis: 'contract',
+    });
+    await as(app, dpo).post('/api/v1/rules/publish', {});
+    const r = await as(app, { key }).post('/api/v1/purpose-check/batch', {
+      purpose: 'marketing',
+      categories: ['contact'],
+      subjects: ['u1', 'u3', 'nobody'],
+    });
+    expect(r.json().results.map((x: { allowed: boolean }) => x.allowed)).toEqual([false, true, false]);
+    expect((await check('anyone', 'orders', ['contact'])).json()).toEqual({ allowed: true, reasons: [] });
+  });
+
+  it('audits every denial with its reasons, and allowed checks in aggregate', async () => {
+    await t.ctx.rules.flushAllowed({ type: 'system', id: null });
+    const denied = await t.ctx.db
+      .selectFrom('audit_entries')
+      .selectAll()
+      .where('action', '=', 'purpose.check.denied')
+      .execute();
+    expect(denied.length).toBeGreaterThanOrEqual(8);
+    expect(JSON.parse(denied[0].details).reasons).toEqual(['purpose_unpublished']);
+    const allowed = await t.ctx.db
+      .selectFrom('audit_entries')
+      .selectAll()
+      .where('action', '=', 'purpose.check.allowed')
+      .execute();
+    expect(JSON.parse(allowed[0].details).counts.marketing).toBeGreaterThanOrEqual(3);
+    const versions = (await app.inject({ url: '/api/v1/rules/versions' })).json().items;
+    expect(versions.map((v: { version: number }) => v.version)).toEqual([4, 3, 2, 1]);
+    expect((await app.inject({ url: '/api/v1/rules/versions/1' })).json().purposes[0].categories).toEqual([
+      'contact',
+      'basic-personal',
+    ]);
+  });
+});
