@@ -1,6 +1,6 @@
 import { isValidRegionCode } from '../regions.js';
 import type { ScanState } from '../scan-state.js';
-import { readDigits } from '../validators/date.js';
+import { currentYear, readDigits } from '../validators/date.js';
 import { hasKnownCardPrefix, luhn } from '../validators/luhn.js';
 import { isValidResidentId15At, isValidResidentId18At } from '../validators/resident-id.js';
 import { isValidUsccAt } from '../validators/uscc.js';
@@ -68,7 +68,7 @@ function dateShaped(t: string, i: number, len: number, next: number): boolean {
 /** An 18-digit number with a valid region and a birth year imitates an ID even if its date or check fails. */
 function looksLikeResidentId(t: string, i: number): boolean {
   const year = readDigits(t, i + 6, 4);
-  return isValidRegionCode(t, i) && year >= 1880 && year <= new Date().getFullYear();
+  return isValidRegionCode(t, i) && year >= 1880 && year <= currentYear();
 }
 
 function emitCard(
@@ -115,6 +115,11 @@ function plainNumber(st: ScanState, i: number, j: number): void {
   }
 }
 
+/** The text [from, to) without whitespace and hyphens. */
+function stripSeparators(t: string, from: number, to: number): string {
+  return t.slice(from, to).replace(/[\s-]/g, '');
+}
+
 /**
  * Grouped identifiers read from their first group: ID 6-8-4 / 6-4-4-4 (last may end in X), cards 4-4-4-4(-1..4),
  * 4-6-5, 6-13.
@@ -146,11 +151,10 @@ function matchGrouped(st: ScanState, i: number): number {
   const k = lens.length;
   if (k < 2) return -1;
   const sig = lens.join('-');
-  const joined = (upto: number): string => t.slice(i, ends[upto - 1]).replace(/[\s-]/g, '');
 
   if (sig.startsWith('6-8-4') || sig.startsWith('6-4-4-4')) {
     const groups = sig.startsWith('6-8-4') ? 3 : 4;
-    const digits = joined(groups);
+    const digits = stripSeparators(t, i, ends[groups - 1]);
     if (digits.length === 18 && isValidResidentId18At(digits, 0, st.now)) {
       const end = ends[groups - 1];
       st.emit('CN_RESIDENT_ID', i, end, 0.9, true);
@@ -165,7 +169,7 @@ function matchGrouped(st: ScanState, i: number): number {
       (g === 3 && s[0] === 4 && s[1] === 6 && s[2] === 5) ||
       (g === 2 && s[0] === 6 && s[1] === 13);
     if (!cardShape) continue;
-    const digits = joined(g);
+    const digits = stripSeparators(t, i, ends[g - 1]);
     if (digits.length < 15 || digits.length > 19) continue;
     const before = st.findings.length;
     emitCard(st, i, ends[g - 1], digits, 0, digits.length);
