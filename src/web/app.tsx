@@ -6,7 +6,7 @@ import { NotFoundPage } from './components/not-found-page.js';
 import { PortalLayout } from './portal/portal-layout.js';
 import { ReportsPage } from './portal/reports-page.js';
 import { RequestsPage } from './portal/requests-page.js';
-import { RulesPage } from './portal/rules-page.js';
+import { RulesDiffPage, RulesPage, RulesVersionPage, RulesVersionsPage } from './portal/rules-page.js';
 
 /** The console for staff under /console, the portal for citizens everywhere else. */
 export function App() {
@@ -17,6 +17,9 @@ export function App() {
         <Route element={<PortalLayout />}>
           <Route index element={<LandingPage />} />
           <Route path="rules" element={<RulesPage />} />
+          <Route path="rules/versions" element={<RulesVersionsPage />} />
+          <Route path="rules/versions/:version" element={<RulesVersionPage />} />
+          <Route path="rules/diff" element={<RulesDiffPage />} />
           <Route path="requests" element={<RequestsPage />} />
           <Route path="reports" element={<ReportsPage />} />
           <Route path="*" element={<NotFoundPage home="/" />} />

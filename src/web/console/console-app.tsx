@@ -11,12 +11,14 @@ import { AuditPage } from './audit-page.js';
 import { AuthShell } from './auth-shell.js';
 import { CasePage } from './case-page.js';
 import { CasesPage } from './cases-page.js';
+import { ConsentsPage } from './consents-page.js';
 import { HomePage } from './home-page.js';
 import { JobsPage } from './jobs-page.js';
 import { ConsoleLayout } from './layout.js';
 import { LoginPage } from './login-page.js';
 import { OutboxPage } from './outbox-page.js';
 import { ProfilePage } from './profile-page.js';
+import { PurposesPage } from './purposes-page.js';
 import { ReportsPage } from './reports-page.js';
 import { RuleSetPage } from './rule-set-page.js';
 import { RuleSetsPage } from './rule-sets-page.js';
@@ -68,6 +70,8 @@ function ConsoleGate() {
         <Route path="rule-sets" element={<Allowed permission="rulesets:read" page={<RuleSetsPage />} />} />
         <Route path="rule-sets/:id" element={<Allowed permission="rulesets:read" page={<RuleSetPage />} />} />
         <Route path="reports" element={<Allowed permission="reports:read" page={<ReportsPage />} />} />
+        <Route path="purposes" element={<Allowed permission="purposes:read" page={<PurposesPage />} />} />
+        <Route path="consents" element={<Allowed permission="consents:read" page={<ConsentsPage />} />} />
         <Route path="profile" element={<ProfilePage />} />
         <Route path="*" element={<NotFoundPage home="/console" />} />
       </Route>

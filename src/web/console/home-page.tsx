@@ -9,7 +9,7 @@ import { useLoad } from '../use-load.js';
 import { useTitle } from '../use-title.js';
 
 /** Modules that later releases add; shown so staff see where their work will live. */
-const COMING = ['rules', 'identity', 'messaging', 'cases', 'incidents', 'authorities', 'compliance'] as const;
+const COMING = ['identity', 'messaging', 'cases', 'incidents', 'authorities', 'compliance'] as const;
 
 /** One card per module: what it holds and what needs attention now. */
 export function HomePage() {
@@ -26,6 +26,8 @@ export function HomePage() {
         {can('cases:read') ? <CasesCard /> : null}
         {can('rulesets:read') ? <RuleSetsCard /> : null}
         {can('reports:read') ? <ReportsCard /> : null}
+        {can('purposes:read') ? <PurposesCard /> : null}
+        {can('consents:read') ? <ConsentsCard /> : null}
         {can('audit:read') ? <AuditCard /> : null}
         {can('users:read') ? <UsersCard /> : null}
         {can('apikeys:read') ? <ApiKeysCard /> : null}
@@ -137,6 +139,44 @@ function ReportsCard() {
       desc={t('modules.reports')}
       attention={pending > 0}
       stat={data ? (pending ? t('home.reportsStat', { count: pending }) : t('home.reportsOk')) : '…'}
+    />
+  );
+}
+
+function PurposesCard() {
+  const { t } = useTranslation();
+  const { data, error } = useLoad(
+    () => Promise.all([call(api.GET('/api/v1/purposes')), call(api.GET('/api/v1/rules/versions'))]),
+    [],
+  );
+  const count = data?.[0].items.filter((p) => !p.archived).length ?? 0;
+  const latest = data ? Math.max(0, ...data[1].items.map((v) => v.version)) : 0;
+  return (
+    <Card
+      title={t('nav.purposes')}
+      to="/console/purposes"
+      error={error}
+      desc={t('modules.purposes')}
+      attention={!!data && latest === 0}
+      stat={
+        data
+          ? latest
+            ? t('home.purposesStat', { count, version: latest })
+            : t('home.purposesUnpublished', { count })
+          : '…'
+      }
+    />
+  );
+}
+
+function ConsentsCard() {
+  const { t } = useTranslation();
+  return (
+    <Card
+      title={t('nav.consents')}
+      to="/console/consents"
+      desc={t('modules.consents')}
+      stat={t('home.consentsStat')}
     />
   );
 }

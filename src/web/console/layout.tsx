@@ -11,6 +11,8 @@ const NAV = [
   { to: '/console/cases', key: 'nav.cases', permission: 'cases:read' },
   { to: '/console/rule-sets', key: 'nav.ruleSets', permission: 'rulesets:read' },
   { to: '/console/reports', key: 'nav.reports', permission: 'reports:read' },
+  { to: '/console/purposes', key: 'nav.purposes', permission: 'purposes:read' },
+  { to: '/console/consents', key: 'nav.consents', permission: 'consents:read' },
   { to: '/console/users', key: 'nav.users', permission: 'users:read' },
   { to: '/console/api-keys', key: 'nav.apiKeys', permission: 'apikeys:read' },
   { to: '/console/audit', key: 'nav.audit', permission: 'audit:read' },

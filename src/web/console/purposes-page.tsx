@@ -1,0 +1,695 @@
+import { useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, ApiError, call } from '../api.js';
+import { DataTable } from '../components/data-table.js';
+import { ErrorBanner, Notice } from '../components/error-banner.js';
+import { CheckboxField, SelectField, TextAreaField, TextField } from '../components/form-field.js';
+import { useErrorText } from '../error-text.js';
+import { useDateTime } from '../format.js';
+import {
+  LEGAL_BASES,
+  MECHANISMS,
+  METHODS,
+  useRuleText,
+  type Category,
+  type Purpose,
+  type PurposeBody,
+} from '../rules-data.js';
+import { useSignedIn } from '../session.js';
+import { useLoad } from '../use-load.js';
+import { useTitle } from '../use-title.js';
+
+type Recipient = PurposeBody['recipients'][number] & { row: number };
+type Transfer = PurposeBody['crossBorder'][number] & { row: number };
+interface Draft extends Omit<PurposeBody, 'recipients' | 'crossBorder' | 'retentionDays'> {
+  key: string;
+  retentionDays: string;
+  recipients: Recipient[];
+  crossBorder: Transfer[];
+}
+
+const EMPTY: Draft = {
+  key: '',
+  nameZh: '',
+  nameEn: '',
+  descriptionZh: '',
+  descriptionEn: '',
+  legalBasis: 'consent',
+  necessity: '',
+  categories: [],
+  methods: ['form'],
+  retentionDays: '365',
+  retentionAction: 'delete',
+  recipients: [],
+  crossBorder: [],
+  publicDisclosure: false,
+  minors: false,
+};
+
+/** The processing register: every purpose, a form for one, and publication of the rules. */
+export function PurposesPage() {
+  const { t } = useTranslation();
+  useTitle(t('register.title'));
+  const dt = useDateTime();
+  const { can } = useSignedIn();
+  const list = useLoad(() => call(api.GET('/api/v1/purposes')), []);
+  const categories = list.data?.categories ?? [];
+  const text = useRuleText(categories);
+  const [editing, setEditing] = useState<Draft | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [archiving, setArchiving] = useState<string | null>(null);
+  const [archiveError, setArchiveError] = useState<unknown>(null);
+  const writer = can('purposes:write');
+
+  const archive = async (key: string) => {
+    setArchiveError(null);
+    try {
+      await call(api.DELETE('/api/v1/purposes/{key}', { params: { path: { key } } }));
+      setArchiving(null);
+      setNotice(t('register.archived', { key }));
+      list.reload();
+    } catch (err) {
+      setArchiveError(err);
+    }
+  };
+
+  const items = (list.data?.items ?? []).filter((p) => !p.archived);
+  return (
+    <div className="page">
+      <div className="page-head">
+        <h1>{t('register.title')}</h1>
+        {writer && !editing ? (
+          <button
+            type="button"
+            className="button button-primary"
+            onClick={() => {
+              setNotice(null);
+              setEditing({ ...EMPTY });
+            }}
+          >
+            {t('register.create')}
+          </button>
+        ) : null}
+      </div>
+      <p className="lead">{t('register.intro')}</p>
+      <Notice>{notice}</Notice>
+      {editing ? (
+        <PurposeForm
+          key={editing.key || 'new'}
+          initial={editing}
+          categories={categories}
+          onCancel={() => setEditing(null)}
+          onSaved={(key) => {
+            setEditing(null);
+            setNotice(t('register.saved', { key }));
+            list.reload();
+          }}
+        />
+      ) : null}
+      <ErrorBanner error={list.error ?? archiveError} />
+      <DataTable<Purpose>
+        caption={t('register.caption')}
+        loading={list.loading}
+        rows={items}
+        rowKey={(p) => p.key}
+        empty={t('register.empty')}
+        columns={[
+          { key: 'key', header: t('register.colKey'), render: (p) => <code>{p.key}</code> },
+          { key: 'name', header: t('register.colName'), render: (p) => text.name(p) },
+          {
+            key: 'basis',
+            header: t('register.colBasis'),
+            render: (p) => t(`rulesText.legalBasis.${p.legalBasis}`),
+          },
+          {
+            key: 'categories',
+            header: t('register.colCategories'),
+            render: (p) =>
+              p.categories
+                .map((c) => `${text.category(c)}${text.sensitive(c) ? t('register.sensitiveMark') : ''}`)
+                .join(t('publicRules.listSeparator')),
+          },
+          {
+            key: 'updated',
+            header: t('register.colUpdated'),
+            className: 'nowrap',
+            render: (p) => dt(p.updatedAt),
+          },
+          ...(writer
+            ? [
+                {
+                  key: 'actions',
+                  header: t('common.actions'),
+                  render: (p: Purpose) =>
+                    archiving === p.key ? (
+                      <span className="button-row">
+                        <span>{t('register.archiveConfirm', { key: p.key })}</span>{' '}
+                        <button
+                          type="button"
+                          className="button button-small button-danger"
+                          onClick={() => archive(p.key)}
+                        >
+                          {t('common.confirm')}
+                        </button>{' '}
+                        <button
+                          type="button"
+                          className="button button-small"
+                          onClick={() => setArchiving(null)}
+                        >
+                          {t('common.cancel')}
+                        </button>
+                      </span>
+                    ) : (
+                      <span className="button-row">
+                        <button
+                          type="button"
+                          className="button button-small"
+                          aria-label={`${t('register.edit')} ${p.key}`}
+                          onClick={() => {
+                            setNotice(null);
+                            setEditing(toDraft(p));
+                          }}
+                        >
+                          {t('register.edit')}
+                        </button>{' '}
+                        <button
+                          type="button"
+                          className="button button-small"
+                          aria-label={`${t('register.archive')} ${p.key}`}
+                          onClick={() => setArchiving(p.key)}
+                        >
+                          {t('register.archive')}
+                        </button>
+                      </span>
+                    ),
+                },
+              ]
+            : []),
+        ]}
+      />
+      {can('rules:publish') ? <PublishPanel onPublished={list.reload} /> : null}
+    </div>
+  );
+}
+
+let rowSeq = 0;
+function toDraft(p: Purpose): Draft {
+  return {
+    key: p.key,
+    nameZh: p.nameZh,
+    nameEn: p.nameEn,
+    descriptionZh: p.descriptionZh,
+    descriptionEn: p.descriptionEn,
+    legalBasis: p.legalBasis,
+    necessity: p.necessity,
+    categories: [...p.categories],
+    methods: [...p.methods],
+    retentionDays: String(p.retentionDays),
+    retentionAction: p.retentionAction,
+    recipients: p.recipients.map((r) => ({ ...r, categories: [...r.categories], row: ++rowSeq })),
+    crossBorder: p.crossBorder.map((c) => ({ ...c, row: ++rowSeq })),
+    publicDisclosure: p.publicDisclosure,
+    minors: p.minors,
+  };
+}
+
+/** Where a server error goes: `recipients.1.categories` beside recipient 2, `categories.0` by the checklist. */
+function errorSlot(field: string): string {
+  const m = /^(recipients|crossBorder)\.(\d+)/.exec(field);
+  if (m) return `${m[1]}.${m[2]}`;
+  return field.split('.')[0];
+}
+
+const TOP_FIELDS = [
+  'key',
+  'nameZh',
+  'nameEn',
+  'descriptionZh',
+  'descriptionEn',
+  'legalBasis',
+  'necessity',
+  'categories',
+  'methods',
+  'retentionDays',
+  'retentionAction',
+  'recipients',
+  'crossBorder',
+  'publicDisclosure',
+  'minors',
+];
+
+function PurposeForm({
+  initial,
+  categories,
+  onCancel,
+  onSaved,
+}: {
+  initial: Draft;
+  categories: Category[];
+  onCancel: () => void;
+  onSaved: (key: string) => void;
+}) {
+  const { t } = useTranslation();
+  const errorText = useErrorText();
+  const text = useRuleText(categories);
+  const isNew = !initial.key;
+  const [d, setD] = useState<Draft>(initial);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [banner, setBanner] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const top = useRef<HTMLElement>(null);
+  const set = <K extends keyof Draft>(k: K, v: Draft[K]) => setD((x) => ({ ...x, [k]: v }));
+  const toggle = <T extends string>(list: T[], v: T, on: boolean) =>
+    on ? [...list.filter((x) => x !== v), v] : list.filter((x) => x !== v);
+  const setRecipient = (row: number, patch: Partial<Recipient>) =>
+    set(
+      'recipients',
+      d.recipients.map((r) => (r.row === row ? { ...r, ...patch } : r)),
+    );
+  const setTransfer = (row: number, patch: Partial<Transfer>) =>
+    set(
+      'crossBorder',
+      d.crossBorder.map((c) => (c.row === row ? { ...c, ...patch } : c)),
+    );
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBanner(null);
+    const local: Record<string, string> = {};
+    const key = d.key.trim();
+    if (key.length < 2) local.key = t('common.required');
+    if (!/^\d+$/.test(d.retentionDays.trim())) local.retentionDays = t('common.required');
+    setErrors(local);
+    if (Object.keys(local).length) return;
+    setBusy(true);
+    const body: PurposeBody = {
+      nameZh: d.nameZh.trim(),
+      nameEn: d.nameEn.trim(),
+      descriptionZh: d.descriptionZh.trim(),
+      descriptionEn: d.descriptionEn.trim(),
+      legalBasis: d.legalBasis,
+      necessity: d.necessity.trim(),
+      categories: d.categories,
+      methods: d.methods,
+      retentionDays: Number(d.retentionDays.trim()),
+      retentionAction: d.retentionAction,
+      recipients: d.recipients.map(({ row: _row, contract, ...r }) => ({
+        ...r,
+        name: r.name.trim(),
+        purpose: r.purpose.trim(),
+        ...(contract?.trim() ? { contract: contract.trim() } : {}),
+      })),
+      crossBorder: d.crossBorder.map(({ row: _row, ...c }) => ({
+        ...c,
+        destination: c.destination.trim(),
+        recipient: c.recipient.trim(),
+      })),
+      publicDisclosure: d.publicDisclosure,
+      minors: d.minors,
+    };
+    try {
+      await call(api.PUT('/api/v1/purposes/{key}', { params: { path: { key } }, body }));
+      onSaved(key);
+    } catch (err) {
+      setBusy(false);
+      if (err instanceof ApiError && err.field) {
+        const slot = errorSlot(err.field);
+        const known =
+          TOP_FIELDS.includes(slot) ||
+          (slot.startsWith('recipients.') && d.recipients[Number(slot.split('.')[1])]) ||
+          (slot.startsWith('crossBorder.') && d.crossBorder[Number(slot.split('.')[1])]);
+        if (known) {
+          setErrors({ [slot]: errorText(err) });
+          return;
+        }
+      }
+      setErrors({});
+      setBanner(errorText(err));
+      top.current?.scrollIntoView?.({ block: 'start' });
+    }
+  };
+
+  const categoryLabel = (c: Category) => (
+    <>
+      {text.zh ? c.zh : c.en}
+      {c.sensitive ? (
+        <>
+          {' '}
+          <span className="badge badge-warn">{t('rulesText.sensitive')}</span>
+        </>
+      ) : null}
+    </>
+  );
+
+  return (
+    <section className="panel" aria-labelledby="purpose-form-title" ref={top}>
+      <h2 id="purpose-form-title">
+        {isNew ? t('register.newTitle') : t('register.editTitle', { key: d.key })}
+      </h2>
+      <ErrorBanner message={banner} />
+      <form onSubmit={submit} noValidate>
+        <div className="form-grid">
+          <TextField
+            label={t('register.key')}
+            hint={t('register.keyHint')}
+            value={d.key}
+            onChange={(v) => set('key', v)}
+            error={errors.key}
+            readOnly={!isNew}
+            required
+            autoFocus={isNew}
+            autoComplete="off"
+            spellCheck={false}
+            maxLength={64}
+          />
+          <SelectField
+            label={t('register.legalBasis')}
+            value={d.legalBasis}
+            onChange={(v) => set('legalBasis', v as Draft['legalBasis'])}
+            error={errors.legalBasis}
+            options={LEGAL_BASES.map((b) => ({ value: b, label: t(`rulesText.legalBasis.${b}`) }))}
+          />
+          <TextField
+            label={t('register.nameZh')}
+            value={d.nameZh}
+            onChange={(v) => set('nameZh', v)}
+            error={errors.nameZh}
+            required
+          />
+          <TextField
+            label={t('register.nameEn')}
+            value={d.nameEn}
+            onChange={(v) => set('nameEn', v)}
+            error={errors.nameEn}
+            required
+          />
+          <TextAreaField
+            label={t('register.descriptionZh')}
+            value={d.descriptionZh}
+            onChange={(v) => set('descriptionZh', v)}
+            error={errors.descriptionZh}
+            rows={3}
+          />
+          <TextAreaField
+            label={t('register.descriptionEn')}
+            value={d.descriptionEn}
+            onChange={(v) => set('descriptionEn', v)}
+            error={errors.descriptionEn}
+            rows={3}
+          />
+        </div>
+        <Group legend={t('register.categories')} error={errors.categories}>
+          {categories.map((c) => (
+            <CheckboxField
+              key={c.id}
+              label={categoryLabel(c)}
+              checked={d.categories.includes(c.id)}
+              onChange={(on) => set('categories', toggle(d.categories, c.id, on))}
+            />
+          ))}
+        </Group>
+        <div className="form-grid">
+          <TextAreaField
+            label={t('register.necessity')}
+            hint={t('register.necessityHint')}
+            value={d.necessity}
+            onChange={(v) => set('necessity', v)}
+            error={errors.necessity}
+            rows={3}
+          />
+        </div>
+        <Group legend={t('register.methods')} error={errors.methods}>
+          {METHODS.map((m) => (
+            <CheckboxField
+              key={m}
+              label={t(`rulesText.method.${m}`)}
+              checked={d.methods.includes(m)}
+              onChange={(on) => set('methods', toggle(d.methods, m, on))}
+            />
+          ))}
+        </Group>
+        <div className="form-grid">
+          <TextField
+            label={t('register.retentionDays')}
+            value={d.retentionDays}
+            onChange={(v) => set('retentionDays', v)}
+            error={errors.retentionDays}
+            inputMode="numeric"
+            required
+          />
+          <SelectField
+            label={t('register.retentionAction')}
+            value={d.retentionAction}
+            onChange={(v) => set('retentionAction', v as Draft['retentionAction'])}
+            error={errors.retentionAction}
+            options={(['delete', 'anonymise'] as const).map((a) => ({
+              value: a,
+              label: t(`rulesText.retentionAction.${a}`),
+            }))}
+          />
+        </div>
+        <Group legend={t('register.recipients')} error={errors.recipients}>
+          {d.recipients.map((r, i) => (
+            <fieldset key={r.row} className="field-row">
+              <legend>{t('register.recipientN', { n: i + 1 })}</legend>
+              {errors[`recipients.${i}`] ? (
+                <p className="field-error" role="alert">
+                  {errors[`recipients.${i}`]}
+                </p>
+              ) : null}
+              <div className="form-grid">
+                <TextField
+                  label={t('register.recipientName')}
+                  value={r.name}
+                  onChange={(v) => setRecipient(r.row, { name: v })}
+                  required
+                />
+                <SelectField
+                  label={t('register.recipientKind')}
+                  value={r.kind}
+                  onChange={(v) => setRecipient(r.row, { kind: v as Recipient['kind'] })}
+                  options={(['third_party', 'processor'] as const).map((k) => ({
+                    value: k,
+                    label: t(`rulesText.kind.${k}`),
+                  }))}
+                />
+                <TextField
+                  label={t('register.recipientPurpose')}
+                  value={r.purpose}
+                  onChange={(v) => setRecipient(r.row, { purpose: v })}
+                  required
+                />
+                <TextField
+                  label={t('register.recipientContract')}
+                  value={r.contract ?? ''}
+                  onChange={(v) => setRecipient(r.row, { contract: v })}
+                />
+              </div>
+              <Group legend={t('register.recipientCategories')}>
+                {categories
+                  .filter((c) => d.categories.includes(c.id))
+                  .map((c) => (
+                    <CheckboxField
+                      key={c.id}
+                      label={categoryLabel(c)}
+                      checked={r.categories.includes(c.id)}
+                      onChange={(on) => setRecipient(r.row, { categories: toggle(r.categories, c.id, on) })}
+                    />
+                  ))}
+              </Group>
+              <button
+                type="button"
+                className="button button-small"
+                aria-label={t('register.removeRecipientN', { n: i + 1 })}
+                onClick={() =>
+                  set(
+                    'recipients',
+                    d.recipients.filter((x) => x.row !== r.row),
+                  )
+                }
+              >
+                {t('register.removeRecipient')}
+              </button>
+            </fieldset>
+          ))}
+          <div className="form-actions">
+            <button
+              type="button"
+              className="button"
+              onClick={() =>
+                set('recipients', [
+                  ...d.recipients,
+                  { row: ++rowSeq, name: '', kind: 'processor', purpose: '', categories: [] },
+                ])
+              }
+            >
+              {t('register.addRecipient')}
+            </button>
+          </div>
+        </Group>
+        <Group legend={t('register.crossBorder')} error={errors.crossBorder}>
+          {d.crossBorder.map((c, i) => (
+            <fieldset key={c.row} className="field-row">
+              <legend>{t('register.transferN', { n: i + 1 })}</legend>
+              {errors[`crossBorder.${i}`] ? (
+                <p className="field-error" role="alert">
+                  {errors[`crossBorder.${i}`]}
+                </p>
+              ) : null}
+              <div className="form-grid">
+                <TextField
+                  label={t('register.destination')}
+                  value={c.destination}
+                  onChange={(v) => setTransfer(c.row, { destination: v })}
+                  required
+                />
+                <TextField
+                  label={t('register.transferRecipient')}
+                  value={c.recipient}
+                  onChange={(v) => setTransfer(c.row, { recipient: v })}
+                  required
+                />
+                <SelectField
+                  label={t('register.mechanism')}
+                  value={c.mechanism}
+                  onChange={(v) => setTransfer(c.row, { mechanism: v as Transfer['mechanism'] })}
+                  options={MECHANISMS.map((m) => ({ value: m, label: t(`rulesText.mechanism.${m}`) }))}
+                />
+              </div>
+              <button
+                type="button"
+                className="button button-small"
+                aria-label={t('register.removeTransferN', { n: i + 1 })}
+                onClick={() =>
+                  set(
+                    'crossBorder',
+                    d.crossBorder.filter((x) => x.row !== c.row),
+                  )
+                }
+              >
+                {t('register.removeTransfer')}
+              </button>
+            </fieldset>
+          ))}
+          <div className="form-actions">
+            <button
+              type="button"
+              className="button"
+              onClick={() =>
+                set('crossBorder', [
+                  ...d.crossBorder,
+                  { row: ++rowSeq, destination: '', recipient: '', mechanism: 'standard_contract' },
+                ])
+              }
+            >
+              {t('register.addTransfer')}
+            </button>
+          </div>
+        </Group>
+        <CheckboxField
+          label={t('register.publicDisclosure')}
+          checked={d.publicDisclosure}
+          onChange={(v) => set('publicDisclosure', v)}
+          error={errors.publicDisclosure}
+        />
+        <CheckboxField
+          label={t('register.minors')}
+          checked={d.minors}
+          onChange={(v) => set('minors', v)}
+          error={errors.minors}
+        />
+        <div className="form-actions">
+          <button type="submit" className="button button-primary" disabled={busy}>
+            {t('register.save')}
+          </button>
+          <button type="button" className="button" onClick={onCancel}>
+            {t('common.cancel')}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+/** A group of checkboxes or rows with its legend; its error is announced with the group. */
+function Group({ legend, error, children }: { legend: string; error?: string; children: ReactNode }) {
+  const id = useId();
+  return (
+    <fieldset
+      className={`field-group${error ? ' field-invalid' : ''}`}
+      aria-describedby={error ? `${id}-error` : undefined}
+    >
+      <legend>{legend}</legend>
+      {error ? (
+        <p className="field-error" id={`${id}-error`}>
+          {error}
+        </p>
+      ) : null}
+      {children}
+    </fieldset>
+  );
+}
+
+function PublishPanel({ onPublished }: { onPublished: () => void }) {
+  const { t } = useTranslation();
+  const dt = useDateTime();
+  const errorText = useErrorText();
+  const [effective, setEffective] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+  const [banner, setBanner] = useState<string | null>(null);
+  const [published, setPublished] = useState<{ version: number; effectiveAt: string } | null>(null);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(undefined);
+    setBanner(null);
+    setPublished(null);
+    const at = effective ? new Date(effective) : null;
+    if (at && Number.isNaN(at.getTime())) return setError(t('common.required'));
+    setBusy(true);
+    try {
+      const r = await call(
+        api.POST('/api/v1/rules/publish', { body: at ? { effectiveAt: at.toISOString() } : {} }),
+      );
+      setPublished({ version: r.version, effectiveAt: r.effectiveAt });
+      onPublished();
+    } catch (err) {
+      if (err instanceof ApiError && err.field === 'effectiveAt') setError(errorText(err));
+      else setBanner(errorText(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="panel" aria-labelledby="publish-title">
+      <h2 id="publish-title">{t('register.publishTitle')}</h2>
+      <p>{t('register.publishIntro')}</p>
+      <ErrorBanner message={banner} />
+      {published ? (
+        <Notice>
+          {t('register.publishedNote', { version: published.version, date: dt(published.effectiveAt) })}{' '}
+          <a href={`/rules/versions/${published.version}`}>{t('register.viewPublic')}</a>
+        </Notice>
+      ) : null}
+      <form onSubmit={submit} noValidate>
+        <div className="form-grid">
+          <TextField
+            type="datetime-local"
+            label={t('register.effectiveAt')}
+            hint={t('register.effectiveHint')}
+            value={effective}
+            onChange={setEffective}
+            error={error}
+          />
+        </div>
+        <div className="form-actions">
+          <button type="submit" className="button button-primary" disabled={busy}>
+            {t('register.publish')}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}
