@@ -68,6 +68,11 @@ export const zhCN: Messages = {
     console: '管理控制台',
   },
   errors: {
+    necessity_required: '请说明处理敏感个人信息或向他人提供的必要性（至少 10 个字）。',
+    recipient_scope: '接收方只能接收为本目的收集的信息。',
+    minor_category: '处理儿童信息的目的必须勾选“不满十四周岁未成年人信息”。',
+    unknown_category: '未知的信息类别。',
+    not_published: '收集使用规则尚未发布。',
     network: '无法连接服务器，请检查网络后重试。',
     unauthorized: '会话已结束，请重新登录。',
     forbidden: '您的角色无权执行此操作。',

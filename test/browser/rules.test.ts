@@ -1,0 +1,162 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeBrowser, launchBrowser, requireWebBuild } from '../helpers/browser.js';
+import { serve, type ServerProcess } from '../helpers/cli.js';
+
+const PROVIDER = '示例网络科技有限公司';
+const ADMIN = { username: 'admin', password: 'long-enough-Passw0rd' };
+const OFFICER = { username: 'privacy.wang', password: 'officer-Passw0rd-2024' };
+const WAIT = 20_000;
+
+const shown = (l: Locator) => l.waitFor({ state: 'visible', timeout: WAIT });
+
+describeBrowser('collection-and-use rules in Chromium', () => {
+  let server: ServerProcess;
+  let browser: Browser;
+  let dataDir: string;
+  const pageErrors: string[] = [];
+
+  /** JSON over fetch with the session cookie and CSRF token of a signed-in staff member. */
+  async function apiCall(
+    method: string,
+    url: string,
+    body?: unknown,
+    session?: { cookie: string; csrf: string },
+  ) {
+    const res = await fetch(`${server.url}${url}`, {
+      method,
+      headers: {
+        'content-type': 'application/json',
+        ...(session ? { cookie: session.cookie, 'x-csrf-token': session.csrf } : {}),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const cookie = /custodian_session=[^;]+/.exec(res.headers.get('set-cookie') ?? '')?.[0] ?? '';
+    return { status: res.status, json: (await res.json()) as Record<string, unknown>, cookie };
+  }
+
+  async function newPage(): Promise<Page> {
+    const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
+    context.setDefaultTimeout(WAIT);
+    const page = await context.newPage();
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+    return page;
+  }
+
+  beforeAll(async () => {
+    requireWebBuild();
+    dataDir = mkdtempSync(path.join(tmpdir(), 'custodian-rules-'));
+    server = await serve(['--data-dir', dataDir], { CUSTODIAN_PROVIDER_NAME: PROVIDER });
+    browser = await launchBrowser();
+    // An administrator by API, and the privacy officer who keeps the register.
+    const setup = await apiCall('POST', '/api/v1/setup', ADMIN);
+    expect(setup.status).toBe(201);
+    const admin = { cookie: setup.cookie, csrf: String(setup.json.csrfToken) };
+    const created = await apiCall(
+      'POST',
+      '/api/v1/users',
+      { ...OFFICER, displayName: '王隐私', role: 'privacy_officer' },
+      admin,
+    );
+    expect(created.status).toBe(201);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('registers a purpose, publishes it, shows it in the portal, and shows the changes of the next version', async () => {
+    const page = await newPage();
+
+    // Before the first publication the portal says so.
+    await page.goto(`${server.url}/rules`);
+    await shown(page.getByText('收集使用规则尚未发布'));
+
+    await page.goto(`${server.url}/console`);
+    await page.getByLabel('用户名').fill(OFFICER.username);
+    await page.getByLabel('密码').fill(OFFICER.password);
+    await page.getByRole('button', { name: '登录' }).click();
+    await shown(page.getByRole('heading', { name: '欢迎，王隐私' }));
+
+    const nav = page.getByRole('navigation', { name: '主导航' });
+    await nav.getByRole('link', { name: '处理活动登记' }).click();
+    await shown(page.getByRole('heading', { name: '处理活动登记', level: 1 }));
+    expect(await nav.getByRole('link', { name: '同意记录' }).count()).toBe(1);
+
+    // A purpose with a sensitive category and no necessity statement: the error is by the field.
+    await page.getByRole('button', { name: '新建目的' }).click();
+    const form = page.getByRole('region', { name: '新建目的' });
+    await form.getByLabel('标识', { exact: true }).fill('identity');
+    await form.getByLabel('名称（中文）').fill('实名认证');
+    await form.getByLabel('名称（英文）').fill('Identity verification');
+    await form.getByLabel('说明（中文）').fill('按照法律要求核验用户真实身份。');
+    await form.getByLabel('说明（英文）').fill('Verify the real identity of users as the law requires.');
+    await form.getByLabel('身份证件信息').check();
+    await form.getByRole('button', { name: '保存目的' }).click();
+
+    const necessity = form.getByLabel('必要性说明');
+    await page.waitForFunction(
+      () => document.querySelector('textarea[aria-invalid="true"]') !== null,
+      undefined,
+      { timeout: WAIT },
+    );
+    expect(await necessity.getAttribute('aria-invalid')).toBe('true');
+    const describedBy = (await necessity.getAttribute('aria-describedby')) ?? '';
+    const errorId = describedBy.split(' ').find((id) => id.endsWith('-error'));
+    expect(errorId).toBeTruthy();
+    expect(await page.locator(`[id="${errorId}"]`).textContent()).toContain('必要性');
+
+    await necessity.fill('网络实名制要求核验身份证件，未核验不能发布信息。');
+    await form.getByRole('button', { name: '保存目的' }).click();
+    await shown(page.getByRole('status').filter({ hasText: '目的 identity 已保存。' }));
+    await shown(page.getByRole('cell', { name: '实名认证' }));
+
+    // Publish version 1.
+    const publish = page.getByRole('region', { name: '发布规则' });
+    await publish.getByRole('button', { name: '发布', exact: true }).click();
+    await shown(publish.getByText('第 1 版已发布'));
+    expect(await publish.getByRole('link', { name: '查看公开规则' }).getAttribute('href')).toBe(
+      '/rules/versions/1',
+    );
+
+    // The portal shows the purpose, its checklist with the sensitive item and why, and version 1.
+    const portal = await newPage();
+    await portal.goto(`${server.url}/rules`);
+    await shown(portal.getByRole('heading', { name: '实名认证' }));
+    await shown(portal.getByText('第 1 版', { exact: true }));
+    const collected = portal.getByRole('list', { name: '收集的信息' });
+    await shown(collected.getByText('身份证件信息'));
+    await shown(collected.getByText('敏感'));
+    await shown(portal.getByText('网络实名制要求核验身份证件'));
+    await shown(portal.getByText(PROVIDER).first());
+    await shown(portal.getByRole('link', { name: '提出申请' }));
+
+    // Edit: one more category; publish version 2.
+    await page.getByRole('button', { name: '编辑 identity' }).click();
+    const edit = page.getByRole('region', { name: '编辑目的 identity' });
+    await edit.getByLabel('联系方式').check();
+    await edit.getByRole('button', { name: '保存目的' }).click();
+    await shown(page.getByRole('status').filter({ hasText: '目的 identity 已保存。' }));
+    await publish.getByRole('button', { name: '发布', exact: true }).click();
+    await shown(publish.getByText('第 2 版已发布'));
+
+    // The changes from 1 to 2: the purpose changed, in its information collected.
+    await portal.goto(`${server.url}/rules/diff?from=1&to=2`);
+    await shown(portal.getByRole('heading', { name: '第 1 版至第 2 版的变化' }));
+    await shown(portal.getByRole('heading', { name: '变更的目的' }));
+    await shown(portal.getByText('变更：收集的信息'));
+    await shown(portal.getByText('新增收集：联系方式'));
+
+    // And the versions list links both.
+    await portal.goto(`${server.url}/rules/versions`);
+    await shown(portal.getByRole('link', { name: '第 2 版' }));
+    await shown(portal.getByRole('link', { name: '第 1 版' }));
+
+    expect(pageErrors).toEqual([]);
+  });
+});
