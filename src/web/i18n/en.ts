@@ -69,7 +69,8 @@ export const en = {
     necessity_required:
       'Explain why the sensitive information or the provision to others is necessary (at least 10 characters).',
     recipient_scope: 'A recipient may only receive information collected for this purpose.',
-    minor_category: 'A purpose for children’s information must list the category “Information of children under 14”.',
+    minor_category:
+      'A purpose for children’s information must list the category “Information of children under 14”.',
     unknown_category: 'Unknown category.',
     not_published: 'The rules have not been published yet.',
     network: 'The server cannot be reached. Check the connection and try again.',
