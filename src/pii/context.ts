@@ -119,11 +119,13 @@ interface Entry {
 const TYPES = Object.keys(POSITIVE) as PiiType[];
 const BY_FIRST = new Map<number, Entry[]>();
 const BY_CODE: (Entry[] | undefined)[] = [];
-const FIRST = new Uint8Array(65536);
+/** Per character (either ASCII case): the types for which some context word starts with it. */
+const FIRST = new Uint16Array(65536);
 
 function add(word: string, pos: number, neg: number): void {
   const c = word.charCodeAt(0);
-  FIRST[c] = 1;
+  FIRST[c] |= pos | neg;
+  if (c >= 97 && c <= 122) FIRST[c - 32] |= pos | neg;
   const list = BY_FIRST.get(c) ?? [];
   const e = list.find((x) => x.word === word);
   if (e) {
@@ -162,9 +164,11 @@ export function contextPolarity(text: string, start: number, type: PiiType, wind
   const bit = TYPE_BIT[type];
   for (let p = start - 1; p >= from; p--) {
     let c = text.charCodeAt(p);
+    if ((FIRST[c] & bit) === 0) continue;
     if (c >= 65 && c <= 90) c += 32;
-    if (FIRST[c] === 0) continue;
-    for (const e of BY_CODE[c]!) {
+    const list = BY_CODE[c]!;
+    for (let k = 0; k < list.length; k++) {
+      const e = list[k];
       if ((e.pos | e.neg) & bit && wordAt(text, p, e.word, start)) return e.pos & bit ? 1 : -1;
     }
   }

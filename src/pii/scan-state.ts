@@ -14,9 +14,16 @@ export class ScanState {
   fence = 0;
   private readonly enabled: number;
 
-  constructor(text: string, options: ScanOptions = {}) {
+  constructor(text: string, options?: ScanOptions) {
     this.text = text;
     this.n = text.length;
+    if (options === undefined) {
+      this.minScore = 0.5;
+      this.window = 24;
+      this.now = undefined;
+      this.enabled = 0x1fff;
+      return;
+    }
     this.minScore = options.minScore ?? 0.5;
     this.window = options.contextWindow ?? 24;
     this.now = options.now;
