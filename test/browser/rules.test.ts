@@ -38,8 +38,8 @@ describeBrowser('collection-and-use rules in Chromium', () => {
     return { status: res.status, json: (await res.json()) as Record<string, unknown>, cookie };
   }
 
-  async function newPage(): Promise<Page> {
-    const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
+  async function newPage(viewport = { width: 1280, height: 900 }): Promise<Page> {
+    const context = await browser.newContext({ locale: 'zh-CN', viewport });
     context.setDefaultTimeout(WAIT);
     const page = await context.newPage();
     page.on('pageerror', (err) => pageErrors.push(err.message));
@@ -156,6 +156,12 @@ describeBrowser('collection-and-use rules in Chromium', () => {
     await portal.goto(`${server.url}/rules/versions`);
     await shown(portal.getByRole('link', { name: '第 2 版' }));
     await shown(portal.getByRole('link', { name: '第 1 版' }));
+
+    // On a phone the rules fit the screen: nothing scrolls sideways.
+    const phone = await newPage({ width: 390, height: 844 });
+    await phone.goto(`${server.url}/rules`);
+    await shown(phone.getByRole('heading', { name: '实名认证' }));
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
 
     expect(pageErrors).toEqual([]);
   });

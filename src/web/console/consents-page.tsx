@@ -88,7 +88,12 @@ export function ConsentsPage() {
             {
               key: 'separate',
               header: t('consents.colSeparate'),
-              render: (c) => (c.separate.length ? c.separate.join(', ') : t('common.none')),
+              render: (c) =>
+                c.separate.length
+                  ? c.separate
+                      .map((k) => t(`consents.separate.${k}`, { defaultValue: k }))
+                      .join(t('publicRules.listSeparator'))
+                  : t('common.none'),
             },
           ]}
         />

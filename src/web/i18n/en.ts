@@ -971,6 +971,13 @@ export const en = {
     check: 'Check',
     allowed: 'Allowed.',
     refused: 'Not allowed.',
+    separate: {
+      sensitive: 'sensitive information',
+      provision: 'provision to others',
+      disclosure: 'public disclosure',
+      cross_border: 'cross-border transfer',
+      guardian: 'guardian',
+    },
   },
   portal: {
     label: 'Site navigation',

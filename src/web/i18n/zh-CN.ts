@@ -948,6 +948,13 @@ export const zhCN: Messages = {
     check: '检查',
     allowed: '允许。',
     refused: '不允许。',
+    separate: {
+      sensitive: '敏感个人信息',
+      provision: '向他人提供',
+      disclosure: '公开',
+      cross_border: '向境外提供',
+      guardian: '监护人',
+    },
   },
   portal: {
     label: '网站导航',

@@ -311,7 +311,7 @@ function PurposeSection({ purpose: p }: { purpose: PublishedPurpose }) {
     <section className="panel rules-purpose" id={id} aria-labelledby={`${id}-h`}>
       <h3 id={`${id}-h`}>{text.name(p)}</h3>
       <p>{text.description(p)}</p>
-      <dl className="rules-facts">
+      <dl className="facts">
         <dt>{t('publicRules.legalBasis')}</dt>
         <dd>{t(`rulesText.legalBasis.${p.legalBasis}`)}</dd>
         <dt>{t('publicRules.collected')}</dt>
