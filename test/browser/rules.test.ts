@@ -157,6 +157,38 @@ describeBrowser('collection-and-use rules in Chromium', () => {
     await shown(portal.getByRole('link', { name: '第 2 版' }));
     await shown(portal.getByRole('link', { name: '第 1 版' }));
 
+    // A consent recorded by the provider's systems shows in the subject's history; the purpose check allows it.
+    const login = await apiCall('POST', '/api/v1/auth/login', OFFICER);
+    expect(login.status).toBe(200);
+    const officer = { cookie: login.cookie, csrf: String(login.json.csrfToken) };
+    const consent = await apiCall(
+      'POST',
+      '/api/v1/consents',
+      {
+        subject: 'user-1001',
+        purpose: 'identity',
+        given: true,
+        rulesVersion: 2,
+        channel: 'web',
+        separate: ['sensitive'],
+      },
+      officer,
+    );
+    expect(consent.status).toBe(201);
+    await nav.getByRole('link', { name: '同意记录' }).click();
+    await shown(page.getByRole('heading', { name: '同意记录', level: 1 }));
+    await page.getByLabel('主体标识').first().fill('user-1001');
+    await page.getByRole('button', { name: '查询' }).click();
+    const history = page.getByRole('region', { name: '同意历史' });
+    await shown(history.getByRole('cell', { name: 'identity' }));
+    await shown(history.getByText('敏感个人信息'));
+    const check = page.getByRole('region', { name: '目的检查' });
+    await check.getByLabel('主体标识').fill('user-1001');
+    await check.getByLabel('目的标识').fill('identity');
+    await check.getByLabel('身份证件信息').check();
+    await check.getByRole('button', { name: '检查' }).click();
+    await shown(check.getByRole('status').getByText('允许。', { exact: true }));
+
     // On a phone the rules fit the screen: nothing scrolls sideways.
     const phone = await newPage({ width: 390, height: 844 });
     await phone.goto(`${server.url}/rules`);
