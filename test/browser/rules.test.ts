@@ -188,6 +188,11 @@ describeBrowser('collection-and-use rules in Chromium', () => {
     await check.getByLabel('身份证件信息').check();
     await check.getByRole('button', { name: '检查' }).click();
     await shown(check.getByRole('status').getByText('允许。', { exact: true }));
+    // A category outside the purpose: refused, with the reason in words.
+    await check.getByLabel('精确位置信息').check();
+    await check.getByRole('button', { name: '检查' }).click();
+    await shown(check.getByRole('status').getByText('不允许。', { exact: true }));
+    await shown(check.getByText('本目的不收集精确位置信息。'));
 
     // On a phone the rules fit the screen: nothing scrolls sideways.
     const phone = await newPage({ width: 390, height: 844 });

@@ -112,6 +112,18 @@ function PurposeCheck({ initialSubject }: { initialSubject: string }) {
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<{ allowed: boolean; reasons: string[] } | null>(null);
   const errors = useFormErrors(['subject', 'purpose', 'categories']);
+  /** A reason code such as `category_not_in_scope:contact` in words; an unknown code as it is. */
+  const reasonText = (reason: string) => {
+    const [code, ...rest] = reason.split(':');
+    const raw = rest.join(':');
+    const detail =
+      code === 'category_not_in_scope'
+        ? text.category(raw)
+        : code === 'separate_consent_missing'
+          ? t(`consents.separate.${raw}`, { defaultValue: raw })
+          : raw.replace(/^v/, '');
+    return t(`consents.reason.${code}`, { detail, defaultValue: reason });
+  };
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -188,7 +200,7 @@ function PurposeCheck({ initialSubject }: { initialSubject: string }) {
           {result.reasons.length ? (
             <ul>
               {result.reasons.map((r, i) => (
-                <li key={i}>{r}</li>
+                <li key={i}>{reasonText(r)}</li>
               ))}
             </ul>
           ) : null}

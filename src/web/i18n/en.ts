@@ -971,6 +971,16 @@ export const en = {
     check: 'Check',
     allowed: 'Allowed.',
     refused: 'Not allowed.',
+    reason: {
+      purpose_unpublished: 'The purpose is not in the published rules.',
+      category_not_in_scope: '{{detail}} is not collected for this purpose.',
+      no_consent: 'The subject has not consented.',
+      consent_withdrawn: 'The subject has withdrawn consent.',
+      reconsent_required:
+        'The purpose has widened since the consent (given under version {{detail}}); consent is needed again.',
+      separate_consent_missing: 'A separate consent is missing: {{detail}}.',
+      retention_expired: 'The retention period has ended.',
+    },
     separate: {
       sensitive: 'sensitive information',
       provision: 'provision to others',

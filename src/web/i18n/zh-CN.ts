@@ -948,6 +948,15 @@ export const zhCN: Messages = {
     check: '检查',
     allowed: '允许。',
     refused: '不允许。',
+    reason: {
+      purpose_unpublished: '该目的不在已发布的规则中。',
+      category_not_in_scope: '本目的不收集{{detail}}。',
+      no_consent: '该主体未给予同意。',
+      consent_withdrawn: '该主体已撤回同意。',
+      reconsent_required: '同意（依据第 {{detail}} 版）之后目的范围已扩大，需要重新取得同意。',
+      separate_consent_missing: '缺少单独同意：{{detail}}。',
+      retention_expired: '保存期限已届满。',
+    },
     separate: {
       sensitive: '敏感个人信息',
       provision: '向他人提供',
