@@ -87,6 +87,7 @@ export class AppContext {
     const jobs = new JobQueue(store, logger);
     const notifier = o.notifier ?? createNotifier(config, store.db);
     const webhooks = new WebhookService(store.db, keys, audit, jobs);
+    const rules = new RulesService(store.db, audit);
     const ruleCache = new RuleSetCache(store.db);
     const moderation = new ModerationService(
       store.db,
@@ -106,12 +107,12 @@ export class AppContext {
       new AccountService(store.db, config, keys, audit),
       jobs,
       webhooks,
-      new VaultService(store.db, keys, audit),
+      new VaultService(store.db, keys, audit, rules),
       new RuleSetService(store.db, audit),
       ruleCache,
       moderation,
       new ReportService(store.db, audit, moderation, config.providerName),
-      new RulesService(store.db, audit),
+      rules,
       notifier,
       keysCreated,
     );

@@ -223,6 +223,11 @@ export class RulesService {
     return r ? this.version(r.version) : null;
   }
 
+  /** Whether any version is in force (the vault enforces purposes from then on). */
+  async published(): Promise<boolean> {
+    return (await this.current()) !== null;
+  }
+
   async listVersions() {
     const rows = await this.db
       .selectFrom('rules_versions')

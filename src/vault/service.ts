@@ -46,6 +46,19 @@ export interface TransferView {
 
 const FIELD_NAME = /^[a-z][a-z0-9_]{0,63}$/;
 
+/** Purposes that rest on law rather than consent: the person's own request, an authority's, an incident. */
+export const LEGAL_PURPOSES = ['subject-request', 'authority-request', 'security-incident'];
+
+/** The rules module's purpose check, as the vault needs it. */
+export interface PurposeGuard {
+  published(): Promise<boolean>;
+  check(
+    actor: ActorRef,
+    q: { subject: string; purpose: string; categories: string[] },
+    requestId?: string,
+  ): Promise<{ allowed: boolean; reasons: string[] }>;
+}
+
 /** AES-256-GCM under the subject's data key; the field's identity is bound in as associated data. */
 function sealField(key: Buffer, aad: string, plain: string): string {
   const iv = randomBytes(12);
@@ -77,7 +90,39 @@ export class VaultService {
     private readonly db: Db,
     private readonly keys: KeyRing,
     private readonly audit: AuditLog,
+    private readonly guard?: PurposeGuard,
   ) {}
+
+  /**
+   * Once collection-and-use rules are published, a read names a published purpose and passes the purpose
+   * check for this subject and these categories (PIPL 6, 14); the person's own requests and legal duties
+   * (PIPL 13 (3)) need no consent and use the reserved purposes.
+   */
+  private async checkPurpose(
+    actor: ActorRef,
+    s: SubjectTable,
+    purpose: string,
+    categories: string[],
+    requestId?: string,
+  ) {
+    if (!this.guard || !(await this.guard.published())) return;
+    if (LEGAL_PURPOSES.includes(purpose)) return;
+    const r = await this.guard.check(
+      actor,
+      { subject: s.external_id ?? s.id, purpose, categories },
+      requestId,
+    );
+    if (!r.allowed)
+      throw new AppError(
+        403,
+        'purpose_denied',
+        `The purpose check denied this read: ${r.reasons.join(', ')}`,
+        {
+          field: 'purpose',
+          reasons: r.reasons,
+        },
+      );
+  }
 
   private dataKey(s: SubjectTable): Buffer {
     if (!s.wrapped_key)
@@ -328,6 +373,12 @@ export class VaultService {
   ): Promise<Array<{ name: string; type: string; value: string }>> {
     if (!purpose.trim())
       throw badRequest('purpose_required', 'purpose must say why the data is read', 'purpose');
+    // The purpose check runs before the transaction: it reads the rules and audits denials on its own.
+    const subject = await this.subject(this.db, id);
+    let cq = this.db.selectFrom('subject_fields').select('category').where('subject_id', '=', id);
+    if (names) cq = cq.where('name', 'in', names.length ? names : ['\0']);
+    const categories = [...new Set((await cq.execute()).map((r) => r.category))];
+    await this.checkPurpose(actor, subject, purpose, categories, requestId);
     return transact(this.db, async (tx) => {
       const s = await this.subject(tx.db, id);
       const key = this.dataKey(s);

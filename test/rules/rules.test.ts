@@ -234,4 +234,26 @@ describe.each(DIALECTS)('processing register, rules, consent and purpose check o
       'basic-personal',
     ]);
   });
+
+  it('the vault enforces published purposes on every read of plaintext', async () => {
+    const subject = (
+      await as(app, dpo).post('/api/v1/subjects', {
+        externalId: 'u3',
+        fields: [
+          { name: 'phone', type: 'PHONE_NUMBER', value: '13800138000' },
+          { name: 'id_number', type: 'CN_RESIDENT_ID', value: '11010519491231002X' },
+        ],
+      })
+    ).json().id;
+    const reveal = (purpose: string, fields: string[]) =>
+      as(app, dpo).post(`/api/v1/subjects/${subject}/reveal`, { purpose, fields });
+    expect((await reveal('marketing', ['phone'])).json().items[0].value).toBe('13800138000');
+    const outOfScope = await reveal('marketing', ['id_number']);
+    expect(outOfScope.statusCode).toBe(403);
+    expect(outOfScope.json().error.details.reasons).toEqual(['category_not_in_scope:identity-document']);
+    const freeText = await reveal('just looking', ['phone']);
+    expect(freeText.json().error.details.reasons).toEqual(['purpose_unpublished']);
+    // The person's own access request rests on law, not consent (PIPL 45).
+    expect((await reveal('subject-request', ['id_number'])).statusCode).toBe(200);
+  });
 });
