@@ -1,6 +1,7 @@
 import type { Db } from '../db/database.js';
 import { escapeLike, likeEscaped } from '../db/like.js';
 import type { AuditEntryTable } from '../db/schema.js';
+import { csvCell } from '../http/csv.js';
 
 export interface AuditFilter {
   actor?: string;
@@ -95,12 +96,5 @@ export const CSV_COLUMNS = [
   'details',
   'hash',
 ] as const;
-
-const csvCell = (v: unknown): string => {
-  const s = v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
-  // Quote always; neutralise spreadsheet formulas (CSV injection).
-  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-  return `"${safe.replace(/"/g, '""')}"`;
-};
 
 export const csvRow = (e: AuditEntryView): string => CSV_COLUMNS.map((c) => csvCell(e[c])).join(',') + '\r\n';

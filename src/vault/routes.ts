@@ -4,6 +4,7 @@ import { badRequest } from '../http/errors.js';
 import { errorResponses, IdParams, Ok, page, Paging } from '../http/schemas.js';
 import type { App } from '../http/types.js';
 import { FIELD_TYPES, type FieldType } from './fields.js';
+import { csvCell } from '../http/csv.js';
 
 const FieldType_ = Type.Union(FIELD_TYPES.map((t) => Type.Literal(t)));
 const FieldInput = Type.Object(
@@ -67,12 +68,6 @@ const ExportQuery = Type.Object({
   recipient: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
   transferId: Type.Optional(Type.String({ maxLength: 64 })),
 });
-
-const csvCell = (v: unknown) => {
-  const s = v === null || v === undefined ? '' : String(v);
-  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-  return `"${safe.replace(/"/g, '""')}"`;
-};
 
 /** The subject vault: `/api/v1/subjects…`. */
 export function vaultRoutes(ctx: AppContext) {
