@@ -342,6 +342,26 @@ describe.each(DIALECTS)('staff accounts on %s', (dialect) => {
     expect(dump).not.toMatch(/cus_[a-z0-9]{8}_[A-Za-z0-9_-]{43}/);
   });
 
+  it('exports the audit log as CSV and JSONL with the viewer’s filters', async () => {
+    const csv = await as(app, admin).get('/api/v1/audit/export?format=csv&action=user.');
+    expect(csv.headers['content-type']).toMatch(/text\/csv/);
+    const rows = csv.body
+      .replace(/^\ufeff/, '')
+      .trim()
+      .split('\r\n');
+    expect(rows[0]).toBe(
+      'seq,at,actorType,actorId,action,targetType,targetId,purpose,requestId,details,hash',
+    );
+    expect(rows.slice(1).every((r) => r.includes('"user.'))).toBe(true);
+    const jsonl = await as(app, admin).get('/api/v1/audit/export?format=jsonl&action=apikey.create');
+    const entries = jsonl.body
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(entries.length).toBeGreaterThan(0);
+    expect(entries.every((e: { action: string }) => e.action === 'apikey.create')).toBe(true);
+  });
+
   it('requires TOTP enrolment for administrators when configured', async () => {
     const t2 = await makeContext(dialect, { requireAdminTotp: true });
     const app2 = await makeApp(t2.ctx);
