@@ -37,14 +37,8 @@ export class AuditLog {
    */
   async append(tx: Tx, ev: AuditEvent): Promise<AppendedEntry> {
     if (!tx.auditHead) {
-      // Locks the head row (PostgreSQL row lock; SQLite write lock) so appends are serialised.
-      const head = await tx.db
-        .updateTable('audit_head')
-        .set((eb) => ({ last_seq: eb.ref('last_seq') }))
-        .where('id', '=', 1)
-        .returning(['last_seq', 'last_hash'])
-        .executeTakeFirstOrThrow();
-      tx.auditHead = { lastSeq: Number(head.last_seq), lastHash: head.last_hash, dirty: false };
+      const head = await lockHead(tx);
+      tx.auditHead = { lastSeq: head.seq, lastHash: head.hash, dirty: false };
     }
     const details = canonicalJson(ev.details ?? {});
     const row = {
@@ -84,15 +78,21 @@ export class AuditLog {
   /** Signs the current head, if it is not signed yet (shutdown, periodic job). */
   async checkpointHead(db: Db): Promise<number | null> {
     return transact(db, async (tx) => {
-      const head = await tx.db
-        .updateTable('audit_head')
-        .set((eb) => ({ last_seq: eb.ref('last_seq') }))
-        .where('id', '=', 1)
-        .returning(['last_seq', 'last_hash'])
-        .executeTakeFirstOrThrow();
-      if (Number(head.last_seq) === 0) return null;
-      await this.writeCheckpoint(tx, Number(head.last_seq), head.last_hash, 'manual');
-      return Number(head.last_seq);
+      const head = await lockHead(tx);
+      if (head.seq === 0) return null;
+      await this.writeCheckpoint(tx, head.seq, head.hash, 'manual');
+      return head.seq;
     });
   }
+}
+
+/** Locks the chain's head row (PostgreSQL row lock; SQLite write lock) so appends are serialised. */
+async function lockHead(tx: Tx): Promise<{ seq: number; hash: string }> {
+  const head = await tx.db
+    .updateTable('audit_head')
+    .set((eb) => ({ last_seq: eb.ref('last_seq') }))
+    .where('id', '=', 1)
+    .returning(['last_seq', 'last_hash'])
+    .executeTakeFirstOrThrow();
+  return { seq: Number(head.last_seq), hash: head.last_hash };
 }

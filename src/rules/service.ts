@@ -63,6 +63,7 @@ const KEY = /^[a-z][a-z0-9_-]{1,63}$/;
 export class RulesService {
   private versions = new Map<number, RulesVersion>();
   private allowedCounts = new Map<string, number>();
+  private currentCache: { until: number; value: RulesVersion | null } | null = null;
 
   constructor(
     private readonly db: Db,
@@ -187,6 +188,7 @@ export class RulesService {
         target: { type: 'rules', id: String(version) },
         details: { version, sha256, purposes: purposes.length, effectiveAt },
       });
+      tx.onCommit(() => void (this.currentCache = null));
       return { version, effectiveAt, publishedAt: now, sha256, purposes };
     });
   }
@@ -211,8 +213,19 @@ export class RulesService {
     return out;
   }
 
-  /** The version in force now: the highest whose effective date has come. */
+  /**
+   * The version in force now: the highest whose effective date has come. Remembered for a second, since every
+   * purpose check asks; a publication here forgets it at once, other instances within the second.
+   */
   async current(): Promise<RulesVersion | null> {
+    const now = Date.now();
+    if (this.currentCache && this.currentCache.until > now) return this.currentCache.value;
+    const value = await this.findCurrent();
+    this.currentCache = { until: now + 1000, value };
+    return value;
+  }
+
+  private async findCurrent(): Promise<RulesVersion | null> {
     const r = await this.db
       .selectFrom('rules_versions')
       .select('version')

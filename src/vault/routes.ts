@@ -5,6 +5,7 @@ import { errorResponses, IdParams, Ok, page, Paging } from '../http/schemas.js';
 import type { App } from '../http/types.js';
 import { FIELD_TYPES, type FieldType } from './fields.js';
 import { csvCell } from '../http/csv.js';
+import { LEGAL_BASES } from '../rules/register.js';
 
 const FieldType_ = Type.Union(FIELD_TYPES.map((t) => Type.Literal(t)));
 const FieldInput = Type.Object(
@@ -52,16 +53,6 @@ const Purpose = Type.String({
   maxLength: 200,
   description: 'Why the data is read; recorded in the audit log',
 });
-// PIPL 13: the lawful bases for processing.
-const LEGAL_BASES = [
-  'consent',
-  'contract',
-  'legal_duty',
-  'emergency',
-  'news',
-  'public_information',
-  'other_law',
-];
 const ExportQuery = Type.Object({
   purpose: Purpose,
   format: Type.Union([Type.Literal('json'), Type.Literal('csv')], { default: 'json' }),
