@@ -1633,7 +1633,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         name: string;
-                        scopes: ("all" | "users:read" | "users:write" | "apikeys:read" | "apikeys:write" | "audit:read" | "audit:export" | "jobs:read" | "jobs:write" | "webhooks:read" | "webhooks:write" | "outbox:read" | "settings:read" | "pii:scan" | "subjects:read" | "subjects:reveal" | "subjects:write" | "subjects:export" | "subjects:erase" | "transfers:read" | "transfers:write" | "screen" | "rulesets:read" | "rulesets:write" | "cases:read" | "cases:decide" | "reports:read" | "reports:write" | "purposes:read" | "purposes:write" | "rules:publish" | "consents:read" | "consents:write" | "purpose:check")[];
+                        scopes: ("all" | "users:read" | "users:write" | "apikeys:read" | "apikeys:write" | "audit:read" | "audit:export" | "jobs:read" | "jobs:write" | "webhooks:read" | "webhooks:write" | "outbox:read" | "settings:read" | "pii:scan" | "subjects:read" | "subjects:reveal" | "subjects:write" | "subjects:export" | "subjects:erase" | "transfers:read" | "transfers:write" | "screen" | "rulesets:read" | "rulesets:write" | "cases:read" | "cases:decide" | "reports:read" | "reports:write" | "purposes:read" | "purposes:write" | "rules:publish" | "consents:read" | "consents:write" | "purpose:check" | "retention:read" | "retention:write" | "retention:apply")[];
                     };
                 };
             };
@@ -5987,10 +5987,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Report packages for the authority */
+        /** Report packages for the authority, newest first */
         get: {
             parameters: {
-                query?: never;
+                query: {
+                    limit: number;
+                    offset: number;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -6015,6 +6018,9 @@ export interface paths {
                                 submittedTo: string | null;
                                 receipt: string | null;
                             }[];
+                            total: number;
+                            limit: number;
+                            offset: number;
                         };
                     };
                 };

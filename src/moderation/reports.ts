@@ -198,10 +198,38 @@ export class ReportService {
     }
   }
 
-  async list(): Promise<ReportView[]> {
-    return (
-      await this.db.selectFrom('report_packages').selectAll().orderBy('created_at', 'desc').execute()
-    ).map(toView);
+  /** Newest first; the archive itself stays in the database until downloaded. */
+  async list(page: { limit: number; offset: number } = { limit: 50, offset: 0 }) {
+    const [rows, count] = await Promise.all([
+      this.db
+        .selectFrom('report_packages')
+        .select([
+          'id',
+          'number',
+          'case_ids',
+          'authority',
+          'created_by',
+          'created_at',
+          'manifest_sha256',
+          'submitted_at',
+          'submitted_to',
+          'receipt',
+        ])
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(page.limit)
+        .offset(page.offset)
+        .execute(),
+      this.db
+        .selectFrom('report_packages')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow(),
+    ]);
+    return {
+      items: rows.map((r) => toView({ ...r, archive: '' })),
+      total: Number(count.n),
+      ...page,
+    };
   }
 
   async download(

@@ -541,11 +541,12 @@ export function moderationRoutes(ctx: AppContext) {
         config: { permission: 'reports:read' },
         schema: {
           tags: rtags,
-          summary: 'Report packages for the authority',
-          response: { 200: Type.Object({ items: Type.Array(Report) }), ...errorResponses },
+          summary: 'Report packages for the authority, newest first',
+          querystring: Paging,
+          response: { 200: page(Report), ...errorResponses },
         },
       },
-      async () => ({ items: await ctx.reports.list() }),
+      async (req) => ctx.reports.list(req.query),
     );
     app.post(
       '/reports',

@@ -275,6 +275,18 @@ describe.each(DIALECTS)('screening gate and moderation on %s', (dialect) => {
     });
     expect(sub.json()).toMatchObject({ submittedTo: '某市公安局网安支队', receipt: '回执 2026-118' });
     expect(sub.json().submittedAt).not.toBeNull();
+    // The list pages and carries no archive; a second package comes first.
+    const second = await as(app, liaison).post('/api/v1/reports', {
+      caseIds: [cases[0]],
+      authority: '网信办',
+    });
+    const first = (await as(app, liaison).get('/api/v1/reports?limit=1')).json();
+    expect(first).toMatchObject({ total: 2, limit: 1, offset: 0 });
+    expect(first.items.map((r: { id: string }) => r.id)).toEqual([second.json().id]);
+    expect(first.items[0]).not.toHaveProperty('archive');
+    const next = (await as(app, liaison).get('/api/v1/reports?limit=1&offset=1')).json();
+    expect(next.items.map((r: { id: string }) => r.id)).toEqual([created.json().id]);
+    expect((await as(app, liaison).get('/api/v1/reports?limit=0')).statusCode).toBe(400);
   });
 
   it('purges evidence past retention, except under legal hold, and the hashes still verify', async () => {

@@ -4,6 +4,7 @@ import { Link } from 'react-router-dom';
 import { api, call, type Case, type Report } from '../api.js';
 import { DataTable } from '../components/data-table.js';
 import { ErrorBanner, Notice } from '../components/error-banner.js';
+import { Pagination } from '../components/pagination.js';
 import { TextField } from '../components/form-field.js';
 import { useFormErrors } from '../form-errors.js';
 import { useDateTime } from '../format.js';
@@ -12,6 +13,8 @@ import { useSignedIn } from '../session.js';
 import { useLoad } from '../use-load.js';
 import { useTitle } from '../use-title.js';
 import { CaseStatus } from './case-badges.js';
+
+const PAGE = 50;
 
 /** Cases that may go to the authority: marked reportable, or removed. */
 const candidates = async (): Promise<Case[]> => {
@@ -31,11 +34,15 @@ export function ReportsPage() {
   const dt = useDateTime();
   const { can } = useSignedIn();
   const writable = can('reports:write');
-  const reports = useLoad(() => call(api.GET('/api/v1/reports')), []);
+  const [offset, setOffset] = useState(0);
+  const reports = useLoad(
+    () => call(api.GET('/api/v1/reports', { params: { query: { limit: PAGE, offset } } })),
+    [offset],
+  );
   const [notice, setNotice] = useState<string | null>(null);
   const [recording, setRecording] = useState<string | null>(null);
 
-  const items = [...(reports.data?.items ?? [])].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  const items = reports.data?.items ?? [];
   return (
     <div className="page">
       <h1>{t('reports.title')}</h1>
@@ -45,7 +52,8 @@ export function ReportsPage() {
         <CreateReport
           onCreated={(r) => {
             setNotice(t('reports.created', { number: r.number }));
-            reports.reload();
+            if (offset === 0) reports.reload();
+            else setOffset(0);
           }}
         />
       ) : null}
@@ -130,6 +138,15 @@ export function ReportsPage() {
           },
         ]}
       />
+      {reports.data ? (
+        <Pagination
+          offset={offset}
+          limit={PAGE}
+          total={reports.data.total}
+          count={items.length}
+          onChange={setOffset}
+        />
+      ) : null}
       {recording ? (
         <RecordSubmission
           key={recording}
