@@ -99,7 +99,7 @@ describe.each(DIALECTS)('sign-in limits and logs on %s', (dialect) => {
 });
 
 describe('request logs', () => {
-  it('carry no passwords, cookies, API keys or CSRF tokens', async () => {
+  it('carry no passwords, cookies, API keys, CSRF tokens or query-string values', async () => {
     const lines: string[] = [];
     const sink = new Writable({
       write(chunk, _enc, cb) {
@@ -120,6 +120,7 @@ describe('request logs', () => {
         await as(app, admin).post('/api/v1/api-keys', { name: 'k', scopes: ['users:read'] })
       ).json();
       await as(app, { key }).get('/api/v1/users');
+      await as(app, admin).get('/api/v1/subjects?type=PHONE_NUMBER&value=13912345678');
       await app.inject({
         method: 'POST',
         url: '/api/v1/auth/login',
@@ -127,7 +128,15 @@ describe('request logs', () => {
       });
       const log = lines.join('');
       expect(log).toContain('"reqId"');
-      for (const secret of [STRONG_PASSWORD, 'a wrong password', key, admin.csrf, admin.cookie.split('=')[1]])
+      expect(log).toContain('"url":"/api/v1/subjects"');
+      for (const secret of [
+        STRONG_PASSWORD,
+        'a wrong password',
+        key,
+        admin.csrf,
+        admin.cookie.split('=')[1],
+        '13912345678',
+      ])
         expect(log).not.toContain(secret);
     } finally {
       await app.close();
