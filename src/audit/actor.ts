@@ -1,6 +1,9 @@
-/** Who did something: a staff user, an API key, the system itself, an operator at the CLI, or the public. */
+/**
+ * Who did something: a staff user, an API key, the system itself, an operator at the CLI, the public, or a
+ * subject verified in the portal (its id a keyed digest of the subject's reference, never the reference).
+ */
 export interface ActorRef {
-  type: 'user' | 'api_key' | 'system' | 'cli' | 'public';
+  type: 'user' | 'api_key' | 'system' | 'cli' | 'public' | 'subject';
   id: string | null;
 }
 

@@ -9,7 +9,7 @@ import { verifyAudit } from './verify.js';
 const Filter = Type.Object({
   actor: Type.Optional(Type.String({ maxLength: 64 })),
   actorType: Type.Optional(
-    Type.Union(['user', 'api_key', 'system', 'cli', 'public'].map((t) => Type.Literal(t))),
+    Type.Union(['user', 'api_key', 'system', 'cli', 'public', 'subject'].map((t) => Type.Literal(t))),
   ),
   action: Type.Optional(Type.String({ maxLength: 100 })),
   targetType: Type.Optional(Type.String({ maxLength: 64 })),

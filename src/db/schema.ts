@@ -286,6 +286,29 @@ export interface ConsentTable {
   created_at: string;
 }
 
+export interface PortalChallengeTable {
+  id: string;
+  contact_index: string;
+  channel: string;
+  code_hash: string;
+  ip_hash: string;
+  subject_ref: string | null;
+  expires_at: string;
+  attempts: number;
+  used_at: string | null;
+  created_at: string;
+}
+
+export interface PortalSessionTable {
+  id: string;
+  token_hash: string;
+  subject_ref: string;
+  channel: string;
+  csrf_token: string;
+  expires_at: string;
+  created_at: string;
+}
+
 export interface Database {
   users: UserTable;
   sessions: SessionTable;
@@ -311,6 +334,8 @@ export interface Database {
   purposes: PurposeTable;
   rules_versions: RulesVersionTable;
   consents: ConsentTable;
+  portal_challenges: PortalChallengeTable;
+  portal_sessions: PortalSessionTable;
 }
 
 export type { Generated };

@@ -13,6 +13,7 @@ import { auditRoutes } from '../audit/routes.js';
 import type { AppContext } from '../context.js';
 import { jobRoutes } from '../jobs/routes.js';
 import { outboxRoutes } from '../notifier/routes.js';
+import { portalRoutes } from '../portal/routes.js';
 import { VERSION } from '../version.js';
 import { moderationRoutes } from '../moderation/routes.js';
 import { rulesRoutes } from '../rules/routes.js';
@@ -40,6 +41,7 @@ export interface RouteAccess {
   permission?: string;
   public?: boolean;
   session?: boolean;
+  portal?: boolean;
 }
 
 /**
@@ -76,9 +78,16 @@ export async function buildApp(
     for (const method of ([] as string[]).concat(route.method)) {
       if (method === 'HEAD') continue;
       // Every API route states who may call it; forgetting is a start-up error, not an open door.
-      if (!c.permission && !c.public && !c.session)
+      if (!c.permission && !c.public && !c.session && !c.portal)
         throw new Error(`route ${method} ${url} declares no access rule`);
-      routeAccess.push({ method, url, permission: c.permission, public: c.public, session: c.session });
+      routeAccess.push({
+        method,
+        url,
+        permission: c.permission,
+        public: c.public,
+        session: c.session,
+        portal: c.portal,
+      });
     }
   });
 
@@ -183,6 +192,7 @@ export async function buildApp(
         await v1.register(vaultRoutes(ctx));
         await v1.register(moderationRoutes(ctx));
         await v1.register(rulesRoutes(ctx));
+        await v1.register(portalRoutes(ctx));
       },
       { prefix: '/api/v1' },
     );

@@ -16,6 +16,8 @@ export function authHook(ctx: AppContext) {
     const cfg = req.routeOptions.config;
     // Unmatched paths fall through to the 404 handler.
     if (!req.url.startsWith('/api/v1') || !req.routeOptions.url) return;
+    // Portal routes know only the portal cookie (checked by their own plugin): staff credentials mean nothing there.
+    if (cfg.portal) return;
     const auth = req.headers.authorization;
     if (auth?.startsWith('Bearer ')) {
       req.principal = await ctx.accounts.authenticateApiKey(auth.slice(7).trim());

@@ -26,6 +26,8 @@ declare module 'fastify' {
     public?: boolean;
     /** Any signed-in staff user (profile, session). */
     session?: boolean;
+    /** A person verified in the portal by a one-time code (its own cookie; src/portal/routes.ts checks it). */
+    portal?: boolean;
     /** Reachable before a required second factor is enrolled. */
     allowUnverified?: boolean;
   }

@@ -303,6 +303,24 @@ export class VaultService {
     return { total: Number(r.total) - Number(r.erased), erased: Number(r.erased) };
   }
 
+  /**
+   * The consent-ledger references (`external_id ?? id`) of the live subjects holding this exact value, found
+   * through the blind index; nothing is decrypted. The portal uses it to know whom a verified contact is.
+   * @example await vault.ledgerRefsByValue('PHONE_NUMBER', '+86 138 0013 8000') // ['u-1001']
+   */
+  async ledgerRefsByValue(type: 'PHONE_NUMBER' | 'EMAIL_ADDRESS', value: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('subject_fields')
+      .innerJoin('subjects', 'subjects.id', 'subject_fields.subject_id')
+      .select(['subjects.id', 'subjects.external_id'])
+      .distinct()
+      .where('subject_fields.blind_index', '=', this.blind(type, value))
+      .where('subject_fields.type', '=', type)
+      .where('subjects.erased_at', 'is', null)
+      .execute();
+    return rows.map((r) => r.external_id ?? r.id).sort();
+  }
+
   /** Finds subjects by an exact value (through the blind index) or by the provider's external id. */
   async find(
     actor: ActorRef,

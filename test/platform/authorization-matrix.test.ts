@@ -68,7 +68,7 @@ describe.each(DIALECTS)('authorization matrix on %s', (dialect) => {
 
   it('covers every route', () => {
     expect(app.routeAccess.length).toBeGreaterThan(25);
-    for (const r of app.routeAccess) expect(r.public || r.session || r.permission).toBeTruthy();
+    for (const r of app.routeAccess) expect(r.public || r.session || r.permission || r.portal).toBeTruthy();
   });
 
   it('gives each caller the answer the permission table says', async () => {
@@ -81,6 +81,20 @@ describe.each(DIALECTS)('authorization matrix on %s', (dialect) => {
       const label = `${r.method} ${r.url}`;
       if (r.public) {
         expectStatus(`${label} anonymous`, (await call(r.method, r.url, {})).statusCode, 'through');
+        continue;
+      }
+      if (r.portal) {
+        // Portal routes know only the portal cookie: no staff session or API key opens them.
+        expectStatus(`${label} anonymous`, (await call(r.method, r.url, {})).statusCode, 401);
+        for (const role of ROLES) {
+          const s = sessions.get(role)!;
+          const res = await call(r.method, r.url, { cookie: s.cookie, 'x-csrf-token': s.csrf });
+          expectStatus(`${label} ${role}`, res.statusCode, 401);
+        }
+        const k = await call(r.method, r.url, {
+          authorization: `Bearer ${scopedKeys.get('consents:write')}`,
+        });
+        expectStatus(`${label} API key`, k.statusCode, 401);
         continue;
       }
       expectStatus(`${label} anonymous`, (await call(r.method, r.url, {})).statusCode, 401);
