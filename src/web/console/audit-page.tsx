@@ -12,7 +12,7 @@ import { useLoad } from '../use-load.js';
 import { useTitle } from '../use-title.js';
 
 const PAGE = 50;
-const ACTOR_TYPES = ['user', 'api_key', 'system', 'cli', 'public'] as const;
+const ACTOR_TYPES = ['user', 'api_key', 'system', 'cli', 'public', 'subject'] as const;
 type ActorType = (typeof ACTOR_TYPES)[number];
 /** Suggestions for the action filter; any action or prefix may be typed. */
 const KNOWN_ACTIONS = [

@@ -322,6 +322,7 @@ export const en = {
       system: 'System',
       cli: 'Command line',
       public: 'Public',
+      subject: 'Person (portal)',
     },
   },
   jobs: {

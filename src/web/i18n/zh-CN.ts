@@ -317,6 +317,7 @@ export const zhCN: Messages = {
       system: '系统',
       cli: '命令行',
       public: '公众',
+      subject: '个人（门户）',
     },
   },
   jobs: {
