@@ -87,7 +87,11 @@ export class AppContext {
     const jobs = new JobQueue(store, logger);
     const notifier = o.notifier ?? createNotifier(config, store.db);
     const webhooks = new WebhookService(store.db, keys, audit, jobs);
-    const rules = new RulesService(store.db, audit);
+    const rules = new RulesService(store.db, audit, {
+      providerName: config.providerName,
+      officerContact: config.rules.officerContact,
+      complaintChannel: config.rules.complaintChannel,
+    });
     const ruleCache = new RuleSetCache(store.db);
     const moderation = new ModerationService(
       store.db,

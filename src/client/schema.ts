@@ -1633,7 +1633,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         name: string;
-                        scopes: ("all" | "users:read" | "users:write" | "apikeys:read" | "apikeys:write" | "audit:read" | "audit:export" | "jobs:read" | "jobs:write" | "webhooks:read" | "webhooks:write" | "outbox:read" | "settings:read" | "pii:scan" | "subjects:read" | "subjects:reveal" | "subjects:write" | "subjects:export" | "subjects:erase" | "transfers:read" | "transfers:write" | "screen" | "rulesets:read" | "rulesets:write" | "cases:read" | "cases:decide" | "reports:read" | "reports:write" | "purposes:read" | "purposes:write" | "rules:publish" | "consents:read" | "consents:write" | "purpose:check")[];
+                        scopes: ("all" | "users:read" | "users:write" | "apikeys:read" | "apikeys:write" | "audit:read" | "audit:export" | "jobs:read" | "jobs:write" | "webhooks:read" | "webhooks:write" | "outbox:read" | "settings:read" | "pii:scan" | "subjects:read" | "subjects:reveal" | "subjects:write" | "subjects:export" | "subjects:erase" | "transfers:read" | "transfers:write" | "screen" | "rulesets:read" | "rulesets:write" | "cases:read" | "cases:decide" | "reports:read" | "reports:write" | "purposes:read" | "purposes:write" | "rules:publish" | "consents:read" | "consents:write" | "purpose:check" | "retention:read" | "retention:write" | "retention:apply")[];
                     };
                 };
             };
@@ -6803,6 +6803,17 @@ export interface paths {
                                 publicDisclosure: boolean;
                                 minors: boolean;
                             }[];
+                            organisation: {
+                                providerName: string;
+                                officerContact: string | null;
+                                complaintChannel: string | null;
+                            };
+                            categories: {
+                                id: string;
+                                sensitive: boolean;
+                                zh: string;
+                                en: string;
+                            }[];
                         };
                     };
                 };
@@ -6922,6 +6933,17 @@ export interface paths {
                                 }[];
                                 publicDisclosure: boolean;
                                 minors: boolean;
+                            }[];
+                            organisation: {
+                                providerName: string;
+                                officerContact: string | null;
+                                complaintChannel: string | null;
+                            };
+                            categories: {
+                                id: string;
+                                sensitive: boolean;
+                                zh: string;
+                                en: string;
                             }[];
                         };
                     };
@@ -7089,6 +7111,17 @@ export interface paths {
                                 }[];
                                 publicDisclosure: boolean;
                                 minors: boolean;
+                            }[];
+                            organisation: {
+                                providerName: string;
+                                officerContact: string | null;
+                                complaintChannel: string | null;
+                            };
+                            categories: {
+                                id: string;
+                                sensitive: boolean;
+                                zh: string;
+                                en: string;
                             }[];
                         };
                     };
@@ -7500,6 +7533,1197 @@ export interface paths {
                                 reasons: string[];
                                 subject: string;
                             }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rules/versions/{version}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One published version as a document: standalone HTML or PDF, in Chinese or English (public) */
+        get: {
+            parameters: {
+                query?: {
+                    format?: "html" | "pdf";
+                    lang?: "zh-CN" | "en";
+                };
+                header?: never;
+                path: {
+                    version: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rules/current/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The rules in force as a document: standalone HTML or PDF, in Chinese or English (public) */
+        get: {
+            parameters: {
+                query?: {
+                    format?: "html" | "pdf";
+                    lang?: "zh-CN" | "en";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rules/categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The data categories with their labels and sensitivity (public) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                sensitive: boolean;
+                                zh: string;
+                                en: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rules/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The version a publication now would create (not stored), the version in force, and the purposes whose consents it would require again */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            preview: {
+                                version: number;
+                                effectiveAt: string;
+                                publishedAt: string;
+                                sha256: string;
+                                purposes: {
+                                    key: string;
+                                    nameZh: string;
+                                    nameEn: string;
+                                    descriptionZh: string;
+                                    descriptionEn: string;
+                                    legalBasis: "consent" | "contract" | "legal_duty" | "emergency" | "news" | "public_information" | "other_law";
+                                    necessity: string;
+                                    categories: string[];
+                                    methods: ("form" | "device" | "third_party" | "public_source")[];
+                                    retentionDays: number;
+                                    retentionAction: "delete" | "anonymise";
+                                    recipients: {
+                                        name: string;
+                                        kind: "third_party" | "processor";
+                                        purpose: string;
+                                        categories: string[];
+                                        contract?: string;
+                                    }[];
+                                    crossBorder: {
+                                        destination: string;
+                                        recipient: string;
+                                        mechanism: "security_assessment" | "standard_contract" | "certification" | "exempt";
+                                    }[];
+                                    publicDisclosure: boolean;
+                                    minors: boolean;
+                                }[];
+                                organisation: {
+                                    providerName: string;
+                                    officerContact: string | null;
+                                    complaintChannel: string | null;
+                                };
+                                categories: {
+                                    id: string;
+                                    sensitive: boolean;
+                                    zh: string;
+                                    en: string;
+                                }[];
+                            };
+                            current: {
+                                version: number;
+                                effectiveAt: string;
+                                publishedAt: string;
+                                sha256: string;
+                                purposes: {
+                                    key: string;
+                                    nameZh: string;
+                                    nameEn: string;
+                                    descriptionZh: string;
+                                    descriptionEn: string;
+                                    legalBasis: "consent" | "contract" | "legal_duty" | "emergency" | "news" | "public_information" | "other_law";
+                                    necessity: string;
+                                    categories: string[];
+                                    methods: ("form" | "device" | "third_party" | "public_source")[];
+                                    retentionDays: number;
+                                    retentionAction: "delete" | "anonymise";
+                                    recipients: {
+                                        name: string;
+                                        kind: "third_party" | "processor";
+                                        purpose: string;
+                                        categories: string[];
+                                        contract?: string;
+                                    }[];
+                                    crossBorder: {
+                                        destination: string;
+                                        recipient: string;
+                                        mechanism: "security_assessment" | "standard_contract" | "certification" | "exempt";
+                                    }[];
+                                    publicDisclosure: boolean;
+                                    minors: boolean;
+                                }[];
+                                organisation: {
+                                    providerName: string;
+                                    officerContact: string | null;
+                                    complaintChannel: string | null;
+                                };
+                                categories: {
+                                    id: string;
+                                    sensitive: boolean;
+                                    zh: string;
+                                    en: string;
+                                }[];
+                            } | null;
+                            reconsent: {
+                                purpose: string;
+                                categories: string[];
+                                methods: string[];
+                                recipients: string[];
+                                /** @description People whose consent in force would stop covering it */
+                                consenting: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/consents/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Consent rates per purpose over time (UTC days or weeks, at most 400 buckets) */
+        get: {
+            parameters: {
+                query?: {
+                    purpose?: string;
+                    /** @description First day, YYYY-MM-DD */
+                    from?: string;
+                    /** @description Last day, YYYY-MM-DD; default today */
+                    to?: string;
+                    bucket?: "day" | "week";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            from: string;
+                            to: string;
+                            bucket: string;
+                            purposes: {
+                                purpose: string;
+                                buckets: {
+                                    start: string;
+                                    given: number;
+                                    withdrawn: number;
+                                    consenting: number;
+                                    subjects: number;
+                                    rate: number | null;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/consents/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import consents from CSV or JSONL (at most 10 MB, 100000 rows); atomic by default: one bad row and nothing is written */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        format: "csv" | "jsonl";
+                        /** @description CSV with the header subject,purpose,given,rulesVersion,channel,time,separate,evidence (separate: kinds joined by ";"; evidence: a JSON object), or one JSON object per line with the same fields */
+                        data: string;
+                        /** @default false */
+                        dryRun?: boolean;
+                        /** @default true */
+                        atomic?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            received: number;
+                            imported: number;
+                            failed: number;
+                            valid: number;
+                            duplicates: number;
+                            dryRun: boolean;
+                            atomic: boolean;
+                            sha256: string;
+                            errors: {
+                                /** @description 1-based line of the file (the CSV header is line 1) */
+                                row: number;
+                                field: string;
+                                code: string;
+                                message: string;
+                            }[];
+                            errorsTruncated: boolean;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/retention/sweeps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retention reports, newest first */
+        get: {
+            parameters: {
+                query: {
+                    limit: number;
+                    offset: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                status: "report" | "applying" | "applied" | "noop";
+                                rulesVersion: number | null;
+                                asOf: string;
+                                createdAt: string;
+                                createdBy: {
+                                    type: string;
+                                    id: string | null;
+                                };
+                                summary: {
+                                    subjects: number;
+                                    fields: number;
+                                    delete: number;
+                                    anonymise: number;
+                                    unregistered: number;
+                                    byPurpose: {
+                                        [key: string]: number;
+                                    };
+                                    byCategory: {
+                                        [key: string]: {
+                                            [key: string]: number;
+                                        };
+                                    };
+                                    message?: string;
+                                };
+                                appliedAt: string | null;
+                                appliedBy: {
+                                    type: string;
+                                    id: string | null;
+                                } | null;
+                                applied: {
+                                    applied: number;
+                                    skipped: number;
+                                    subjects: number;
+                                } | null;
+                            }[];
+                            total: number;
+                            limit: number;
+                            offset: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Make a dry-run report of the personal information past its purposes’ retention (nothing is changed) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description Always a dry run; apply the report separately
+                         * @enum {boolean}
+                         */
+                        dryRun: true;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            status: "report" | "applying" | "applied" | "noop";
+                            rulesVersion: number | null;
+                            asOf: string;
+                            createdAt: string;
+                            createdBy: {
+                                type: string;
+                                id: string | null;
+                            };
+                            summary: {
+                                subjects: number;
+                                fields: number;
+                                delete: number;
+                                anonymise: number;
+                                unregistered: number;
+                                byPurpose: {
+                                    [key: string]: number;
+                                };
+                                byCategory: {
+                                    [key: string]: {
+                                        [key: string]: number;
+                                    };
+                                };
+                                message?: string;
+                            };
+                            appliedAt: string | null;
+                            appliedBy: {
+                                type: string;
+                                id: string | null;
+                            } | null;
+                            applied: {
+                                applied: number;
+                                skipped: number;
+                                subjects: number;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/retention/sweeps/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One retention report with a page of its items (subject ids, field names, actions; no values) */
+        get: {
+            parameters: {
+                query: {
+                    limit: number;
+                    offset: number;
+                    action?: "delete" | "anonymise" | "unregistered";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            status: "report" | "applying" | "applied" | "noop";
+                            rulesVersion: number | null;
+                            asOf: string;
+                            createdAt: string;
+                            createdBy: {
+                                type: string;
+                                id: string | null;
+                            };
+                            summary: {
+                                subjects: number;
+                                fields: number;
+                                delete: number;
+                                anonymise: number;
+                                unregistered: number;
+                                byPurpose: {
+                                    [key: string]: number;
+                                };
+                                byCategory: {
+                                    [key: string]: {
+                                        [key: string]: number;
+                                    };
+                                };
+                                message?: string;
+                            };
+                            appliedAt: string | null;
+                            appliedBy: {
+                                type: string;
+                                id: string | null;
+                            } | null;
+                            applied: {
+                                applied: number;
+                                skipped: number;
+                                subjects: number;
+                            } | null;
+                            items: {
+                                items: {
+                                    seq: number;
+                                    subjectId: string;
+                                    field: string;
+                                    category: string;
+                                    action: "delete" | "anonymise" | "unregistered";
+                                    purposes: string[];
+                                    status: "pending" | "applied" | "skipped" | "reported";
+                                    note: string | null;
+                                }[];
+                                total: number;
+                                limit: number;
+                                offset: number;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/retention/sweeps/{id}/apply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Apply a reviewed report: each item is checked again and deleted or anonymised as the register says, or skipped when no longer expired */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            status: "report" | "applying" | "applied" | "noop";
+                            rulesVersion: number | null;
+                            asOf: string;
+                            createdAt: string;
+                            createdBy: {
+                                type: string;
+                                id: string | null;
+                            };
+                            summary: {
+                                subjects: number;
+                                fields: number;
+                                delete: number;
+                                anonymise: number;
+                                unregistered: number;
+                                byPurpose: {
+                                    [key: string]: number;
+                                };
+                                byCategory: {
+                                    [key: string]: {
+                                        [key: string]: number;
+                                    };
+                                };
+                                message?: string;
+                            };
+                            appliedAt: string | null;
+                            appliedBy: {
+                                type: string;
+                                id: string | null;
+                            } | null;
+                            applied: {
+                                applied: number;
+                                skipped: number;
+                                subjects: number;
+                            } | null;
                         };
                     };
                 };

@@ -35,6 +35,8 @@ export interface Config {
   };
   http: { bodyLimitBytes: number; rateLimitPerMinute: number; trustProxy: boolean };
   jobs: { enabled: boolean; pollMs: number };
+  /** Frozen into each published version of the collection-and-use rules (NDSR 21; GB/T 35273 5.5). */
+  rules: { officerContact: string | null; complaintChannel: string | null };
 }
 
 export class ConfigError extends Error {
@@ -150,6 +152,8 @@ const SETTINGS: Setting[] = [
   { key: 'http.trustProxy', env: 'CUSTODIAN_TRUST_PROXY', parse: bool },
   { key: 'jobs.enabled', env: 'CUSTODIAN_JOBS', parse: bool },
   { key: 'jobs.pollMs', env: 'CUSTODIAN_JOBS_POLL_MS', parse: int(50, 600_000) },
+  { key: 'rules.officerContact', env: 'CUSTODIAN_RULES_OFFICER_CONTACT', parse: nullableStr },
+  { key: 'rules.complaintChannel', env: 'CUSTODIAN_RULES_COMPLAINT_CHANNEL', parse: nullableStr },
 ];
 
 export const SECRET_SETTINGS = SETTINGS.filter((s) => s.secret).map((s) => s.key);
@@ -173,6 +177,7 @@ function defaults(): Config {
     notifier: { kind: 'outbox', smtpUrl: null, emailFrom: null, smsGatewayUrl: null, smsGatewayToken: null },
     http: { bodyLimitBytes: 1024 * 1024, rateLimitPerMinute: 6000, trustProxy: false },
     jobs: { enabled: true, pollMs: 1000 },
+    rules: { officerContact: null, complaintChannel: null },
   };
 }
 

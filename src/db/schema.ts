@@ -270,6 +270,8 @@ export interface RulesVersionTable {
   effective_at: string;
   published_at: string;
   published_by: string | null;
+  /** JSON: provider name, protection officer's contact, complaint channel as published (NDSR 21). */
+  organisation: string | null;
 }
 
 export interface ConsentTable {

@@ -1,6 +1,4 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import { strToU8, zipSync } from 'fflate';
 import type { ActorRef } from '../audit/actor.js';
 import type { AuditLog } from '../audit/service.js';
@@ -8,13 +6,11 @@ import type { Db } from '../db/database.js';
 import type { ReportPackageTable } from '../db/schema.js';
 import { nowIso, transact } from '../db/transaction.js';
 import { badRequest, isUniqueViolation, notFound } from '../http/errors.js';
+import { cjkFontPath } from '../pdf/cjk.js';
 import { categoryLabel } from '../screening/categories.js';
 import type { ModerationService } from './service.js';
 
-const require = createRequire(import.meta.url);
-// Noto Sans (Simplified Chinese), shipped as a package: the PDF needs a CJK font and nothing is downloaded.
-const cjkFont = () =>
-  path.join(path.dirname(require.resolve('@embedpdf/fonts-sc')), '..', 'fonts', 'NotoSansHans-Regular.otf');
+const cjkFont = cjkFontPath;
 
 export interface ReportView {
   id: string;

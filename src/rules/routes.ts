@@ -3,6 +3,7 @@ import type { AppContext } from '../context.js';
 import { AppError } from '../http/errors.js';
 import { errorResponses, Ok } from '../http/schemas.js';
 import type { App } from '../http/types.js';
+import { Category, Organisation, presentVersion, publicationRoutes } from './publication-routes.js';
 import { CATEGORY_IDS, DATA_CATEGORIES, LEGAL_BASES, SEPARATE, type Purpose } from './register.js';
 
 const lit = (xs: readonly string[]) => Type.Union(xs.map((x) => Type.Literal(x)));
@@ -58,6 +59,9 @@ const Version = Type.Object({
   publishedAt: Type.String(),
   sha256: Type.String(),
   purposes: Type.Array(PurposeBody),
+  organisation: Organisation,
+  /** Labels and sensitivity of the categories this version uses, so readers need no copy of them. */
+  categories: Type.Array(Category),
 });
 const Consent = Type.Object({
   id: Type.String(),
@@ -160,7 +164,9 @@ export function rulesRoutes(ctx: AppContext) {
         },
       },
       async (req, reply) =>
-        reply.status(201).send(await ctx.rules.publish(req.principal!.actor, req.body, req.id)),
+        reply
+          .status(201)
+          .send(presentVersion(await ctx.rules.publish(req.principal!.actor, req.body, req.id))),
     );
     app.get(
       '/rules/current',
@@ -176,7 +182,7 @@ export function rulesRoutes(ctx: AppContext) {
         const cur = await ctx.rules.current();
         if (!cur)
           throw new AppError(404, 'not_published', 'No collection-and-use rules have been published yet');
-        return cur;
+        return presentVersion(cur);
       },
     );
     app.get(
@@ -186,7 +192,11 @@ export function rulesRoutes(ctx: AppContext) {
         schema: {
           tags,
           summary: 'Every published version (public)',
-          response: { 200: Type.Object({ items: Type.Array(Type.Omit(Version, ['purposes'])) }) },
+          response: {
+            200: Type.Object({
+              items: Type.Array(Type.Omit(Version, ['purposes', 'organisation', 'categories'])),
+            }),
+          },
         },
       },
       async () => ({ items: await ctx.rules.listVersions() }),
@@ -202,7 +212,7 @@ export function rulesRoutes(ctx: AppContext) {
           response: { 200: Version, ...errorResponses },
         },
       },
-      async (req) => ctx.rules.version(req.params.version),
+      async (req) => presentVersion(await ctx.rules.version(req.params.version)),
     );
 
     app.post(
@@ -300,5 +310,7 @@ export function rulesRoutes(ctx: AppContext) {
         ),
       }),
     );
+
+    publicationRoutes(ctx, app, Version);
   };
 }

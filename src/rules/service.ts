@@ -6,6 +6,7 @@ import type { Db } from '../db/database.js';
 import type { ConsentTable } from '../db/schema.js';
 import { nowIso, transact } from '../db/transaction.js';
 import { badRequest, conflict, isUniqueViolation, notFound } from '../http/errors.js';
+import { DenialAudit } from './denial-audit.js';
 import { separateRequirements, validatePurpose, type Purpose, type SeparateKind } from './register.js';
 
 export interface RulesVersion {
@@ -14,6 +15,15 @@ export interface RulesVersion {
   publishedAt: string;
   sha256: string;
   purposes: Purpose[];
+  /** Who published it and how to reach them, as at publication (NDSR 21). */
+  organisation: Organisation;
+}
+
+/** The publisher's name, protection officer's contact and complaint channel (NDSR 21; GB/T 35273 5.5). */
+export interface Organisation {
+  providerName: string;
+  officerContact: string | null;
+  complaintChannel: string | null;
 }
 
 export interface ConsentInput {
@@ -63,11 +73,17 @@ const KEY = /^[a-z][a-z0-9_-]{1,63}$/;
 export class RulesService {
   private versions = new Map<number, RulesVersion>();
   private allowedCounts = new Map<string, number>();
+  private denials?: DenialAudit;
   private currentCache: { until: number; value: RulesVersion | null } | null = null;
 
   constructor(
     private readonly db: Db,
     private readonly audit: AuditLog,
+    private readonly organisation: Organisation = {
+      providerName: 'Custodian',
+      officerContact: null,
+      complaintChannel: null,
+    },
   ) {}
 
   // ---- register ----
@@ -155,14 +171,13 @@ export class RulesService {
     opts: { effectiveAt?: string } = {},
     requestId?: string,
   ): Promise<RulesVersion> {
-    const purposes = (await this.listPurposes()).map(
-      ({ id: _id, archived: _a, updatedAt: _u, ...p }) => p as Purpose,
-    );
+    const purposes = await this.registerPurposes();
     if (!purposes.length)
       throw badRequest('empty_register', 'the register has no purpose to publish', 'purposes');
     const snapshot = canonicalJson(purposes);
     const now = nowIso();
     const effectiveAt = opts.effectiveAt ? new Date(opts.effectiveAt).toISOString() : now;
+    const organisation = { ...this.organisation };
     return transact(this.db, async (tx) => {
       const last = await tx.db
         .selectFrom('rules_versions')
@@ -179,6 +194,7 @@ export class RulesService {
           effective_at: effectiveAt,
           published_at: now,
           published_by: actor.id,
+          organisation: JSON.stringify(organisation),
         })
         .execute();
       await this.audit.append(tx, {
@@ -189,8 +205,34 @@ export class RulesService {
         details: { version, sha256, purposes: purposes.length, effectiveAt },
       });
       tx.onCommit(() => void (this.currentCache = null));
-      return { version, effectiveAt, publishedAt: now, sha256, purposes };
+      return { version, effectiveAt, publishedAt: now, sha256, purposes, organisation };
     });
+  }
+
+  /** The register's live purposes, as a publication would freeze them. */
+  private async registerPurposes(): Promise<Purpose[]> {
+    return (await this.listPurposes()).map(({ id: _id, archived: _a, updatedAt: _u, ...p }) => p as Purpose);
+  }
+
+  /**
+   * The version a publication now would create, not stored: the console shows it, and its changes against
+   * the version in force, before anyone publishes.
+   */
+  async preview(): Promise<RulesVersion> {
+    const purposes = await this.registerPurposes();
+    const last = await this.db
+      .selectFrom('rules_versions')
+      .select((eb) => eb.fn.max('version').as('v'))
+      .executeTakeFirst();
+    const now = nowIso();
+    return {
+      version: Number(last?.v ?? 0) + 1,
+      effectiveAt: now,
+      publishedAt: now,
+      sha256: createHash('sha256').update(canonicalJson(purposes)).digest('hex'),
+      purposes,
+      organisation: { ...this.organisation },
+    };
   }
 
   async version(v: number): Promise<RulesVersion> {
@@ -208,6 +250,8 @@ export class RulesService {
       publishedAt: r.published_at,
       sha256: r.sha256,
       purposes: JSON.parse(r.snapshot) as Purpose[],
+      // Versions published before the organisation was frozen show today's settings.
+      organisation: r.organisation ? (JSON.parse(r.organisation) as Organisation) : { ...this.organisation },
     };
     this.versions.set(v, out); // versions are immutable
     return out;
@@ -253,6 +297,28 @@ export class RulesService {
       publishedAt: r.published_at,
       sha256: r.sha256,
     }));
+  }
+
+  /** How many people's latest entry for the purpose is a consent given. */
+  async consentingCount(purpose: string): Promise<number> {
+    const r = await this.db
+      .selectFrom('consents as c')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('c.purpose_key', '=', purpose)
+      .where('c.given', '=', 1)
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('consents as d')
+              .select('d.id')
+              .whereRef('d.subject', '=', 'c.subject')
+              .whereRef('d.purpose_key', '=', 'c.purpose_key')
+              .whereRef('d.created_at', '>', 'c.created_at'),
+          ),
+        ),
+      )
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
   }
 
   // ---- consent ledger ----
@@ -356,15 +422,14 @@ export class RulesService {
     const allowed = reasons.length === 0;
     if (allowed) this.allowedCounts.set(q.purpose, (this.allowedCounts.get(q.purpose) ?? 0) + 1);
     else
-      await transact(this.db, (tx) =>
-        this.audit.append(tx, {
-          action: 'purpose.check.denied',
-          actor,
-          requestId,
-          target: { type: 'purpose', id: q.purpose },
-          details: { reasons, categories: q.categories },
-        }),
-      );
+      // Committed before the answer, sharing a commit with concurrent denials.
+      await (this.denials ??= new DenialAudit(this.db, this.audit)).record({
+        action: 'purpose.check.denied',
+        actor,
+        requestId,
+        target: { type: 'purpose', id: q.purpose },
+        details: { reasons, categories: q.categories },
+      });
     return { allowed, reasons };
   }
 
@@ -405,10 +470,13 @@ export class RulesService {
     subjects: string[],
     requestId?: string,
   ) {
-    const out = [];
-    for (const subject of subjects)
-      out.push({ subject, ...(await this.check(actor, { subject, purpose, categories }, requestId)) });
-    return out;
+    // Concurrently, so the batch's denials share commits.
+    return Promise.all(
+      subjects.map(async (subject) => ({
+        subject,
+        ...(await this.check(actor, { subject, purpose, categories }, requestId)),
+      })),
+    );
   }
 
   /** Writes the aggregated count of allowed checks into the audit log. */
