@@ -36,6 +36,9 @@ export const PERMISSIONS = [
   'consents:read',
   'consents:write',
   'purpose:check',
+  'retention:read',
+  'retention:write',
+  'retention:apply',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -75,6 +78,10 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'consents:read',
     'consents:write',
     'purpose:check',
+    // PIPL 19, 47: the privacy officer reviews and applies the retention sweep.
+    'retention:read',
+    'retention:write',
+    'retention:apply',
   ]),
   moderator: new Set<Permission>([
     'outbox:read',

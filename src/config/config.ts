@@ -35,6 +35,8 @@ export interface Config {
   };
   http: { bodyLimitBytes: number; rateLimitPerMinute: number; trustProxy: boolean };
   jobs: { enabled: boolean; pollMs: number };
+  /** The retention sweep (PIPL 19, 47): how often a dry-run report is made (0: never), and whether it is applied. */
+  retention: { sweepIntervalHours: number; autoApply: boolean };
   /** Frozen into each published version of the collection-and-use rules (NDSR 21; GB/T 35273 5.5). */
   rules: { officerContact: string | null; complaintChannel: string | null };
 }
@@ -152,6 +154,12 @@ const SETTINGS: Setting[] = [
   { key: 'http.trustProxy', env: 'CUSTODIAN_TRUST_PROXY', parse: bool },
   { key: 'jobs.enabled', env: 'CUSTODIAN_JOBS', parse: bool },
   { key: 'jobs.pollMs', env: 'CUSTODIAN_JOBS_POLL_MS', parse: int(50, 600_000) },
+  {
+    key: 'retention.sweepIntervalHours',
+    env: 'CUSTODIAN_RETENTION_SWEEP_INTERVAL_HOURS',
+    parse: int(0, 24 * 366),
+  },
+  { key: 'retention.autoApply', env: 'CUSTODIAN_RETENTION_AUTO_APPLY', parse: bool },
   { key: 'rules.officerContact', env: 'CUSTODIAN_RULES_OFFICER_CONTACT', parse: nullableStr },
   { key: 'rules.complaintChannel', env: 'CUSTODIAN_RULES_COMPLAINT_CHANNEL', parse: nullableStr },
 ];
@@ -177,6 +185,7 @@ function defaults(): Config {
     notifier: { kind: 'outbox', smtpUrl: null, emailFrom: null, smsGatewayUrl: null, smsGatewayToken: null },
     http: { bodyLimitBytes: 1024 * 1024, rateLimitPerMinute: 6000, trustProxy: false },
     jobs: { enabled: true, pollMs: 1000 },
+    retention: { sweepIntervalHours: 24, autoApply: false },
     rules: { officerContact: null, complaintChannel: null },
   };
 }

@@ -158,6 +158,35 @@ export interface SubjectFieldTable {
   blind_index: string | null;
   created_at: string;
   updated_at: string;
+  /** Set when a retention sweep anonymised the value (PIPL 19, 47); cleared when the field is written again. */
+  anonymised_at?: string | null;
+}
+
+export interface RetentionSweepTable {
+  id: string;
+  status: string;
+  rules_version: number | null;
+  as_of: string;
+  summary: string;
+  actor_type: string;
+  actor_id: string | null;
+  created_at: string;
+  applied_at: string | null;
+  applied_by_type: string | null;
+  applied_by_id: string | null;
+  apply_summary: string | null;
+}
+
+export interface RetentionSweepItemTable {
+  sweep_id: string;
+  seq: number;
+  subject_id: string;
+  field_name: string;
+  category: string;
+  action: string;
+  purposes: string;
+  status: string;
+  note: string | null;
 }
 
 export interface SubjectTransferTable {
@@ -336,6 +365,8 @@ export interface Database {
   purposes: PurposeTable;
   rules_versions: RulesVersionTable;
   consents: ConsentTable;
+  retention_sweeps: RetentionSweepTable;
+  retention_sweep_items: RetentionSweepItemTable;
   portal_challenges: PortalChallengeTable;
   portal_sessions: PortalSessionTable;
 }

@@ -17,6 +17,8 @@ import { portalRoutes } from '../portal/routes.js';
 import { VERSION } from '../version.js';
 import { moderationRoutes } from '../moderation/routes.js';
 import { rulesRoutes } from '../rules/routes.js';
+import { consentImportRoutes } from '../rules/consent-import-routes.js';
+import { retentionRoutes } from '../rules/retention-routes.js';
 import { vaultRoutes } from '../vault/routes.js';
 import { webhookRoutes } from '../webhooks/routes.js';
 import { piiRoutes } from './pii-routes.js';
@@ -192,6 +194,8 @@ export async function buildApp(
         await v1.register(vaultRoutes(ctx));
         await v1.register(moderationRoutes(ctx));
         await v1.register(rulesRoutes(ctx));
+        await v1.register(consentImportRoutes(ctx));
+        await v1.register(retentionRoutes(ctx));
         await v1.register(portalRoutes(ctx));
       },
       { prefix: '/api/v1' },

@@ -2,6 +2,7 @@ import { SYSTEM } from '../audit/actor.js';
 import { purgeAudit } from '../audit/retention.js';
 import type { Config } from '../config/config.js';
 import { AppContext } from '../context.js';
+import { retentionService } from '../rules/retention.js';
 import { buildApp } from './app.js';
 
 export interface RunningServer {
@@ -67,6 +68,15 @@ export async function startServer(
       3_600_000,
     ),
   ];
+  // PIPL 19, 47: the retention sweep makes its dry-run report every `retention.sweepIntervalHours` (checked
+  // hourly and a minute after start, so restarts do not postpone it); applied only with `retention.autoApply`.
+  if (config.retention.sweepIntervalHours > 0) {
+    const sweep = () =>
+      void retentionService(ctx)
+        .scheduled()
+        .catch((err) => log.error({ err }, 'retention sweep failed'));
+    timers.push(setInterval(sweep, 3_600_000), setTimeout(sweep, 60_000));
+  }
   for (const t of timers) t.unref();
 
   let closing: Promise<void> | null = null;

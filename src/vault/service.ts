@@ -176,6 +176,8 @@ export class VaultService {
             ciphertext: row.ciphertext,
             blind_index: row.blind_index,
             updated_at: now,
+            // A value written again is personal information again, whatever a sweep did before.
+            anonymised_at: null,
           }),
         )
         .execute();
@@ -494,6 +496,63 @@ export class VaultService {
       }),
       transfers,
     };
+  }
+
+  /**
+   * Retention's end (PIPL 19, 47), in the caller's transaction: deletes fields (their blind indexes go with the
+   * rows), or replaces each value by `anonymise(type, value)`, re-sealed, index removed, marked anonymised.
+   * Auditing is the caller's (one entry per subject). Returns the names actually changed.
+   */
+  async retireFields(
+    tx: Tx,
+    subjectId: string,
+    remove: string[],
+    anonymiseNames: string[],
+    anonymise: (type: FieldType, value: string) => string,
+  ): Promise<{ deleted: string[]; anonymised: string[] }> {
+    const s = await this.subject(tx.db, subjectId);
+    if (s.erased_at) return { deleted: [], anonymised: [] };
+    const deleted: string[] = [];
+    for (const name of remove) {
+      const r = await tx.db
+        .deleteFrom('subject_fields')
+        .where('subject_id', '=', subjectId)
+        .where('name', '=', name)
+        .executeTakeFirst();
+      if (Number(r.numDeletedRows)) deleted.push(name);
+    }
+    const anonymised: string[] = [];
+    if (anonymiseNames.length) {
+      const key = this.dataKey(s);
+      const rows = await tx.db
+        .selectFrom('subject_fields')
+        .selectAll()
+        .where('subject_id', '=', subjectId)
+        .where('name', 'in', anonymiseNames)
+        .where('anonymised_at', 'is', null)
+        .execute();
+      const now = nowIso();
+      for (const r of rows) {
+        const value = anonymise(
+          r.type as FieldType,
+          openField(key, fieldAad(subjectId, r.name), r.ciphertext),
+        );
+        await tx.db
+          .updateTable('subject_fields')
+          .set({
+            ciphertext: sealField(key, fieldAad(subjectId, r.name), value),
+            blind_index: null,
+            anonymised_at: now,
+          })
+          .where('subject_id', '=', subjectId)
+          .where('name', '=', r.name)
+          .execute();
+        anonymised.push(r.name);
+      }
+    }
+    if (deleted.length || anonymised.length)
+      await tx.db.updateTable('subjects').set({ updated_at: nowIso() }).where('id', '=', subjectId).execute();
+    return { deleted, anonymised };
   }
 
   /** Erasure by crypto-shredding: the data key is destroyed, fields and indexes removed; only the fact stays. */

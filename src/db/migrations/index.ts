@@ -4,6 +4,7 @@ import * as vault from './20261129-0002-vault.js';
 import * as moderation from './20261129-0003-moderation.js';
 import * as totpStep from './20261129-0004-totp-step.js';
 import * as rules from './20261129-0005-rules.js';
+import * as retention from './20261129-0007-retention.js';
 import * as rulesOrganisation from './20261129-0008-rules-organisation.js';
 import * as portal from './20261129-0006-portal.js';
 
@@ -14,6 +15,7 @@ export const migrations: Record<string, Migration> = {
   '20261129-0003-moderation': moderation,
   '20261129-0004-totp-step': totpStep,
   '20261129-0005-rules': rules,
+  '20261129-0007-retention': retention,
   '20261129-0008-rules-organisation': rulesOrganisation,
   '20261129-0006-portal': portal,
 };
