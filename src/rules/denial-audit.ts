@@ -1,0 +1,52 @@
+import type { AuditEvent, AuditLog } from '../audit/service.js';
+import type { Db } from '../db/database.js';
+import { transact } from '../db/transaction.js';
+
+interface Pending {
+  ev: AuditEvent;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * Audit entries for denied purpose checks, with group commit: denials that arrive while a commit is under
+ * way wait for the next one and share its transaction, so a burst of denials costs one durable commit, not
+ * one each. Each caller still gets its answer only once its own entry is committed (issue 4: denials are
+ * always audited; CSL 21 / Decision art. 4).
+ */
+export class DenialAudit {
+  private queue: Pending[] = [];
+  private draining = false;
+
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditLog,
+  ) {}
+
+  /** Resolves when `ev` is committed to the audit log; rejects if its transaction failed. */
+  record(ev: AuditEvent): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ ev, resolve, reject });
+      if (this.draining) return;
+      this.draining = true;
+      // Let the denials of this turn of the event loop join the first commit.
+      setImmediate(() => void this.drain());
+    });
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length) {
+      const batch = this.queue;
+      this.queue = [];
+      try {
+        await transact(this.db, async (tx) => {
+          for (const p of batch) await this.audit.append(tx, p.ev);
+        });
+        for (const p of batch) p.resolve();
+      } catch (err) {
+        for (const p of batch) p.reject(err);
+      }
+    }
+    this.draining = false;
+  }
+}
