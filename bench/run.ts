@@ -6,7 +6,7 @@ import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
 const only = process.argv.slice(2);
-for (const suite of ['platform', 'pii', 'pii-cli', 'screening', 'gate']) {
+for (const suite of ['platform', 'pii', 'pii-cli', 'screening', 'gate', 'purpose-check']) {
   if (only.length && !only.includes(suite)) continue;
   const file = path.join(root, 'bench', suite, 'index.ts');
   if (!existsSync(file)) continue;

@@ -121,6 +121,7 @@ export class AppContext {
       keysCreated,
     );
     jobs.register('notify.send', (m) => notifier.send(m));
+    rules.useStore(store);
     if (!o.skipMigrations) await ruleCache.refresh();
     return ctx;
   }

@@ -1,39 +1,16 @@
 // POST /api/v1/screen under load (autocannon, 50 connections) beside a bare Fastify route that returns a
 // constant, both in child processes on this machine, with 3,000 published rules. Prints Markdown.
 //   node --import tsx bench/gate/index.ts
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
+import { child, ROOT } from '../http-load.js';
 import { makeRules, makeTexts } from '../screening/corpus.js';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
 const SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 10);
 const BIN = path.join(ROOT, 'bin/custodian.js');
-
-function child(
-  args: string[],
-  env: NodeJS.ProcessEnv,
-  ready: RegExp,
-): Promise<{ url: string; kill: () => void }> {
-  const c = spawn(process.execPath, args, {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const on = (d: Buffer) => {
-      out += d;
-      const m = ready.exec(out);
-      if (m) resolve({ url: m[1], kill: () => c.kill('SIGKILL') });
-    };
-    c.stdout.on('data', on);
-    c.stderr.on('data', on);
-    c.once('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
-  });
-}
 
 async function main() {
   const dir = mkdtempSync(path.join(tmpdir(), 'custodian-gate-'));

@@ -2,11 +2,12 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { ActorRef } from '../audit/actor.js';
 import { canonicalJson } from '../audit/canonical.js';
 import type { AuditLog } from '../audit/service.js';
-import type { Db } from '../db/database.js';
+import type { Db, Store } from '../db/database.js';
 import type { ConsentTable } from '../db/schema.js';
 import { nowIso, transact } from '../db/transaction.js';
 import { badRequest, conflict, isUniqueViolation, notFound } from '../http/errors.js';
 import { DenialAudit } from './denial-audit.js';
+import { latestConsentReader, type LatestConsentReader } from './latest-consent.js';
 import { separateRequirements, validatePurpose, type Purpose, type SeparateKind } from './register.js';
 
 export interface RulesVersion {
@@ -394,16 +395,14 @@ export class RulesService {
     return rows.map(toConsent);
   }
 
-  private async latestConsent(subject: string, purpose: string): Promise<ConsentTable | undefined> {
-    return this.db
-      .selectFrom('consents')
-      .selectAll()
-      .where('subject', '=', subject)
-      .where('purpose_key', '=', purpose)
-      .orderBy('created_at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(1)
-      .executeTakeFirst();
+  private readLatest?: LatestConsentReader;
+  private latestConsent(subject: string, purpose: string) {
+    return (this.readLatest ??= latestConsentReader({ db: this.db }))(subject, purpose);
+  }
+
+  /** Reads the ledger on the purpose check's path through the store's fast path (see latest-consent.ts). */
+  useStore(store: Pick<Store, 'db' | 'sqlite'>): void {
+    this.readLatest = latestConsentReader(store);
   }
 
   // ---- the purpose check ----

@@ -1,0 +1,51 @@
+// Helpers shared by the HTTP load suites (bench/gate, bench/purpose-check): child-process servers, a bare
+// Fastify peer that returns a constant, and a median of alternating autocannon rounds.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import type autocannon from 'autocannon';
+
+export const ROOT = path.resolve(import.meta.dirname, '..');
+
+/** Starts `node <args>` and resolves with the URL the child prints once it matches `ready`. */
+export function child(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  ready: RegExp,
+): Promise<{ url: string; kill: () => void }> {
+  const c = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  return new Promise((resolve, reject) => {
+    const on = (d: Buffer) => {
+      out += d;
+      const m = ready.exec(out);
+      if (m) resolve({ url: m[1], kill: () => c.kill('SIGKILL') });
+    };
+    c.stdout.on('data', on);
+    c.stderr.on('data', on);
+    c.once('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
+  });
+}
+
+/**
+ * A bare Fastify server in its own process (so it pays the same process and socket costs as Custodian's),
+ * answering POST / with `constant`.
+ */
+export function bareFastify(constant: unknown): Promise<{ url: string; kill: () => void }> {
+  const src = `import Fastify from 'fastify'; const a = Fastify(); const c = ${JSON.stringify(constant)};
+    a.post('/', async () => c);
+    await a.listen({ port: 0, host: '127.0.0.1' }); console.log('READY http://127.0.0.1:' + a.server.address().port + '/');`;
+  return child(['--input-type=module', '-e', src], {}, /READY (http:\/\/\S+)/);
+}
+
+/** The middle round by requests per second (rounds alternate between targets, so load hits them alike). */
+export const median = (rs: autocannon.Result[]): autocannon.Result =>
+  [...rs].sort((a, b) => a.requests.average - b.requests.average)[Math.floor(rs.length / 2)];
+
+/** A Markdown row: req/s, p50 and p99 latency, errors, share of `base` req/s. */
+export function loadRow(name: string, r: autocannon.Result, base: number): string {
+  return `| ${name} | ${Math.round(r.requests.average).toLocaleString('en')} | ${r.latency.p50} ms | ${r.latency.p99} ms | ${r.errors + r.non2xx} | ${((r.requests.average / base) * 100).toFixed(0)}% |`;
+}

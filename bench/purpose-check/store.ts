@@ -1,0 +1,137 @@
+// Where the purpose-check benchmark keeps its data (a SQLite file in a temp dir, or its own PostgreSQL
+// schema), the configuration both its processes share, and a fast loader for the consent fixture.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { loadConfig, type Config } from '../../src/config/config.js';
+import { openStore, type Store } from '../../src/db/database.js';
+import type { ConsentRow } from './corpus.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface BenchStore {
+  dialect: Dialect;
+  dataDir: string;
+  pgUrl?: string;
+  schema?: string;
+  cleanup(): Promise<void>;
+}
+
+export function createBenchStore(dialect: Dialect, pgUrl: string): Promise<BenchStore> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'custodian-purpose-check-'));
+  const rmDir = () => rmSync(dataDir, { recursive: true, force: true });
+  if (dialect === 'sqlite') return Promise.resolve({ dialect, dataDir, cleanup: async () => rmDir() });
+  const schema = `bench_${randomBytes(5).toString('hex')}`;
+  const admin = async (q: string) => {
+    const c = new pg.Client({ connectionString: pgUrl });
+    await c.connect();
+    try {
+      await c.query(q);
+    } finally {
+      await c.end();
+    }
+  };
+  return admin(`create schema ${schema}`).then(() => ({
+    dialect,
+    dataDir,
+    pgUrl,
+    schema,
+    cleanup: async () => {
+      await admin(`drop schema ${schema} cascade`);
+      rmDir();
+    },
+  }));
+}
+
+/** Opens the store described by `b` (each process opens its own). */
+export function openBenchStore(b: Pick<BenchStore, 'dialect' | 'dataDir' | 'pgUrl' | 'schema'>): Store {
+  return b.dialect === 'sqlite'
+    ? openStore({ kind: 'sqlite', file: path.join(b.dataDir, 'custodian.db') })
+    : openStore({ kind: 'postgres', url: b.pgUrl!, schema: b.schema, max: 10 });
+}
+
+/** Production defaults, but quiet, no background jobs and no rate limit (the comparison is of handling). */
+export function benchConfig(dataDir: string): Config {
+  return loadConfig({
+    env: {},
+    configFile: path.join(dataDir, 'none.json'),
+    overrides: {
+      dataDir,
+      logLevel: 'silent',
+      'jobs.enabled': false,
+      'http.rateLimitPerMinute': 10_000_000,
+    },
+  });
+}
+
+/**
+ * Loads fixture consents straight into the table, in large transactions, without the per-row audit entry
+ * that `recordConsent` writes: they stand for a ledger that already exists, not for writes being measured.
+ */
+export async function loadConsents(
+  store: Store,
+  generate: (emit: (row: ConsentRow) => void) => void,
+): Promise<void> {
+  const BATCH = 10_000;
+  const cols = [
+    'id',
+    'subject',
+    'purpose_key',
+    'given',
+    'rules_version',
+    'channel',
+    'separate',
+    'evidence',
+    'actor_type',
+    'actor_id',
+    'created_at',
+  ];
+  const evidence = '{"form":"signup-v1"}';
+  if (store.sqlite) {
+    const db = store.sqlite;
+    const insert = db.prepare(
+      `insert into consents (${cols.join(', ')}) values (?, ?, ?, ?, 1, 'web', ?, ?, 'system', null, ?)`,
+    );
+    let buf: ConsentRow[] = [];
+    const flush = db.transaction((rows: ConsentRow[]) => {
+      for (const r of rows)
+        insert.run(randomUUID(), r.subject, r.purpose, r.given, r.separate, evidence, r.createdAt);
+    });
+    generate((row) => {
+      buf.push(row);
+      if (buf.length === BATCH * 5) {
+        flush(buf);
+        buf = [];
+      }
+    });
+    if (buf.length) flush(buf);
+    db.exec('analyze');
+    return;
+  }
+  // PostgreSQL: one multi-row insert of 10,000 rows per statement (unnest of arrays), 100,000 rows per
+  // transaction, on a connection of the store's own pool.
+  const { sql } = await import('kysely');
+  let buf: ConsentRow[] = [];
+  const pending: ConsentRow[][] = [];
+  generate((row) => {
+    buf.push(row);
+    if (buf.length === BATCH) {
+      pending.push(buf);
+      buf = [];
+    }
+  });
+  if (buf.length) pending.push(buf);
+  for (let i = 0; i < pending.length; i += 10)
+    await store.db.transaction().execute(async (trx) => {
+      for (const rows of pending.slice(i, i + 10))
+        await sql`insert into consents (${sql.raw(cols.join(', '))})
+          select id, subject, purpose_key, given, 1, 'web', separate, ${evidence}, 'system', null, created_at
+          from unnest(${rows.map(() => randomUUID())}::text[], ${rows.map((r) => r.subject)}::text[],
+            ${rows.map((r) => r.purpose)}::text[], ${rows.map((r) => r.given)}::int[],
+            ${rows.map((r) => r.separate)}::text[], ${rows.map((r) => r.createdAt)}::text[])
+            as t(id, subject, purpose_key, given, separate, created_at)`.execute(trx);
+    });
+  await sql`analyze consents`.execute(store.db);
+}
