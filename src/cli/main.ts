@@ -20,6 +20,8 @@ export async function buildProgram(argv: string[] = process.argv): Promise<Comma
     if (pii) (await import('./commands/pii-scan-db.js')).registerPiiScanDb(pii);
   }
   if (wants('screen')) (await import('./commands/screen.js')).registerScreenCommands(program);
+  if (wants('consents') || wants('retention'))
+    (await import('./commands/rules.js')).registerRulesCommands(program);
   return program;
 }
 
