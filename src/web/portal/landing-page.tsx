@@ -5,6 +5,7 @@ import { useTitle } from '../use-title.js';
 
 const SERVICES = [
   { to: '/rules', title: 'portal.rules', desc: 'portal.rulesDesc' },
+  { to: '/my-consents', title: 'portal.myConsents', desc: 'portal.myConsentsDesc' },
   { to: '/requests', title: 'portal.requests', desc: 'portal.requestsDesc' },
   { to: '/reports', title: 'portal.reports', desc: 'portal.reportsDesc' },
 ] as const;

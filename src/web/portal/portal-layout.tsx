@@ -24,6 +24,9 @@ export function PortalLayout() {
                 <NavLink to="/rules">{t('portal.rules')}</NavLink>
               </li>
               <li>
+                <NavLink to="/my-consents">{t('portal.myConsents')}</NavLink>
+              </li>
+              <li>
                 <NavLink to="/requests">{t('portal.requests')}</NavLink>
               </li>
               <li>
