@@ -25,6 +25,14 @@ export function markTriggers(words: Iterable<string>): void {
   for (const w of words) CLASS[w.charCodeAt(0)] |= TRIGGER;
 }
 
+/**
+ * The UTF-16 unit at `p`, or 0 outside the string. Reading past the end with `charCodeAt` gives NaN, and one such
+ * read makes V8 de-optimise the calling function and keep a slower, generic version of it.
+ */
+export function codeAt(t: string, p: number): number {
+  return p >= 0 && p < t.length ? t.charCodeAt(p) : 0;
+}
+
 export function isDigitCode(c: number): boolean {
   return c >= 48 && c <= 57;
 }

@@ -1,4 +1,4 @@
-import { ALNUM, CLASS, COLON, DIGIT, PLATE, TRIGGER } from './char-class.js';
+import { ALNUM, CLASS, COLON, DIGIT, PLATE, TRIGGER, codeAt } from './char-class.js';
 import { matchEmail, reachesAt } from './recognizers/email.js';
 import { matchIpv6 } from './recognizers/ip.js';
 import { onDigits } from './recognizers/numbers.js';
@@ -21,10 +21,11 @@ import type { Finding, ScanOptions } from './types.js';
  */
 export function scan(text: string, options?: ScanOptions): Finding[] {
   const st = new ScanState(text, options);
-  const n = text.length;
+  const t = st.text;
+  const n = st.n;
   let i = 0;
   while (i < n) {
-    const f = CLASS[text.charCodeAt(i)];
+    const f = CLASS[t.charCodeAt(i)];
     if (f === 0) {
       i++;
       continue;
@@ -36,7 +37,7 @@ export function scan(text: string, options?: ScanOptions): Finding[] {
     let e = -1;
     if (f & PLATE) e = matchPlate(st, i);
     if (e < 0 && f & TRIGGER) e = onTrigger(st, i);
-    if (e < 0 && f & COLON && text.charCodeAt(i + 1) === 58) e = matchIpv6(st, i);
+    if (e < 0 && f & COLON && codeAt(t, i + 1) === 58) e = matchIpv6(st, i);
     i = e > i ? e : i + 1;
   }
   return resolveOverlaps(st.findings);

@@ -1,4 +1,4 @@
-import { isCjkCode } from '../char-class.js';
+import { codeAt, isCjkCode } from '../char-class.js';
 import type { ScanState } from '../scan-state.js';
 import { skipLabelSeparators } from './name.js';
 
@@ -41,7 +41,7 @@ export function matchAddressAt(st: ScanState, p: number, labelled: boolean): num
 /** After an address label (地址：…). */
 export function matchAddressAfterLabel(st: ScanState, p: number): number {
   const q = skipLabelSeparators(st.text, p);
-  if (!isCjkCode(st.text.charCodeAt(q))) return -1;
+  if (!isCjkCode(codeAt(st.text, q))) return -1;
   return matchAddressAt(st, q, true);
 }
 
@@ -65,9 +65,9 @@ export function matchEnglishAddress(st: ScanState, p: number): number {
   const t = st.text;
   const q = skipLabelSeparators(t, p);
   if (q === p) return -1;
-  if (isCjkCode(t.charCodeAt(q))) return matchAddressAt(st, q, true);
+  if (isCjkCode(codeAt(t, q))) return matchAddressAt(st, q, true);
   let end = q;
-  const limit = Math.min(t.length, q + 100);
+  const limit = Math.min(st.n, q + 100);
   while (end < limit && !EN_ADDRESS_END.test(t[end])) end++;
   while (end > q && /[\s.,]/.test(t[end - 1])) end--;
   if (end - q < 8 || !/\d/.test(t.slice(q, end))) return -1;

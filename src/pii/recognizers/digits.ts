@@ -1,4 +1,4 @@
-import { CLASS, ALNUM } from '../char-class.js';
+import { CLASS, ALNUM, codeAt } from '../char-class.js';
 
 /** End of the run of ASCII digits starting at `p`. */
 export function digitEnd(t: string, p: number): number {
@@ -12,7 +12,7 @@ export function digitEnd(t: string, p: number): number {
 }
 
 export function isDigitAt(t: string, p: number): boolean {
-  const c = t.charCodeAt(p);
+  const c = codeAt(t, p);
   return c >= 48 && c <= 57;
 }
 

@@ -1,3 +1,4 @@
+import { codeAt } from '../char-class.js';
 import type { ScanState } from '../scan-state.js';
 import { isAlnumAt } from './digits.js';
 
@@ -54,7 +55,7 @@ export function matchEmail(st: ScanState, i: number): number {
       for (let k = s; k < p; k++) if (!isLetter(t.charCodeAt(k))) tld = false;
       if (tld && p - s >= 2) end = p;
     }
-    if (t.charCodeAt(p) !== 46 || !isLabelChar(t.charCodeAt(p + 1))) break;
+    if (codeAt(t, p) !== 46 || !isLabelChar(codeAt(t, p + 1))) break;
     p++;
   }
   if (end < 0 || isAlnumAt(t, end)) return -1;

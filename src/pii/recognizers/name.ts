@@ -1,4 +1,4 @@
-import { isCjkCode } from '../char-class.js';
+import { codeAt, isCjkCode } from '../char-class.js';
 import type { ScanState } from '../scan-state.js';
 import { COMPOUND_SURNAMES, SINGLE_SURNAMES } from './surnames.js';
 
@@ -48,7 +48,7 @@ export function matchChineseName(t: string, p: number): number {
   else return -1;
   const given = q;
   while (q - given < 2) {
-    const c = t.charCodeAt(q);
+    const c = codeAt(t, q);
     if (!isCjkCode(c) || STOP.has(c) || FIELD_WORDS.has(t.slice(q, q + 2))) break;
     q++;
   }
@@ -69,7 +69,7 @@ export function matchEnglishName(t: string, p: number): number {
 export function skipLabelSeparators(t: string, p: number): number {
   let k = 0;
   while (k < 4) {
-    const c = t.charCodeAt(p);
+    const c = codeAt(t, p);
     if (c === 0xff1a || c === 58 || c === 32 || c === 0x3000 || c === 9) {
       p++;
       k++;
@@ -83,7 +83,7 @@ export function matchNameAfterLabel(st: ScanState, p: number, english: boolean):
   const t = st.text;
   const q = skipLabelSeparators(t, p);
   if (english && q === p) return -1;
-  const c = t.charCodeAt(q);
+  const c = codeAt(t, q);
   const end = isCjkCode(c) ? matchChineseName(t, q) : c >= 65 && c <= 90 ? matchEnglishName(t, q) : -1;
   if (end < 0) return -1;
   st.emit('PERSON_NAME', q, end, 0.85, false, 0);

@@ -1,3 +1,4 @@
+import { codeAt } from '../char-class.js';
 import { isValidRegionCode } from '../regions.js';
 import type { ScanState } from '../scan-state.js';
 import { currentYear, readDigits } from '../validators/date.js';
@@ -17,12 +18,12 @@ import { matchPhone } from './phone.js';
 export function onDigits(st: ScanState, i: number, j: number): number {
   const t = st.text;
   const len = j - i;
-  const next = t.charCodeAt(j);
+  const next = codeAt(t, j);
   let e: number;
 
   if (next === 46 && isDigitAt(t, j + 1)) {
     const frac = digitEnd(t, j + 1);
-    const after = t.charCodeAt(frac);
+    const after = codeAt(t, frac);
     if (len <= 3) {
       if (after === 46 && (e = matchIpv4(st, i)) > 0) return e;
       // coordinates: two or more decimals, then a comma or space before the second number
@@ -50,7 +51,7 @@ const MONTH3 = new Set(
 
 /** Whether a month name (any case) starts at `p`. */
 function monthAt(t: string, p: number): boolean {
-  const key = ((t.charCodeAt(p) | 32) << 16) | ((t.charCodeAt(p + 1) | 32) << 8) | (t.charCodeAt(p + 2) | 32);
+  const key = ((codeAt(t, p) | 32) << 16) | ((codeAt(t, p + 1) | 32) << 8) | (codeAt(t, p + 2) | 32);
   return MONTH3.has(key);
 }
 
@@ -133,7 +134,7 @@ function matchGrouped(st: ScanState, i: number): number {
   let sep = -1;
   for (;;) {
     let e = digitEnd(t, p);
-    const c = t.charCodeAt(e);
+    const c = codeAt(t, e);
     let x = false;
     if ((c === 88 || c === 120) && !isAlnumAt(t, e + 1)) {
       e++;
@@ -143,7 +144,7 @@ function matchGrouped(st: ScanState, i: number): number {
     ends.push(e);
     total += e - p;
     if (x || total > 19 || lens.length >= 6) break;
-    const s = t.charCodeAt(e);
+    const s = codeAt(t, e);
     if (!isGroupSep(s) || !isDigitAt(t, e + 1) || (sep >= 0 && s !== sep)) break;
     sep = s;
     p = e + 1;

@@ -1,4 +1,5 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { codeAt } from '../char-class.js';
 import { isMainlandMobile } from '../validators/network.js';
 import type { ScanState } from '../scan-state.js';
 import { digitEnd, isAlnumAt, isDigitAt, isGroupSep } from './digits.js';
@@ -14,12 +15,12 @@ export function matchMobileBody(t: string, p: number): number {
   if (len !== 3 || t.charCodeAt(p) !== 49) return -1;
   const second = t.charCodeAt(p + 1);
   if (second < 51 || second > 57) return -1;
-  const sep = t.charCodeAt(e1);
+  const sep = codeAt(t, e1);
   if (!isGroupSep(sep)) return -1;
   const e2 = digitEnd(t, e1 + 1);
   let end: number;
   if (e2 - e1 - 1 === 8) end = e2;
-  else if (e2 - e1 - 1 === 4 && t.charCodeAt(e2) === sep) {
+  else if (e2 - e1 - 1 === 4 && codeAt(t, e2) === sep) {
     const e3 = digitEnd(t, e2 + 1);
     if (e3 - e2 - 1 !== 4) return -1;
     end = e3;
@@ -37,19 +38,19 @@ function isAreaCode(t: string, i: number, len: number): boolean {
 
 /** Local landline number at `p`: 7–8 digits (not starting with 0), or 3/4 + 4 groups. Returns end or -1. */
 function matchLocalNumber(t: string, p: number): number {
-  const first = t.charCodeAt(p);
+  const first = codeAt(t, p);
   if (first < 49 || first > 57) return -1;
   const e1 = digitEnd(t, p);
   const len = e1 - p;
   let end = -1;
   if (len === 7 || len === 8) end = e1;
-  else if ((len === 3 || len === 4) && isGroupSep(t.charCodeAt(e1))) {
+  else if ((len === 3 || len === 4) && isGroupSep(codeAt(t, e1))) {
     const e2 = digitEnd(t, e1 + 1);
     if (e2 - e1 - 1 === 4) end = e2;
   }
   if (end < 0) return -1;
   // extension: -801
-  if (t.charCodeAt(end) === 45 && isDigitAt(t, end + 1)) {
+  if (codeAt(t, end) === 45 && isDigitAt(t, end + 1)) {
     const ext = digitEnd(t, end + 1);
     if (ext - end - 1 <= 5) end = ext;
   }
@@ -76,19 +77,14 @@ export function matchPhone(st: ScanState, i: number, j: number): number {
     if (isCc) {
       let start = plus ? i - 1 : i;
       let p = j;
-      if (
-        plus &&
-        start > 0 &&
-        OPEN_PARENS.has(t.charCodeAt(start - 1)) &&
-        CLOSE_PARENS.has(t.charCodeAt(j))
-      ) {
+      if (plus && start > 0 && OPEN_PARENS.has(t.charCodeAt(start - 1)) && CLOSE_PARENS.has(codeAt(t, j))) {
         start--;
         p = j + 1;
-        if (t.charCodeAt(p) === 32 || t.charCodeAt(p) === 45) p++;
-      } else if (isGroupSep(t.charCodeAt(j)) && isDigitAt(t, j + 1)) p = j + 1;
+        if (codeAt(t, p) === 32 || codeAt(t, p) === 45) p++;
+      } else if (isGroupSep(codeAt(t, j)) && isDigitAt(t, j + 1)) p = j + 1;
       else if (!plus) return -1;
       // without '+' only "86-" / "0086 " count as a country code
-      if (!plus && len === 2 && t.charCodeAt(j) !== 45) return -1;
+      if (!plus && len === 2 && codeAt(t, j) !== 45) return -1;
       const end = matchMobileBody(t, p);
       if (end > 0) {
         st.emit('PHONE_NUMBER', start, end, 0.9, true);
@@ -114,10 +110,10 @@ export function matchPhone(st: ScanState, i: number, j: number): number {
   if ((len === 3 || len === 4) && isAreaCode(t, i, len)) {
     let start = i;
     let p = -1;
-    const next = t.charCodeAt(j);
+    const next = codeAt(t, j);
     if (i > 0 && OPEN_PARENS.has(t.charCodeAt(i - 1)) && CLOSE_PARENS.has(next)) {
       start = i - 1;
-      p = t.charCodeAt(j + 1) === 32 ? j + 2 : j + 1;
+      p = codeAt(t, j + 1) === 32 ? j + 2 : j + 1;
     } else if (isGroupSep(next)) p = j + 1;
     if (p > 0) {
       const end = matchLocalNumber(t, p);
@@ -157,13 +153,13 @@ function matchInternational(st: ScanState, i: number): number {
     if (isAlnumAt(t, e)) break;
     ends.push(e);
     let q = e;
-    const c = t.charCodeAt(q);
+    const c = codeAt(t, q);
     if (c === 32 || c === 45 || c === 46) {
       q++;
-      if (t.charCodeAt(q) === 40) q++;
+      if (codeAt(t, q) === 40) q++;
     } else if (c === 40 || c === 41) {
       q++;
-      if (t.charCodeAt(q) === 32) q++;
+      if (codeAt(t, q) === 32) q++;
     }
     if (q === e || !isDigitAt(t, q)) break;
     p = q;

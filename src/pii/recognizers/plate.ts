@@ -1,3 +1,4 @@
+import { codeAt } from '../char-class.js';
 import type { ScanState } from '../scan-state.js';
 import { isAlnumAt } from './digits.js';
 
@@ -11,10 +12,10 @@ export function matchPlate(st: ScanState, i: number): number {
   if (!st.wants('LICENSE_PLATE')) return -1;
   const t = st.text;
   let p = i + 1;
-  const city = t.charCodeAt(p);
+  const city = codeAt(t, p);
   if (city < 65 || city > 90) return -1;
   p++;
-  const sep = t.charCodeAt(p);
+  const sep = codeAt(t, p);
   if (sep === 0xb7 || sep === 0x2022 || sep === 0x30fb || sep === 32) p++;
   const s = p;
   let digits = 0;

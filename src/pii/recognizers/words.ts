@@ -1,4 +1,4 @@
-import { LOWER, DIGIT, isDigitCode } from '../char-class.js';
+import { LOWER, DIGIT, codeAt, isDigitCode } from '../char-class.js';
 import type { ScanState } from '../scan-state.js';
 import { isValidResidentId18At } from '../validators/resident-id.js';
 import { isValidUsccAt } from '../validators/uscc.js';
@@ -55,7 +55,7 @@ export function onWord(st: ScanState, i: number, j: number, mask: number): numbe
     } else if (!(mask & LOWER) && isValidUsccAt(t, i)) st.emit('CN_USCC', i, j, 0.85, true);
     return j;
   }
-  if (t.charCodeAt(j) === 58 && len <= 4 && isHexRun(t, i, j)) {
+  if (codeAt(t, j) === 58 && len <= 4 && isHexRun(t, i, j)) {
     const e = matchIpv6(st, i);
     if (e > 0) return e;
   }
@@ -64,12 +64,12 @@ export function onWord(st: ScanState, i: number, j: number, mask: number): numbe
     return j;
   }
   if (!(mask & DIGIT) && len >= 3 && len <= 10) {
-    const next = t.charCodeAt(j);
+    const next = codeAt(t, j);
     // labels are followed by ':' (maybe after a space); month names by a day number
     const labelled =
       next === 58 ||
       next === 0xff1a ||
-      (next === 32 && (t.charCodeAt(j + 1) === 58 || t.charCodeAt(j + 1) === 0xff1a));
+      (next === 32 && (codeAt(t, j + 1) === 58 || codeAt(t, j + 1) === 0xff1a));
     if (labelled) {
       const word = t.slice(i, j).toLowerCase();
       if (NAME_LABELS.has(word) && st.wants('PERSON_NAME')) {
@@ -81,8 +81,8 @@ export function onWord(st: ScanState, i: number, j: number, mask: number): numbe
       }
     } else if (
       // a month name used in a date is followed by a day or year number: "Jan 2, 1990", "March 1990"
-      ((next === 32 && isDigitCode(t.charCodeAt(j + 1))) ||
-        (next === 46 && t.charCodeAt(j + 1) === 32 && isDigitCode(t.charCodeAt(j + 2)))) &&
+      ((next === 32 && isDigitCode(codeAt(t, j + 1))) ||
+        (next === 46 && codeAt(t, j + 1) === 32 && isDigitCode(codeAt(t, j + 2)))) &&
       MONTH_WORD.test(t.slice(i, j))
     ) {
       const e = matchBirthDate(st, i);

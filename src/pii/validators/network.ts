@@ -1,3 +1,5 @@
+import { codeAt } from '../char-class.js';
+
 /**
  * Validates a dotted-quad IPv4 address: four decimal octets 0–255 without leading zeros.
  *
@@ -14,7 +16,7 @@ export function matchIpv4At(s: string, i: number): number {
   let p = i;
   for (let octet = 0; octet < 4; octet++) {
     if (octet > 0) {
-      if (s.charCodeAt(p) !== 46) return -1;
+      if (codeAt(s, p) !== 46) return -1;
       p++;
     }
     const start = p;
@@ -44,8 +46,8 @@ export function matchIpv6At(s: string, i: number): number {
   let p = i;
   let groups = 0;
   let compressed = false;
-  if (s.charCodeAt(p) === 58) {
-    if (s.charCodeAt(p + 1) !== 58) return -1;
+  if (codeAt(s, p) === 58) {
+    if (codeAt(s, p + 1) !== 58) return -1;
     compressed = true;
     p += 2;
   }
@@ -59,7 +61,7 @@ export function matchIpv6At(s: string, i: number): number {
       break;
     }
     // an embedded IPv4 ends the address (::ffff:192.0.2.1)
-    if (s.charCodeAt(p) === 46 && groups <= 6) {
+    if (codeAt(s, p) === 46 && groups <= 6) {
       const v4 = matchIpv4At(s, start);
       if (v4 > 0) {
         groups += 2;
@@ -70,13 +72,13 @@ export function matchIpv6At(s: string, i: number): number {
     }
     groups++;
     end = p;
-    if (s.charCodeAt(p) !== 58) break;
-    if (s.charCodeAt(p + 1) === 58) {
+    if (codeAt(s, p) !== 58) break;
+    if (codeAt(s, p + 1) === 58) {
       if (compressed) break;
       compressed = true;
       p += 2;
       end = p;
-    } else if (isHex(s.charCodeAt(p + 1))) {
+    } else if (isHex(codeAt(s, p + 1))) {
       p++;
     } else break;
   }
