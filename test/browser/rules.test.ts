@@ -116,9 +116,14 @@ describeBrowser('collection-and-use rules in Chromium', () => {
     await shown(page.getByRole('status').filter({ hasText: '目的 identity 已保存。' }));
     await shown(page.getByRole('cell', { name: '实名认证' }));
 
-    // Publish version 1.
+    // Preview, then publish version 1.
     const publish = page.getByRole('region', { name: '发布规则' });
-    await publish.getByRole('button', { name: '发布', exact: true }).click();
+    await publish.getByRole('button', { name: '预览发布内容' }).click();
+    await shown(publish.getByRole('heading', { name: '第 1 版将是首个发布的版本。' }));
+    await shown(publish.getByText('没有目的扩大范围，此前取得的同意继续有效。'));
+    await publish.getByText('第 1 版发布后的全文').click();
+    await shown(publish.getByRole('heading', { name: '实名认证' }));
+    await publish.getByRole('button', { name: '发布第 1 版' }).click();
     await shown(publish.getByText('第 1 版已发布'));
     expect(await publish.getByRole('link', { name: '查看公开规则' }).getAttribute('href')).toBe(
       '/rules/versions/1',
@@ -142,8 +147,32 @@ describeBrowser('collection-and-use rules in Chromium', () => {
     await edit.getByLabel('联系方式').check();
     await edit.getByRole('button', { name: '保存目的' }).click();
     await shown(page.getByRole('status').filter({ hasText: '目的 identity 已保存。' }));
-    await publish.getByRole('button', { name: '发布', exact: true }).click();
+    // The preview shows the changes against version 1 and the consents to ask for again.
+    await publish.getByRole('button', { name: '预览发布内容' }).click();
+    await shown(publish.getByRole('heading', { name: '从第 1 版（现行）到第 2 版的变化' }));
+    await shown(publish.getByText('新增收集：联系方式'));
+    await shown(publish.getByRole('heading', { name: '需要重新取得的同意' }));
+    await shown(publish.getByText('新增信息：联系方式'));
+    await publish.getByRole('button', { name: '发布第 2 版' }).click();
     await shown(publish.getByText('第 2 版已发布'));
+
+    // The portal shows version 2, and its HTML export downloads the same rules as a standalone page.
+    await portal.goto(`${server.url}/rules`);
+    await shown(portal.getByText('第 2 版', { exact: true }));
+    const htmlLink = portal.getByRole('link', { name: 'HTML' });
+    const href = (await htmlLink.getAttribute('href')) ?? '';
+    expect(href).toBe('/api/v1/rules/versions/2/export?format=html&lang=zh-CN');
+    const [download] = await Promise.all([portal.waitForEvent('download'), htmlLink.click()]);
+    expect(download.suggestedFilename()).toBe('rules-v2-zh-CN.html');
+    const exported = await fetch(`${server.url}${href}`);
+    expect(exported.status).toBe(200);
+    const html = await exported.text();
+    expect(html).toContain('<html lang="zh-CN">');
+    expect(html).toContain('实名认证');
+    expect(html).toContain('个人信息保护负责人');
+    expect(await portal.getByRole('link', { name: 'PDF' }).getAttribute('href')).toBe(
+      '/api/v1/rules/versions/2/export?format=pdf&lang=zh-CN',
+    );
 
     // The changes from 1 to 2: the purpose changed, in its information collected.
     await portal.goto(`${server.url}/rules/diff?from=1&to=2`);
@@ -193,6 +222,15 @@ describeBrowser('collection-and-use rules in Chromium', () => {
     await check.getByRole('button', { name: '检查' }).click();
     await shown(check.getByRole('status').getByText('不允许。', { exact: true }));
     await shown(check.getByText('本目的不收集精确位置信息。'));
+
+    // Consent rates: a chart per purpose, and its figures as a table.
+    await nav.getByRole('link', { name: '同意率' }).click();
+    await shown(page.getByRole('heading', { name: '同意率', level: 1 }));
+    await page.getByRole('button', { name: '查看' }).click();
+    await shown(page.getByRole('img', { name: /identity 的同意率/ }));
+    await shown(page.getByText('时段结束时：同意率 100%（1 人中 1 人同意）。'));
+    await page.getByText('以表格查看数据').click();
+    await shown(page.getByRole('region', { name: 'identity 的同意率' }));
 
     // On a phone the rules fit the screen: nothing scrolls sideways.
     const phone = await newPage({ width: 390, height: 844 });

@@ -6,7 +6,7 @@ import { ErrorBanner } from '../components/error-banner.js';
 import { CheckboxField, TextField } from '../components/form-field.js';
 import { useDateTime } from '../format.js';
 import { useFormErrors } from '../form-errors.js';
-import { PUBLIC_CATEGORIES, useRuleText, type Consent } from '../rules-data.js';
+import { useCategories, useRuleText, type Consent } from '../rules-data.js';
 import { useSignedIn } from '../session.js';
 import { useTitle } from '../use-title.js';
 
@@ -105,7 +105,8 @@ export function ConsentsPage() {
 
 function PurposeCheck({ initialSubject }: { initialSubject: string }) {
   const { t } = useTranslation();
-  const text = useRuleText();
+  const categoryList = useCategories();
+  const text = useRuleText(categoryList);
   const [subject, setSubject] = useState(initialSubject);
   const [purpose, setPurpose] = useState('');
   const [categories, setCategories] = useState<string[]>([]);
@@ -175,7 +176,7 @@ function PurposeCheck({ initialSubject }: { initialSubject: string }) {
         <fieldset className="field-group">
           <legend>{t('consents.categories')}</legend>
           {errors.field('categories') ? <p className="field-error">{errors.field('categories')}</p> : null}
-          {PUBLIC_CATEGORIES.map((c) => (
+          {categoryList.map((c) => (
             <CheckboxField
               key={c.id}
               label={text.category(c.id)}

@@ -11,6 +11,7 @@ import { AuditPage } from './audit-page.js';
 import { AuthShell } from './auth-shell.js';
 import { CasePage } from './case-page.js';
 import { CasesPage } from './cases-page.js';
+import { ConsentRatesPage } from './consent-rates-page.js';
 import { ConsentsPage } from './consents-page.js';
 import { HomePage } from './home-page.js';
 import { JobsPage } from './jobs-page.js';
@@ -72,6 +73,10 @@ function ConsoleGate() {
         <Route path="reports" element={<Allowed permission="reports:read" page={<ReportsPage />} />} />
         <Route path="purposes" element={<Allowed permission="purposes:read" page={<PurposesPage />} />} />
         <Route path="consents" element={<Allowed permission="consents:read" page={<ConsentsPage />} />} />
+        <Route
+          path="consent-rates"
+          element={<Allowed permission="consents:read" page={<ConsentRatesPage />} />}
+        />
         <Route path="profile" element={<ProfilePage />} />
         <Route path="*" element={<NotFoundPage home="/console" />} />
       </Route>

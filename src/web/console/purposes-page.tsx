@@ -18,6 +18,7 @@ import {
 import { useSignedIn } from '../session.js';
 import { useLoad } from '../use-load.js';
 import { useTitle } from '../use-title.js';
+import { PublishPanel } from './publish-panel.js';
 
 type Recipient = PurposeBody['recipients'][number] & { row: number };
 type Transfer = PurposeBody['crossBorder'][number] & { row: number };
@@ -627,69 +628,5 @@ function Group({ legend, error, children }: { legend: string; error?: string; ch
       ) : null}
       {children}
     </fieldset>
-  );
-}
-
-function PublishPanel({ onPublished }: { onPublished: () => void }) {
-  const { t } = useTranslation();
-  const dt = useDateTime();
-  const errorText = useErrorText();
-  const [effective, setEffective] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
-  const [banner, setBanner] = useState<string | null>(null);
-  const [published, setPublished] = useState<{ version: number; effectiveAt: string } | null>(null);
-
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setError(undefined);
-    setBanner(null);
-    setPublished(null);
-    const at = effective ? new Date(effective) : null;
-    if (at && Number.isNaN(at.getTime())) return setError(t('common.required'));
-    setBusy(true);
-    try {
-      const r = await call(
-        api.POST('/api/v1/rules/publish', { body: at ? { effectiveAt: at.toISOString() } : {} }),
-      );
-      setPublished({ version: r.version, effectiveAt: r.effectiveAt });
-      onPublished();
-    } catch (err) {
-      if (err instanceof ApiError && err.field === 'effectiveAt') setError(errorText(err));
-      else setBanner(errorText(err));
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  return (
-    <section className="panel" aria-labelledby="publish-title">
-      <h2 id="publish-title">{t('register.publishTitle')}</h2>
-      <p>{t('register.publishIntro')}</p>
-      <ErrorBanner message={banner} />
-      {published ? (
-        <Notice>
-          {t('register.publishedNote', { version: published.version, date: dt(published.effectiveAt) })}{' '}
-          <a href={`/rules/versions/${published.version}`}>{t('register.viewPublic')}</a>
-        </Notice>
-      ) : null}
-      <form onSubmit={submit} noValidate>
-        <div className="form-grid">
-          <TextField
-            type="datetime-local"
-            label={t('register.effectiveAt')}
-            hint={t('register.effectiveHint')}
-            value={effective}
-            onChange={setEffective}
-            error={error}
-          />
-        </div>
-        <div className="form-actions">
-          <button type="submit" className="button button-primary" disabled={busy}>
-            {t('register.publish')}
-          </button>
-        </div>
-      </form>
-    </section>
   );
 }

@@ -7,8 +7,8 @@ import { ErrorBanner } from '../components/error-banner.js';
 import { SelectField } from '../components/form-field.js';
 import { Loading } from '../components/loading.js';
 import { useDateTime } from '../format.js';
-import { useMeta } from '../meta.js';
-import { diffRules, useRuleText, type PublishedPurpose, type PublishedRules } from '../rules-data.js';
+import { RulesDiffView } from '../rules-diff.js';
+import { RulesBody, RulesDownloads } from '../rules-view.js';
 import { useLoad } from '../use-load.js';
 import { useTitle } from '../use-title.js';
 
@@ -34,6 +34,7 @@ export function RulesPage() {
           <p>{t('publicRules.notPublished')}</p>
         </div>
       ) : null}
+      {data ? <RulesDownloads version={data.version} /> : null}
       {data ? <RulesBody rules={data} /> : null}
       {data ? (
         <p>
@@ -68,6 +69,7 @@ export function RulesVersionPage() {
         <ErrorBanner error={error} />
       )}
       {loading && !data ? <Loading /> : null}
+      {data ? <RulesDownloads version={data.version} /> : null}
       {data ? <RulesBody rules={data} /> : null}
     </article>
   );
@@ -158,7 +160,6 @@ export function RulesDiffPage() {
   const from = Number(params.get('from'));
   const to = Number(params.get('to'));
   useTitle(t('publicRules.diffTitle', { from, to }));
-  const text = useRuleText();
   const { data, error, loading } = useLoad(
     () =>
       Promise.all([
@@ -167,8 +168,6 @@ export function RulesDiffPage() {
       ]),
     [from, to],
   );
-  const diff = data ? diffRules(data[0], data[1]) : null;
-  const list = (ids: string[]) => ids.map(text.category).join(t('publicRules.listSeparator'));
   return (
     <article className="page rules">
       <p>
@@ -178,228 +177,7 @@ export function RulesDiffPage() {
       <h1>{t('publicRules.diffTitle', { from, to })}</h1>
       <ErrorBanner error={error} />
       {loading && !data ? <Loading /> : null}
-      {diff ? (
-        <>
-          {!diff.added.length && !diff.removed.length && !diff.changed.length ? (
-            <p>{t('publicRules.diffNone')}</p>
-          ) : null}
-          {diff.added.length ? (
-            <section aria-labelledby="diff-added">
-              <h2 id="diff-added">{t('publicRules.diffAdded')}</h2>
-              <ul>
-                {diff.added.map((p) => (
-                  <li key={p.key}>{text.name(p)}</li>
-                ))}
-              </ul>
-            </section>
-          ) : null}
-          {diff.removed.length ? (
-            <section aria-labelledby="diff-removed">
-              <h2 id="diff-removed">{t('publicRules.diffRemoved')}</h2>
-              <ul>
-                {diff.removed.map((p) => (
-                  <li key={p.key}>{text.name(p)}</li>
-                ))}
-              </ul>
-            </section>
-          ) : null}
-          {diff.changed.length ? (
-            <section aria-labelledby="diff-changed">
-              <h2 id="diff-changed">{t('publicRules.diffChanged')}</h2>
-              <ul className="diff-list">
-                {diff.changed.map((c) => {
-                  const gained = c.after.categories.filter((x) => !c.before.categories.includes(x));
-                  const lost = c.before.categories.filter((x) => !c.after.categories.includes(x));
-                  return (
-                    <li key={c.after.key}>
-                      <strong>{text.name(c.after)}</strong>
-                      <p>
-                        {t('publicRules.diffFields', {
-                          fields: c.fields
-                            .map((f) => t(`rulesText.field.${f}`))
-                            .join(t('publicRules.listSeparator')),
-                        })}
-                      </p>
-                      {gained.length ? (
-                        <p>{t('publicRules.diffCategoriesAdded', { list: list(gained) })}</p>
-                      ) : null}
-                      {lost.length ? (
-                        <p>{t('publicRules.diffCategoriesRemoved', { list: list(lost) })}</p>
-                      ) : null}
-                    </li>
-                  );
-                })}
-              </ul>
-            </section>
-          ) : null}
-        </>
-      ) : null}
+      {data ? <RulesDiffView from={data[0]} to={data[1]} /> : null}
     </article>
-  );
-}
-
-/** The text of one version: provider, version, and every purpose with its checklists; then rights. */
-function RulesBody({ rules }: { rules: PublishedRules }) {
-  const { t } = useTranslation();
-  const { meta } = useMeta();
-  const dt = useDateTime();
-  const minors = rules.purposes.filter((p) => p.minors);
-  return (
-    <>
-      <p className="lead">{t('publicRules.intro', { provider: meta?.providerName ?? '' })}</p>
-      <p className="rules-version">
-        <strong>{t('publicRules.version', { version: rules.version })}</strong> ·{' '}
-        {t('publicRules.effective', { date: dt(rules.effectiveAt) })} ·{' '}
-        {t('publicRules.published', { date: dt(rules.publishedAt) })}
-      </p>
-      <section aria-labelledby="rules-purposes">
-        <h2 id="rules-purposes">{t('publicRules.purposes')}</h2>
-        {rules.purposes.length ? null : <p>{t('publicRules.noPurposes')}</p>}
-        {rules.purposes.map((p) => (
-          <PurposeSection key={p.key} purpose={p} />
-        ))}
-      </section>
-      <section aria-labelledby="rules-minors" className="panel rules-minors">
-        <h2 id="rules-minors">{t('publicRules.minorsTitle')}</h2>
-        {minors.length ? (
-          <>
-            <p>{t('publicRules.minorsIntro')}</p>
-            <ul>
-              {minors.map((p) => (
-                <li key={p.key}>
-                  <a href={`#purpose-${p.key}`}>
-                    <PurposeName purpose={p} />
-                  </a>
-                </li>
-              ))}
-            </ul>
-          </>
-        ) : (
-          <p>{t('publicRules.minorsNone')}</p>
-        )}
-      </section>
-      <section aria-labelledby="rules-rights">
-        <h2 id="rules-rights">{t('publicRules.rightsTitle')}</h2>
-        <p>{t('publicRules.rightsIntro')}</p>
-        <p>
-          <Link to="/requests">{t('publicRules.rightsLink')}</Link>
-        </p>
-      </section>
-      <section aria-labelledby="rules-complaint">
-        <h2 id="rules-complaint">{t('publicRules.complaintTitle')}</h2>
-        <p>{t('publicRules.complaintIntro')}</p>
-        <p>
-          <Link to="/reports">{t('publicRules.complaintLink')}</Link>
-        </p>
-      </section>
-      <p className="rules-hash">{t('publicRules.fingerprint', { sha: rules.sha256 })}</p>
-    </>
-  );
-}
-
-function PurposeName({ purpose }: { purpose: PublishedPurpose }) {
-  const text = useRuleText();
-  return <>{text.name(purpose)}</>;
-}
-
-function PurposeSection({ purpose: p }: { purpose: PublishedPurpose }) {
-  const { t } = useTranslation();
-  const text = useRuleText();
-  const id = `purpose-${p.key}`;
-  const sensitive = p.categories.filter(text.sensitive);
-  return (
-    <section className="panel rules-purpose" id={id} aria-labelledby={`${id}-h`}>
-      <h3 id={`${id}-h`}>{text.name(p)}</h3>
-      <p>{text.description(p)}</p>
-      <dl className="facts">
-        <dt>{t('publicRules.legalBasis')}</dt>
-        <dd>{t(`rulesText.legalBasis.${p.legalBasis}`)}</dd>
-        <dt>{t('publicRules.collected')}</dt>
-        <dd>
-          <ul className="checklist" aria-label={t('publicRules.collected')}>
-            {p.categories.map((c) => (
-              <li key={c}>
-                {text.category(c)}
-                {text.sensitive(c) ? (
-                  <>
-                    {' '}
-                    <span className="badge badge-warn">{t('rulesText.sensitive')}</span>
-                  </>
-                ) : null}
-              </li>
-            ))}
-          </ul>
-        </dd>
-        {p.necessity && (sensitive.length || p.recipients.some((r) => r.kind === 'third_party')) ? (
-          <>
-            <dt>{t('publicRules.sensitiveWhy')}</dt>
-            <dd>{p.necessity}</dd>
-          </>
-        ) : null}
-        <dt>{t('publicRules.methods')}</dt>
-        <dd>{p.methods.map((m) => t(`rulesText.method.${m}`)).join(t('publicRules.listSeparator'))}</dd>
-        <dt>{t('publicRules.retention')}</dt>
-        <dd>
-          {t('publicRules.retentionText', {
-            days: p.retentionDays,
-            action: t(`rulesText.retentionAction.${p.retentionAction}`),
-          })}
-        </dd>
-        <dt>{t('publicRules.recipients')}</dt>
-        <dd>
-          {p.recipients.length ? (
-            <ul className="checklist" aria-label={t('publicRules.recipients')}>
-              {p.recipients.map((r, i) => (
-                <li key={i}>
-                  <strong>{r.name}</strong> ({t(`rulesText.kind.${r.kind}`)})
-                  <br />
-                  {t('publicRules.recipientPurpose', { purpose: r.purpose })}
-                  {r.categories.length ? (
-                    <>
-                      <br />
-                      {t('publicRules.recipientCategories', {
-                        categories: r.categories.map(text.category).join(t('publicRules.listSeparator')),
-                      })}
-                    </>
-                  ) : null}
-                  {r.contract ? (
-                    <>
-                      <br />
-                      {t('publicRules.recipientContract', { contract: r.contract })}
-                    </>
-                  ) : null}
-                </li>
-              ))}
-            </ul>
-          ) : (
-            t('publicRules.noRecipients')
-          )}
-        </dd>
-        {p.crossBorder.length ? (
-          <>
-            <dt>{t('publicRules.crossBorder')}</dt>
-            <dd>
-              <ul>
-                {p.crossBorder.map((c, i) => (
-                  <li key={i}>
-                    {t('publicRules.crossBorderRow', {
-                      recipient: c.recipient,
-                      destination: c.destination,
-                      mechanism: t(`rulesText.mechanism.${c.mechanism}`),
-                    })}
-                  </li>
-                ))}
-              </ul>
-            </dd>
-          </>
-        ) : null}
-      </dl>
-      {p.publicDisclosure ? <p>{t('publicRules.publicDisclosure')}</p> : null}
-      {p.minors ? (
-        <p>
-          <span className="badge badge-warn">{t('publicRules.minorsTitle')}</span>
-        </p>
-      ) : null}
-    </section>
   );
 }
