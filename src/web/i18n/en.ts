@@ -1061,7 +1061,7 @@ export const en = {
     listTitle: 'Your consents',
     underRules: 'Under the collection and use rules, version {{version}}.',
     none: 'There is no use of your information that needs your consent.',
-    categories: 'Information used',
+    categories: 'Information used: {{list}}',
     listSeparator: ', ',
     states: { given: 'Consent given', withdrawn: 'Consent withdrawn', none: 'No consent given' },
     stateDetail: 'Version {{version}}, {{at}}, via {{channel}}',

@@ -1035,7 +1035,7 @@ export const zhCN: Messages = {
     listTitle: '您的同意',
     underRules: '依据第 {{version}} 版收集使用规则。',
     none: '目前没有需要您同意的个人信息处理活动。',
-    categories: '涉及的信息',
+    categories: '涉及的信息：{{list}}',
     listSeparator: '、',
     states: { given: '已同意', withdrawn: '已撤回', none: '未同意' },
     stateDetail: '第 {{version}} 版，{{at}}，通过{{channel}}',

@@ -262,8 +262,9 @@ function ConsentList({
               <h3 id={headingId}>{name}</h3>
               <p>{zh ? item.descriptionZh : item.descriptionEn}</p>
               <p className="consent-categories">
-                {t('myConsents.categories')}:{' '}
-                {item.categories.map((c) => (zh ? c.zh : c.en)).join(t('myConsents.listSeparator'))}
+                {t('myConsents.categories', {
+                  list: item.categories.map((c) => (zh ? c.zh : c.en)).join(t('myConsents.listSeparator')),
+                })}
               </p>
               <p className={`consent-state consent-${item.state}`}>
                 <span className={`badge ${item.state === 'given' ? 'badge-ok' : 'badge-warn'}`}>
