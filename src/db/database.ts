@@ -44,6 +44,8 @@ export interface Store {
    * builder's per-row overhead matters. Absent on PostgreSQL.
    */
   sqlite?: SqliteDatabase.Database;
+  /** The PostgreSQL pool, for named (prepared) statements on the hottest read. Absent on SQLite. */
+  pg?: pg.Pool;
   close(): Promise<void>;
 }
 
@@ -89,6 +91,7 @@ export function openStore(opts: StoreOptions): Store {
       dialect: POSTGRES,
       location: maskUrl(opts.url),
       schema: opts.schema,
+      pg: pool,
       close: () => db.destroy(),
     };
   }

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { CompiledQuery } from 'kysely';
 import type { Store } from '../db/database.js';
 import type { ConsentTable } from '../db/schema.js';
 
@@ -18,7 +18,7 @@ const ORDER = 'created_at desc, id desc';
  * event loop go to the server as one statement (a burst of 50 checks costs one round trip, not 50).
  * Both use the index on (subject, purpose_key, created_at, id).
  */
-export function latestConsentReader(store: Pick<Store, 'db' | 'sqlite'>): LatestConsentReader {
+export function latestConsentReader(store: Pick<Store, 'db' | 'sqlite' | 'pg'>): LatestConsentReader {
   const { db, sqlite } = store;
   const viaKysely = (subject: string, purpose: string) =>
     db
@@ -39,21 +39,21 @@ export function latestConsentReader(store: Pick<Store, 'db' | 'sqlite'>): Latest
       // query builder waits for that transaction to end instead.
       sqlite.inTransaction ? viaKysely(subject, purpose) : Promise.resolve(stmt.get(subject, purpose));
   }
+  // One index probe per pair (LATERAL … LIMIT 1), answered in one round trip.
+  const text = `select q.subject, q.purpose_key, ${COLUMNS.replace(/(\w+)/g, 'c.$1')}
+    from unnest($1::text[], $2::text[]) as q(subject, purpose_key)
+    cross join lateral (
+      select ${COLUMNS} from consents where subject = q.subject and purpose_key = q.purpose_key
+      order by ${ORDER} limit 1
+    ) c`;
+  type Row = LatestConsent & { subject: string; purpose_key: string };
+  const { pg } = store;
   return batched(async (keys) => {
-    if (keys.length === 1) {
-      const r = await viaKysely(keys[0][0], keys[0][1]);
-      return r ? [{ subject: keys[0][0], purpose_key: keys[0][1], ...r }] : [];
-    }
-    // One index probe per pair (LATERAL … LIMIT 1), answered in one round trip.
-    const { rows } = await sql<LatestConsent & { subject: string; purpose_key: string }>`
-      select q.subject, q.purpose_key, c.given, c.rules_version, c.separate, c.created_at
-      from unnest(${keys.map((k) => k[0])}::text[], ${keys.map((k) => k[1])}::text[]) as q(subject, purpose_key)
-      cross join lateral (
-        select ${sql.raw(COLUMNS)} from consents
-        where subject = q.subject and purpose_key = q.purpose_key
-        order by ${sql.raw(ORDER)} limit 1
-      ) c`.execute(db);
-    return rows;
+    const values = [keys.map((k) => k[0]), keys.map((k) => k[1])];
+    // A named statement is parsed and planned once per connection; the array parameters keep its text
+    // the same whatever the batch size.
+    if (pg) return (await pg.query<Row>({ name: 'custodian-latest-consent', text, values })).rows;
+    return (await db.executeQuery<Row>(CompiledQuery.raw(text, values))).rows;
   });
 }
 

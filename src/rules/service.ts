@@ -401,7 +401,7 @@ export class RulesService {
   }
 
   /** Reads the ledger on the purpose check's path through the store's fast path (see latest-consent.ts). */
-  useStore(store: Pick<Store, 'db' | 'sqlite'>): void {
+  useStore(store: Pick<Store, 'db' | 'sqlite' | 'pg'>): void {
     this.readLatest = latestConsentReader(store);
   }
 

@@ -1,0 +1,120 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ActorRef } from '../../src/audit/actor.js';
+import { SYSTEM } from '../../src/audit/actor.js';
+import { verifyAudit } from '../../src/audit/verify.js';
+import type { Purpose } from '../../src/rules/register.js';
+import { DIALECTS, makeContext, type TestContext } from '../helpers/dialects.js';
+
+const purpose = (key: string, extra: Partial<Purpose> = {}): Purpose => ({
+  key,
+  nameZh: '营销',
+  nameEn: 'Marketing',
+  descriptionZh: '推荐商品',
+  descriptionEn: 'Recommend products',
+  legalBasis: 'consent',
+  necessity: '',
+  categories: ['contact', 'basic-personal'],
+  methods: ['form'],
+  retentionDays: 365,
+  retentionAction: 'delete',
+  recipients: [],
+  crossBorder: [],
+  publicDisclosure: false,
+  minors: false,
+  ...extra,
+});
+
+// The purpose check's fast path (prepared statement on SQLite, one round trip per burst on PostgreSQL, group
+// commit of denials) must answer exactly as one check at a time does, and audit every denial.
+describe.each(DIALECTS)('purpose check under concurrency on %s', (dialect) => {
+  let t: TestContext;
+  const actor: ActorRef = { type: 'api_key', id: 'k-1' };
+
+  beforeAll(async () => {
+    t = await makeContext(dialect);
+    const r = t.ctx.rules;
+    await r.savePurpose(SYSTEM, purpose('ads'));
+    await r.savePurpose(
+      SYSTEM,
+      purpose('geo', { categories: ['location'], necessity: 'Delivery needs the precise location' }),
+    );
+    await r.savePurpose(SYSTEM, purpose('billing', { legalBasis: 'contract' }));
+    await r.publish(SYSTEM);
+    const give = (subject: string, p: string, given = true, separate: string[] = []) =>
+      r.recordConsent(SYSTEM, {
+        subject,
+        purpose: p,
+        given,
+        rulesVersion: 1,
+        channel: 'web',
+        separate: separate as never,
+      });
+    for (let i = 0; i < 20; i++) {
+      const s = `s-${i}`;
+      if (i % 4 !== 3) await give(s, 'ads');
+      if (i % 4 === 1) await give(s, 'ads', false); // withdrawn
+      if (i % 8 === 1) await give(s, 'ads'); // and given again
+      await give(s, 'geo', true, i % 2 ? ['sensitive'] : []);
+    }
+  });
+  afterAll(async () => {
+    await t.cleanup();
+  });
+
+  it('answers a burst of concurrent checks, duplicates included, as it answers them one by one', async () => {
+    const r = t.ctx.rules;
+    const qs = [];
+    for (let i = 0; i < 24; i++)
+      for (const p of ['ads', 'geo', 'billing'])
+        qs.push({ subject: `s-${i}`, purpose: p, categories: p === 'geo' ? ['location'] : ['contact'] });
+    qs.push(...qs.slice(0, 10));
+    const one: Array<{ allowed: boolean; reasons: string[] }> = [];
+    for (const q of qs) one.push(await r.check(actor, q));
+    const burst = await Promise.all(qs.map((q) => r.check(actor, q)));
+    expect(burst).toEqual(one);
+    expect(one.some((x) => x.allowed)).toBe(true);
+    const reasons = new Set(one.flatMap((x) => x.reasons));
+    for (const code of ['no_consent', 'consent_withdrawn', 'separate_consent_missing:sensitive'])
+      expect(reasons).toContain(code);
+    // s-1 withdrew and gave again (the latest entry counts); s-5 only withdrew.
+    expect(one[3 * 1]).toEqual({ allowed: true, reasons: [] });
+    expect(one[3 * 5]).toEqual({ allowed: false, reasons: ['consent_withdrawn'] });
+  });
+
+  it('audits every denial of a concurrent burst before answering, and the chain still verifies', async () => {
+    const r = t.ctx.rules;
+    const count = async () =>
+      Number(
+        (
+          await t.ctx.db
+            .selectFrom('audit_entries')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .where('action', '=', 'purpose.check.denied')
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const before = await count();
+    const results = await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        r.check(actor, { subject: `nobody-${i}`, purpose: 'ads', categories: ['contact'] }),
+      ),
+    );
+    expect(results.every((x) => !x.allowed && x.reasons[0] === 'no_consent')).toBe(true);
+    expect((await count()) - before).toBe(60);
+    expect((await verifyAudit(t.ctx.store, t.ctx.keys)).ok).toBe(true);
+  });
+
+  it('checks a batch of subjects concurrently with the same answers', async () => {
+    const subjects = Array.from({ length: 30 }, (_, i) => `s-${i}`);
+    const batch = await t.ctx.rules.checkBatch(actor, 'ads', ['contact'], subjects);
+    for (const [i, b] of batch.entries()) {
+      expect(b.subject).toBe(subjects[i]);
+      const single = await t.ctx.rules.check(actor, {
+        subject: b.subject,
+        purpose: 'ads',
+        categories: ['contact'],
+      });
+      expect({ allowed: b.allowed, reasons: b.reasons }).toEqual(single);
+    }
+  });
+});
