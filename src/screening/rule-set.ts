@@ -1,9 +1,10 @@
+import { scanAnchored, startTables, type StartTables } from './anchored.js';
 import { automatonBytes, type Automaton } from './automaton.js';
 import type { ResolvedCompileOptions } from './compile.js';
 import { foldTableFor, regexView, type FoldTable } from './normalize.js';
 import { S_LATIN } from './patterns.js';
 import { parseRegexSource, type Rule, type RuleAction } from './rules.js';
-import { Candidates, Offsets, RING_SIZE, scanCandidates, type ScanTables } from './scan.js';
+import { Candidates, Offsets, RING_SIZE, type ScanTables } from './scan.js';
 import { fromBuffer as deserializeState, serializeState } from './serialize.js';
 import { verifiedStart, verifyCandidate, type VerifyOptions } from './verify.js';
 
@@ -84,6 +85,8 @@ export class CompiledRuleSet {
   readonly options: Readonly<ResolvedCompileOptions>;
   private readonly tables: ScanTables;
   private readonly pinyinTables: ScanTables | undefined;
+  private readonly starts: StartTables;
+  private readonly pinyinStarts: StartTables | undefined;
   private readonly switches = new Offsets();
   private readonly pinyinCands = new Candidates();
   private readonly regexes: { rule: number; re: RegExp }[];
@@ -122,6 +125,10 @@ export class CompiledRuleSet {
               : undefined,
           }
         : undefined;
+    this.starts = startTables(this.tables.automaton, this.tables.wordStart);
+    this.pinyinStarts = this.pinyinTables
+      ? startTables(this.pinyinTables.automaton, this.pinyinTables.wordStart)
+      : undefined;
     this.regexes = [];
     state.rules.forEach((r, i) => {
       if (r.type === 'regex') {
@@ -155,7 +162,7 @@ export class CompiledRuleSet {
     pc.length = 0;
     const sw = this.switches;
     sw.length = 0;
-    scanCandidates(text, this.tables, cands, 0, text.length, this.pinyinTables ? sw : undefined);
+    scanAnchored(text, this.tables, this.starts, cands, 0, text.length, this.pinyinTables ? sw : undefined);
     if (this.pinyinTables && sw.length > 0) this.scanPinyin(text, sw, pc);
     if (cands.length === 0 && pc.length === 0 && this.regexes.length === 0)
       return { decision: 'allow', matches: [] };
@@ -260,6 +267,7 @@ export class CompiledRuleSet {
   /** Walks the pinyin automaton over windows around the places where Latin letters meet other symbols. */
   private scanPinyin(text: string, sw: Offsets, out: Candidates): void {
     const t = this.pinyinTables!;
+    const st = this.pinyinStarts!;
     let from = -1;
     let to = -1;
     for (let x = 0; x < sw.length; x++) {
@@ -267,12 +275,12 @@ export class CompiledRuleSet {
       const b = Math.min(text.length, sw.data[x] + PINYIN_WINDOW);
       if (a <= to) to = b;
       else {
-        if (to > from) scanCandidates(text, t, out, from, to);
+        if (to > from) scanAnchored(text, t, st, out, from, to);
         from = a;
         to = b;
       }
     }
-    if (to > from) scanCandidates(text, t, out, from, to);
+    if (to > from) scanAnchored(text, t, st, out, from, to);
   }
 
   private verifyAll(

@@ -69,7 +69,8 @@ export class Candidates {
 }
 
 const ring = new Int32Array(RING_SIZE);
-const pend = new Int32Array(16);
+/** Symbol codes of the rare character last read by `specialUnits`. */
+export const pend = new Int32Array(16);
 
 /** Walk state carried through the rare path. */
 const walk = { s: 0, last: -1, pos: 0 };
@@ -259,6 +260,20 @@ function report(
 
 /** The rare characters: `@`/`$` (letter or separator by context), expansions, surrogate pairs. Returns the next index. */
 function special(text: string, i: number, m: ScanTables, out: Candidates): number {
+  const count = specialUnits(text, i, m);
+  const next = specialEnd;
+  for (let k = 0; k < count; k++) stepSlow(text, m, pend[k], i, next, out);
+  return next;
+}
+
+/** End (exclusive) of the character last read by `specialUnits`. */
+export let specialEnd = 0;
+
+/**
+ * Puts the symbol codes of the rare character at `i` in `pend` (C_NONE for units in no pattern; skipped
+ * units left out), sets `specialEnd`, and returns how many there are.
+ */
+export function specialUnits(text: string, i: number, m: ScanTables): number {
   const c = text.charCodeAt(i);
   const b = m.fold.base[c];
   let next = i + 1;
@@ -275,8 +290,8 @@ function special(text: string, i: number, m: ScanTables, out: Candidates): numbe
       next = i + 2;
     }
   }
-  for (let k = 0; k < count; k++) stepSlow(text, m, pend[k], i, next, out);
-  return next;
+  specialEnd = next;
+  return count;
 }
 
 function pushUnit(u: number, m: ScanTables, count: number): number {

@@ -1,0 +1,366 @@
+import {
+  C_NONE,
+  C_SKIP,
+  F_HASHED,
+  F_SORTED,
+  FIRST_SYMBOL,
+  LATIN_CODE_LIMIT,
+  ROW_SHIFT,
+  hashSlot,
+  type Automaton,
+} from './automaton.js';
+import { isLatinUnit } from './normalize.js';
+import {
+  pend,
+  scanCandidates,
+  specialEnd,
+  specialUnits,
+  type Candidates,
+  type Offsets,
+  type ScanTables,
+} from './scan.js';
+
+/**
+ * Where a pattern can begin, precomputed per automaton: a start filter read before any automaton state.
+ * Most symbols of ordinary text begin no pattern together with the symbol after them, and inside a Latin
+ * word no whole-word pattern can begin, so the walk only enters the automaton at the few places where a
+ * match can start, instead of following failure links at every character.
+ */
+export interface StartTables {
+  /** Bitset over hashed (first symbol, second symbol) pairs that begin some pattern. */
+  pairBits: Int32Array;
+  /** 32 − log2(bits of pairBits). */
+  pairShift: number;
+  /** Per symbol code: START_SINGLE, START_IN_WORD. */
+  startFlags: Uint8Array;
+}
+
+/** A one-symbol pattern is this symbol. */
+const START_SINGLE = 1;
+/** Some pattern beginning with this symbol may begin inside a Latin word (not whole-word). */
+const START_IN_WORD = 2;
+
+/**
+ * Builds the start filter of an automaton: linear in its states, done once per compiled set (and again
+ * by `fromBuffer`, so nothing of it is serialised).
+ */
+export function startTables(a: Automaton, wordStart: Uint8Array | undefined): StartTables {
+  const { states, edges, own, patNext, rootNext } = a;
+  const n = a.stateCount;
+  // The root child each state descends from (states are numbered breadth-first: parents come first).
+  const anc = new Int32Array(n);
+  for (let s = 0; s < n; s++) {
+    for (let e = states[s << 2], end = states[(s << 2) + 1]; e < end; e += 2) {
+      const t = edges[e + 1];
+      anc[t] = s === 0 ? t : anc[s];
+    }
+  }
+  const inWord = new Uint8Array(n);
+  for (let t = 1; t < n; t++) {
+    for (let p = own[t]; p !== 0; p = patNext[p - 1])
+      if (wordStart === undefined || wordStart[p - 1] === 0) inWord[anc[t]] = 1;
+  }
+  const startFlags = new Uint8Array(a.alphabetSize);
+  let pairs = 0;
+  for (let c = FIRST_SYMBOL; c < a.alphabetSize; c++) {
+    const r = rootNext[c];
+    if (r === 0) continue;
+    if (own[r] !== 0) startFlags[c] |= START_SINGLE;
+    if (inWord[r] !== 0) startFlags[c] |= START_IN_WORD;
+    pairs += (states[(r << 2) + 1] - states[r << 2]) >> 1;
+  }
+  // About 1 bit in 16 set: a false pass costs one child lookup; the table stays within the L2 cache.
+  let log = 15;
+  while (log < 25 && 1 << log < pairs * 16) log++;
+  const pairBits = new Int32Array(1 << (log - 5));
+  const pairShift = 32 - log;
+  for (let c = FIRST_SYMBOL; c < a.alphabetSize; c++) {
+    const r = rootNext[c];
+    if (r === 0) continue;
+    for (let e = states[r << 2], end = states[(r << 2) + 1]; e < end; e += 2) {
+      const h = Math.imul((c << 16) | edges[e], 0x9e3779b1) >>> pairShift;
+      pairBits[h >>> 5] |= 1 << (h & 31);
+    }
+  }
+  return { pairBits, pairShift, startFlags };
+}
+
+/** Walks alive at once; more (a long self-overlapping pattern) falls back to the full automaton walk. */
+const MAX_WALKS = 16;
+const walkState = new Int32Array(MAX_WALKS);
+const walkStart = new Int32Array(MAX_WALKS);
+
+/**
+ * Same candidates as `scanCandidates` (every pattern occurrence in the folded symbol stream, with the
+ * original offsets of its first symbol and past its last), found differently: a walk enters the trie
+ * only where the start filter lets a pattern begin, and follows goto edges only (no failure links), so
+ * each walk reports the patterns that begin where it began. Falls back to `scanCandidates` when too many
+ * walks are alive at once.
+ */
+export function scanAnchored(
+  text: string,
+  m: ScanTables,
+  st: StartTables,
+  out: Candidates,
+  from = 0,
+  to = text.length,
+  switches?: Offsets,
+): void {
+  const mark = out.length;
+  const swMark = switches === undefined ? 0 : switches.length;
+  if (walkRange(text, m, st, out, from, to, switches)) return;
+  out.length = mark;
+  if (switches !== undefined) switches.length = swMark;
+  scanCandidates(text, m, out, from, to, switches);
+}
+
+function walkRange(
+  text: string,
+  m: ScanTables,
+  st: StartTables,
+  out: Candidates,
+  from: number,
+  to: number,
+  switches: Offsets | undefined,
+): boolean {
+  const codes = m.codes;
+  const a = m.automaton;
+  const rootNext = a.rootNext;
+  const states = a.states;
+  const own = a.own;
+  const pairBits = st.pairBits;
+  const pairShift = st.pairShift;
+  const startFlags = st.startFlags;
+  const collapse = m.collapse;
+  const track = switches !== undefined;
+  let last = -1;
+  let kind = -1;
+  let prevC = -1;
+  let prevPos = 0;
+  // Whether a pattern may begin at the previous symbol (not inside a Latin word, unless one may).
+  let prevOk = false;
+  // Offset of the last character read as a Latin symbol: a symbol right after it is inside a word.
+  let latinAt = -2;
+  let nw = 0;
+  for (let i = from; i < to; i++) {
+    if (nw <= 1 && !prevOk && latinAt === i - 1 && (!track || kind === 1)) {
+      // Inside a Latin word: no whole-word pattern begins here, so only a walk alive can move on.
+      let t = nw === 1 ? walkState[0] : 0;
+      for (; i < to; i++) {
+        const q = codes[text.charCodeAt(i)];
+        if (q < FIRST_SYMBOL || q >= LATIN_CODE_LIMIT || q === last || (startFlags[q] & START_IN_WORD) !== 0)
+          break;
+        latinAt = i;
+        if (collapse) last = q;
+        if (t !== 0) {
+          t = childOf(a, t, q);
+          if (t <= 0) t = 0;
+          else {
+            if (own[t] !== 0) emit(text, m, a, t, walkStart[0], i + 1, out);
+            if (states[(t << 2) + 1] === states[t << 2]) t = 0;
+          }
+        }
+      }
+      if (t === 0) nw = 0;
+      else walkState[0] = t;
+      prevC = last;
+      prevOk = false;
+      if (i >= to) break;
+    }
+    if (nw === 0) {
+      // The common case, kept tight: no walk alive, and the symbol neither begins a pattern with the one
+      // before it nor is a one-symbol pattern. Anything else leaves for the full step below.
+      for (; i < to; i++) {
+        const q = codes[text.charCodeAt(i)];
+        if (q < FIRST_SYMBOL) {
+          if (q === C_SKIP) continue;
+          if (q !== C_NONE) break;
+          last = -1;
+          kind = -1;
+          prevOk = false;
+          continue;
+        }
+        const qLatin = q < LATIN_CODE_LIMIT;
+        const after = latinAt === i - 1;
+        if (q === last) {
+          if (qLatin) latinAt = i;
+          continue;
+        }
+        if (track) {
+          // A first symbol after a reset sets the kind; a change of kind is a switch (the full step).
+          const kk = qLatin ? 1 : 0;
+          if (kk !== kind) {
+            if (kind >= 0) break;
+            kind = kk;
+          }
+        }
+        const fq = startFlags[q];
+        const okq = (fq & START_IN_WORD) !== 0 || !after;
+        if (okq && (fq & START_SINGLE) !== 0) break;
+        if (prevOk) {
+          const h = Math.imul((prevC << 16) | q, 0x9e3779b1) >>> pairShift;
+          if ((pairBits[h >>> 5] & (1 << (h & 31))) !== 0) break;
+        }
+        if (qLatin) latinAt = i;
+        if (collapse) last = q;
+        prevC = q;
+        prevPos = i;
+        prevOk = okq;
+      }
+      if (i >= to) break;
+    }
+    const start = i;
+    let c = codes[text.charCodeAt(i)];
+    let end = i + 1;
+    let count = 0;
+    let k = 0;
+    if (c < FIRST_SYMBOL) {
+      if (c === C_SKIP) continue;
+      if (c === C_NONE) {
+        last = -1;
+        kind = -1;
+        prevC = -1;
+        prevOk = false;
+        nw = 0;
+        continue;
+      }
+      // The rare characters (`@`, `$`, expansions, surrogate pairs): zero or more symbols, all spanning
+      // [i, end); they do not move the Latin/other boundaries (as in scanCandidates).
+      count = specialUnits(text, i, m);
+      end = specialEnd;
+      i = end - 1;
+      if (count === 0) continue;
+      c = pend[0];
+      k = 1;
+    }
+    for (;;) {
+      if (c === C_NONE) {
+        last = -1;
+        prevC = -1;
+        prevOk = false;
+        nw = 0;
+      } else {
+        const afterLatin = latinAt === start - 1;
+        if (c < LATIN_CODE_LIMIT && count === 0) latinAt = start;
+        if (c === last) {
+          if (k >= count) break;
+          c = pend[k++];
+          continue;
+        }
+        if (collapse) last = c;
+        if (track && count === 0) {
+          // Where Latin letters meet other symbols, a term with some characters in pinyin may start.
+          const kk = c < LATIN_CODE_LIMIT ? 1 : 0;
+          if (kk !== kind) {
+            if (kind >= 0) switches.push(i);
+            kind = kk;
+          }
+        }
+        if (nw > 0) {
+          let w = 0;
+          for (let x = 0; x < nw; x++) {
+            const t = childOf(a, walkState[x], c);
+            if (t <= 0) continue;
+            if (own[t] !== 0) emit(text, m, a, t, walkStart[x], end, out);
+            if (states[(t << 2) + 1] > states[t << 2]) {
+              walkState[w] = t;
+              walkStart[w] = walkStart[x];
+              w++;
+            }
+          }
+          nw = w;
+        }
+        const f = startFlags[c];
+        const ok = (f & START_IN_WORD) !== 0 || !afterLatin;
+        if (prevOk) {
+          const h = Math.imul((prevC << 16) | c, 0x9e3779b1) >>> pairShift;
+          if ((pairBits[h >>> 5] & (1 << (h & 31))) !== 0) {
+            const t = childOf(a, rootNext[prevC], c);
+            if (t > 0) {
+              if (own[t] !== 0) emit(text, m, a, t, prevPos, end, out);
+              if (states[(t << 2) + 1] > states[t << 2]) {
+                if (nw === MAX_WALKS) return false;
+                walkState[nw] = t;
+                walkStart[nw] = prevPos;
+                nw++;
+              }
+            }
+          }
+        }
+        if ((f & START_SINGLE) !== 0 && ok) emit(text, m, a, rootNext[c], start, end, out);
+        prevOk = ok;
+        prevC = c;
+        prevPos = start;
+      }
+      if (k >= count) break;
+      c = pend[k++];
+    }
+  }
+  return true;
+}
+
+/** The child of `s` (not the root) on `c`, or -1. */
+function childOf(a: Automaton, s: number, c: number): number {
+  if (s <= 0) return -1;
+  const states = a.states;
+  const o = s << 2;
+  const fl = states[o + 3];
+  if (c < LATIN_CODE_LIMIT && fl >= 1 << ROW_SHIFT) {
+    const x = a.latinRows[(((fl >> ROW_SHIFT) - 1) << 6) + c - FIRST_SYMBOL];
+    return x !== 0 ? x : -1;
+  }
+  const edges = a.edges;
+  if (fl & F_SORTED) {
+    let lo = states[o] >> 1;
+    let hi = (states[o + 1] >> 1) - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const sym = edges[mid << 1];
+      if (sym === c) return edges[(mid << 1) + 1];
+      if (sym < c) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  }
+  if (fl & F_HASHED) {
+    const hash = a.hash;
+    const mask = (hash.length >> 2) - 1;
+    let h = hashSlot(s, c, mask) << 2;
+    for (;;) {
+      const key = hash[h];
+      if (key === s && hash[h + 1] === c) return hash[h + 2];
+      if (key === -1) return -1;
+      h = (h + 4) & (mask << 2);
+    }
+  }
+  for (let e = states[o], end = states[o + 1]; e < end; e += 2) if (edges[e] === c) return edges[e + 1];
+  return -1;
+}
+
+/** Reports the patterns that end at state `t` and begin at `start` (as `report` in scan.ts, own list only). */
+function emit(
+  text: string,
+  m: ScanTables,
+  a: Automaton,
+  t: number,
+  start: number,
+  end: number,
+  out: Candidates,
+): void {
+  const wordStart = m.wordStart;
+  const wordEnd = m.wordEnd;
+  const base = m.fold.base;
+  const next = end < text.length ? base[text.charCodeAt(end)] : 0;
+  const midWord = isLatinUnit(next) && next !== base[text.charCodeAt(end - 1)];
+  for (let p = a.own[t]; p !== 0; p = a.patNext[p - 1]) {
+    if (
+      wordStart !== undefined &&
+      wordStart[p - 1] !== 0 &&
+      start > 0 &&
+      isLatinUnit(base[text.charCodeAt(start - 1)])
+    )
+      continue;
+    if (midWord && wordEnd !== undefined && wordEnd[p - 1] !== 0) continue;
+    out.push(p - 1, start, end);
+  }
+}
