@@ -8,6 +8,7 @@ import { useDateTime } from '../format.js';
 import { useFormErrors } from '../form-errors.js';
 import { useCategories, useRuleText, type Consent } from '../rules-data.js';
 import { useSignedIn } from '../session.js';
+import { ConsentImport } from './consent-import.js';
 import { useTitle } from '../use-title.js';
 
 /** The consent ledger of one subject, newest first; and, for those allowed, a purpose check tester. */
@@ -99,6 +100,7 @@ export function ConsentsPage() {
         />
       ) : null}
       {can('purpose:check') ? <PurposeCheck initialSubject={subject} /> : null}
+      {can('consents:write') ? <ConsentImport /> : null}
     </div>
   );
 }

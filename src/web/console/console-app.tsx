@@ -13,6 +13,7 @@ import { CasePage } from './case-page.js';
 import { CasesPage } from './cases-page.js';
 import { ConsentRatesPage } from './consent-rates-page.js';
 import { ConsentsPage } from './consents-page.js';
+import { RetentionPage, RetentionReportPage } from './retention-page.js';
 import { HomePage } from './home-page.js';
 import { JobsPage } from './jobs-page.js';
 import { ConsoleLayout } from './layout.js';
@@ -73,6 +74,11 @@ function ConsoleGate() {
         <Route path="reports" element={<Allowed permission="reports:read" page={<ReportsPage />} />} />
         <Route path="purposes" element={<Allowed permission="purposes:read" page={<PurposesPage />} />} />
         <Route path="consents" element={<Allowed permission="consents:read" page={<ConsentsPage />} />} />
+        <Route path="retention" element={<Allowed permission="retention:read" page={<RetentionPage />} />} />
+        <Route
+          path="retention/:id"
+          element={<Allowed permission="retention:read" page={<RetentionReportPage />} />}
+        />
         <Route
           path="consent-rates"
           element={<Allowed permission="consents:read" page={<ConsentRatesPage />} />}

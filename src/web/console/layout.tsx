@@ -13,6 +13,7 @@ const NAV = [
   { to: '/console/reports', key: 'nav.reports', permission: 'reports:read' },
   { to: '/console/purposes', key: 'nav.purposes', permission: 'purposes:read' },
   { to: '/console/consents', key: 'nav.consents', permission: 'consents:read' },
+  { to: '/console/retention', key: 'nav.retention', permission: 'retention:read' },
   { to: '/console/consent-rates', key: 'nav.consentRates', permission: 'consents:read' },
   { to: '/console/users', key: 'nav.users', permission: 'users:read' },
   { to: '/console/api-keys', key: 'nav.apiKeys', permission: 'apikeys:read' },
