@@ -72,7 +72,7 @@ export async function consentRates(
   }>`
     with e as (
       select purpose_key, created_at, given,
-        lag(given) over (partition by subject, purpose_key order by created_at, id) as prev
+        lag(given) over (partition by subject, purpose_key order by created_at) as prev
       from consents
       where created_at < ${endIso} ${purposeFilter}
     )
