@@ -129,6 +129,7 @@ export class PortalService {
       (await count('ip_hash', ipHash)) >= this.limits.codesPerAddress
     )
       throw new AppError(429, 'too_many_codes', 'Too many codes were asked for; try again in an hour');
+    await this.forgetStale();
     const refs = await this.vault.ledgerRefsByValue(contact.type, contact.normalized);
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
     const now = new Date();
@@ -162,6 +163,22 @@ export class PortalService {
       if (refs.length) tx.onCommit(() => void this.track(this.deliver(contact, code, row.id)));
     });
     return { expiresInSeconds: this.limits.codeMinutes * 60 };
+  }
+
+  /**
+   * Challenges are kept a day (the throttle needs an hour; the audit log keeps the record) and sessions until
+   * they expire: nothing linkable to a contact stays longer than it serves (PIPL 19).
+   */
+  private async forgetStale(): Promise<void> {
+    const now = Date.now();
+    await this.db
+      .deleteFrom('portal_challenges')
+      .where('created_at', '<', new Date(now - 24 * HOUR).toISOString())
+      .execute();
+    await this.db
+      .deleteFrom('portal_sessions')
+      .where('expires_at', '<', new Date(now).toISOString())
+      .execute();
   }
 
   private track(p: Promise<void>) {

@@ -349,6 +349,28 @@ describe.each(DIALECTS)('portal: my consents on %s', (dialect) => {
     expect((await portal(p).get('/api/v1/portal/consents')).statusCode).toBe(401);
   });
 
+  it('forgets challenges after a day and expired sessions', async () => {
+    await t.ctx.db
+      .updateTable('portal_challenges')
+      .set({ created_at: new Date(Date.now() - 25 * 3_600_000).toISOString() })
+      .execute();
+    const expired = await t.ctx.db
+      .selectFrom('portal_sessions')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('expires_at', '<', new Date().toISOString())
+      .executeTakeFirstOrThrow();
+    expect(Number(expired.n)).toBeGreaterThan(0);
+    await requestCode('13600000002', nextIp());
+    const left = await t.ctx.db.selectFrom('portal_challenges').select('id').execute();
+    expect(left).toHaveLength(1);
+    const stale = await t.ctx.db
+      .selectFrom('portal_sessions')
+      .select('id')
+      .where('expires_at', '<', new Date().toISOString())
+      .execute();
+    expect(stale).toEqual([]);
+  });
+
   it('keeps contacts, codes and subject references out of the audit log and the challenge table', async () => {
     const rows = await t.ctx.db.selectFrom('audit_entries').selectAll().execute();
     const text = JSON.stringify(rows);
