@@ -121,11 +121,19 @@ const BY_FIRST = new Map<number, Entry[]>();
 const BY_CODE: (Entry[] | undefined)[] = [];
 /** Per character (either ASCII case): the types for which some context word starts with it. */
 const FIRST = new Uint16Array(65536);
+/** Per hashed pair of first two characters (lower case): the types for which some context word starts so. */
+const PAIR = new Uint16Array(65536);
+/** Per character (lower case): the types for which that character alone is a context word (元). */
+const SINGLE = new Uint16Array(65536);
+
+const pairKey = (a: number, b: number): number => ((a << 5) ^ b) & 0xffff;
 
 function add(word: string, pos: number, neg: number): void {
   const c = word.charCodeAt(0);
   FIRST[c] |= pos | neg;
   if (c >= 97 && c <= 122) FIRST[c - 32] |= pos | neg;
+  if (word.length === 1) SINGLE[c] |= pos | neg;
+  else PAIR[pairKey(c, word.charCodeAt(1))] |= pos | neg;
   const list = BY_FIRST.get(c) ?? [];
   const e = list.find((x) => x.word === word);
   if (e) {
@@ -166,6 +174,13 @@ export function contextPolarity(text: string, start: number, type: PiiType, wind
     let c = text.charCodeAt(p);
     if ((FIRST[c] & bit) === 0) continue;
     if (c >= 65 && c <= 90) c += 32;
+    // most first-character hits are ordinary letters: the pair table rules them out before the word list
+    if ((SINGLE[c] & bit) === 0) {
+      if (p + 1 >= start) continue;
+      let d = text.charCodeAt(p + 1);
+      if (d >= 65 && d <= 90) d += 32;
+      if ((PAIR[pairKey(c, d)] & bit) === 0) continue;
+    }
     const list = BY_CODE[c]!;
     for (let k = 0; k < list.length; k++) {
       const e = list[k];

@@ -17,6 +17,8 @@ export class ScanState {
   readonly now: Date | undefined;
   /** End of the last finding: backward searches stop here. */
   fence = 0;
+  /** No '@' can be reached by an e-mail local part starting before this offset (see reachesAt). */
+  noAtBefore = 0;
   private readonly enabled: number;
 
   constructor(text: string, options?: ScanOptions) {

@@ -57,7 +57,7 @@ function onAlnum(st: ScanState, i: number): number {
   if (j < n) {
     const c = t.charCodeAt(j);
     // '@' . _ % + - may continue an e-mail local part
-    if ((c === 64 || c === 46 || c === 95 || c === 37 || c === 43 || c === 45) && reachesAt(t, i)) {
+    if ((c === 64 || c === 46 || c === 95 || c === 37 || c === 43 || c === 45) && reachesAt(st, i, j)) {
       if (st.wants('EMAIL_ADDRESS')) {
         const e = matchEmail(st, i);
         if (e > 0) return e;

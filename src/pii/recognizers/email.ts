@@ -23,13 +23,22 @@ function isLetter(c: number): boolean {
   return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 }
 
-/** True when the local-part characters from `i` lead to an '@' (cheap test before the full match). */
-export function reachesAt(t: string, i: number): boolean {
-  const limit = Math.min(t.length, i + 65);
-  for (let p = i; p < limit; p++) {
+/**
+ * True when the local-part characters from the alphanumeric run [i, j) lead to an '@' (cheap test before the
+ * full match). A search that ends at a character outside local parts is remembered, so that the later runs of
+ * a dotted number (1.2.3.4.5) are not searched again.
+ */
+export function reachesAt(st: ScanState, i: number, j: number): boolean {
+  if (j < st.noAtBefore) return false;
+  const t = st.text;
+  const limit = Math.min(st.n, i + 65);
+  for (let p = j; p < limit; p++) {
     const c = t.charCodeAt(p);
     if (c === 64) return p > i;
-    if (!isLocalChar(c)) return false;
+    if (!isLocalChar(c)) {
+      st.noAtBefore = p;
+      return false;
+    }
   }
   return false;
 }

@@ -30,8 +30,12 @@ export function onDigits(st: ScanState, i: number, j: number): number {
       if (frac - j > 2 && (after === 44 || after === 0xff0c || after === 32) && (e = matchGeo(st, i)) > 0)
         return e;
     }
-    if ((len === 4 || len <= 2) && after === 46 && frac - j <= 3 && (e = matchBirthDate(st, i, j)) > 0)
-      return e;
+    // a dotted date is YYYY.M.D or D.M.YYYY: the third group must have 1–2 or 4 digits
+    if ((len === 4 || len <= 2) && after === 46 && frac - j <= 3) {
+      const third = digitEnd(t, frac + 1) - frac - 1;
+      if ((len === 4 ? third === 1 || third === 2 : third === 4) && (e = matchBirthDate(st, i, j)) > 0)
+        return e;
+    }
     return j;
   }
   if (next === 58 && len <= 4 && (e = matchIpv6(st, i)) > 0) return e;
@@ -121,14 +125,26 @@ function stripSeparators(t: string, from: number, to: number): string {
   return t.slice(from, to).replace(/[\s-]/g, '');
 }
 
+// Group lengths and ends of the grouped number being read (at most 6 groups; the scan is synchronous, so one
+// buffer serves every call and nothing is allocated for the many dates and ranges that are not identifiers).
+const LENS = new Int32Array(6);
+const ENDS = new Int32Array(6);
+
+/** Whether the first `g` groups have the shape of a card number: 4-4-4-4(-1..4), 4-6-5 or 6-13. */
+function cardShape(g: number): boolean {
+  if (g === 4 || g === 5)
+    return LENS[0] === 4 && LENS[1] === 4 && LENS[2] === 4 && LENS[3] === 4 && (g === 4 || LENS[4] <= 4);
+  if (g === 3) return LENS[0] === 4 && LENS[1] === 6 && LENS[2] === 5;
+  return g === 2 && LENS[0] === 6 && LENS[1] === 13;
+}
+
 /**
  * Grouped identifiers read from their first group: ID 6-8-4 / 6-4-4-4 (last may end in X), cards 4-4-4-4(-1..4),
  * 4-6-5, 6-13.
  */
 function matchGrouped(st: ScanState, i: number): number {
   const t = st.text;
-  const lens: number[] = [];
-  const ends: number[] = [];
+  let k = 0;
   let p = i;
   let total = 0;
   let sep = -1;
@@ -140,41 +156,42 @@ function matchGrouped(st: ScanState, i: number): number {
       e++;
       x = true;
     } else if (isAlnumAt(t, e)) break;
-    lens.push(e - p);
-    ends.push(e);
+    LENS[k] = e - p;
+    ENDS[k] = e;
+    k++;
     total += e - p;
-    if (x || total > 19 || lens.length >= 6) break;
+    if (x || total > 19 || k >= 6) break;
     const s = codeAt(t, e);
     if (!isGroupSep(s) || !isDigitAt(t, e + 1) || (sep >= 0 && s !== sep)) break;
     sep = s;
     p = e + 1;
   }
-  const k = lens.length;
   if (k < 2) return -1;
-  const sig = lens.join('-');
 
-  if (sig.startsWith('6-8-4') || sig.startsWith('6-4-4-4')) {
-    const groups = sig.startsWith('6-8-4') ? 3 : 4;
-    const digits = stripSeparators(t, i, ends[groups - 1]);
+  // resident ID: 6-8-4 or 6-4-4-4, 18 characters without the separators
+  const groups =
+    k >= 3 && LENS[0] === 6 && LENS[1] === 8 && LENS[2] === 4
+      ? 3
+      : k >= 4 && LENS[0] === 6 && LENS[1] === 4 && LENS[2] === 4 && LENS[3] === 4
+        ? 4
+        : 0;
+  if (groups > 0) {
+    const end = ENDS[groups - 1];
+    const digits = stripSeparators(t, i, end);
     if (digits.length === 18 && isValidResidentId18At(digits, 0, st.now)) {
-      const end = ends[groups - 1];
       st.emit('CN_RESIDENT_ID', i, end, 0.9, true);
       return end;
     }
   }
   // cards: the longest grouping that passes Luhn
   for (let g = k; g >= 2; g--) {
-    const s = lens.slice(0, g);
-    const cardShape =
-      (s.slice(0, 4).every((l) => l === 4) && (g === 4 || (g === 5 && s[4] <= 4))) ||
-      (g === 3 && s[0] === 4 && s[1] === 6 && s[2] === 5) ||
-      (g === 2 && s[0] === 6 && s[1] === 13);
-    if (!cardShape) continue;
-    const digits = stripSeparators(t, i, ends[g - 1]);
+    if (!cardShape(g)) continue;
+    const end = ENDS[g - 1];
+    const digits = stripSeparators(t, i, end);
     if (digits.length < 15 || digits.length > 19) continue;
     const before = st.findings.length;
-    emitCard(st, i, ends[g - 1], digits, 0, digits.length);
-    if (st.findings.length > before) return ends[g - 1];
+    emitCard(st, i, end, digits, 0, digits.length);
+    if (st.findings.length > before) return end;
   }
   return -1;
 }
