@@ -35,7 +35,8 @@ export function MyConsentsPage() {
   const [code, setCode] = useState('');
   const [fieldError, setFieldError] = useState<{ field: 'contact' | 'code'; text: string } | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const [status, setStatus] = useState('');
+  // The status is kept as a message key, so it follows a change of language.
+  const [status, setStatus] = useState<{ key: string; item?: Item } | null>(null);
   const [busy, setBusy] = useState(false);
   const [data, setData] = useState<Consents | null>(null);
   const heading = useRef<HTMLHeadingElement>(null);
@@ -82,7 +83,7 @@ export function MyConsentsPage() {
         portalCsrf = null;
         setData(null);
         setStep('contact');
-        setStatus(t('myConsents.expired'));
+        setStatus({ key: 'myConsents.expired' });
       } else if (field && err instanceof ApiError && err.status < 500 && err.status !== 429)
         setFieldError({ field, text: say(err) });
       else setError(err instanceof ApiError ? new Error(say(err)) : err);
@@ -97,7 +98,7 @@ export function MyConsentsPage() {
       await call(portalApi.POST('/api/v1/portal/otp', { body: { contact } }));
       setCode('');
       setStep('code');
-      setStatus(t('myConsents.codeSent'));
+      setStatus({ key: 'myConsents.codeSent' });
     }, 'contact');
   };
 
@@ -109,7 +110,7 @@ export function MyConsentsPage() {
       );
       portalCsrf = s.csrfToken;
       await loadConsents();
-      setStatus(t('myConsents.verified'));
+      setStatus({ key: 'myConsents.verified' });
     }, 'code');
   };
 
@@ -122,8 +123,7 @@ export function MyConsentsPage() {
           : portalApi.POST('/api/v1/portal/consents/{purpose}/give', { params }),
       );
       setData((d) => d && { ...d, items: d.items.map((x) => (x.purpose === item.purpose ? updated : x)) });
-      const name = i18n.language.startsWith('zh') ? item.nameZh : item.nameEn;
-      setStatus(t(action === 'withdraw' ? 'myConsents.withdrawn' : 'myConsents.given', { name }));
+      setStatus({ key: action === 'withdraw' ? 'myConsents.withdrawn' : 'myConsents.given', item });
     });
 
   const signOut = () =>
@@ -134,7 +134,7 @@ export function MyConsentsPage() {
       setContact('');
       setCode('');
       setStep('contact');
-      setStatus(t('myConsents.signedOut'));
+      setStatus({ key: 'myConsents.signedOut' });
     });
 
   return (
@@ -144,7 +144,11 @@ export function MyConsentsPage() {
       </h1>
       <p className="lead">{t('myConsents.intro')}</p>
       <p className={status ? 'banner banner-ok' : 'visually-empty'} role="status" aria-live="polite">
-        {status}
+        {status
+          ? t(status.key, {
+              name: status.item && (i18n.language.startsWith('zh') ? status.item.nameZh : status.item.nameEn),
+            })
+          : null}
       </p>
       <ErrorBanner error={error} />
       {step === 'loading' ? <Loading /> : null}
@@ -198,7 +202,7 @@ export function MyConsentsPage() {
               className="button button-link"
               onClick={() => {
                 setStep('contact');
-                setStatus('');
+                setStatus(null);
               }}
             >
               {t('myConsents.otherContact')}
