@@ -33,8 +33,14 @@ const sectionHtml = (s: DocSection, level: 2 | 3): string =>
   `<section id="${escapeHtml(s.id)}"${level === 3 ? ' class="purpose"' : ''}>` +
   `<h${level}>${escapeHtml(s.heading)}</h${level}>` +
   s.paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('') +
+  (s.bullets.length ? `<ul>${s.bullets.map((b) => `<li>${escapeHtml(b)}</li>`).join('')}</ul>` : '') +
   facts(s.facts) +
-  s.links.map((l) => `<p><a href="${escapeHtml(l.href)}">${escapeHtml(l.text)}</a></p>`).join('') +
+  s.links
+    .map(
+      (l) =>
+        `<p>${l.lead ? `${escapeHtml(l.lead)} ` : ''}<a href="${escapeHtml(l.href)}">${escapeHtml(l.text)}</a></p>`,
+    )
+    .join('') +
   s.subsections.map((x) => sectionHtml(x, 3)).join('') +
   `</section>`;
 

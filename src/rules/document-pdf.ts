@@ -21,9 +21,12 @@ export function rulesPdf(doc: RulesDocument, publishedAt: string): Promise<Buffe
           .text(s.heading);
         pdf.moveDown(0.2).fontSize(10);
         for (const p of s.paragraphs) pdf.text(p);
+        for (const b of s.bullets) pdf.text(`• ${b}`, { indent: 12 });
         facts(s.facts);
-        for (const l of s.links)
+        for (const l of s.links) {
+          if (l.lead) pdf.text(l.lead);
           pdf.fillColor('#0645ad').text(`${l.text}: ${l.href}`, { link: l.href }).fillColor('#000');
+        }
         for (const x of s.subsections) section(x, 3);
       };
       pdf.fontSize(18).text(doc.title, { align: 'center' });

@@ -12,6 +12,8 @@ export interface DocFact {
 }
 
 export interface DocLink {
+  /** Words before the link, e.g. how to use it. */
+  lead?: string;
   text: string;
   href: string;
 }
@@ -20,6 +22,8 @@ export interface DocSection {
   id: string;
   heading: string;
   paragraphs: string[];
+  /** A plain bulleted list after the paragraphs. */
+  bullets: string[];
   facts: DocFact[];
   links: DocLink[];
   subsections: DocSection[];
@@ -76,6 +80,7 @@ const ZH = {
     '为以下目的，我们仅在取得其父母或其他监护人同意后，按专门规则处理不满十四周岁未成年人的个人信息：',
   minorsNone: '我们不会有意处理不满十四周岁未成年人的个人信息；如发现误收集，将及时删除。',
   rightsTitle: '您的权利及行使方式',
+  rightsIntro: '您对您的个人信息享有以下权利：',
   rights: [
     '了解您的个人信息如何被处理，并可要求我们解释说明本规则；',
     '查阅、复制您的个人信息，并在符合条件时将其转移至您指定的处理者；',
@@ -163,6 +168,7 @@ const EN: Text = {
   minorsNone:
     'We do not knowingly process personal information of children under 14; if we find we have, we delete it promptly.',
   rightsTitle: 'Your rights and how to exercise them',
+  rightsIntro: 'You have these rights over your personal information:',
   rights: [
     'to know how your personal information is processed, and to ask us to explain these rules;',
     'to access and copy your personal information, and where the conditions are met to have it transferred to a handler you name;',
@@ -218,6 +224,7 @@ const section = (id: string, heading: string, s: Partial<DocSection> = {}): DocS
   id,
   heading,
   paragraphs: [],
+  bullets: [],
   facts: [],
   links: [],
   subsections: [],
@@ -338,9 +345,7 @@ export function rulesDocument(v: RulesVersion, lang: DocLang, portalUrl = ''): R
       }),
       section('recipients', T.recipientsTitle, {
         paragraphs: allRecipients.length ? [] : [T.recipientsNone],
-        facts: allRecipients.length
-          ? [{ term: T.recipientsTitle, items: allRecipients, checklist: true }]
-          : [],
+        facts: allRecipients.length ? [{ term: T.recipients, items: allRecipients, checklist: true }] : [],
       }),
       section('retention', T.retentionTitle, {
         facts: v.purposes.map((p) => ({
@@ -350,11 +355,12 @@ export function rulesDocument(v: RulesVersion, lang: DocLang, portalUrl = ''): R
       }),
       section('minors', T.minorsTitle, {
         paragraphs: [minors.length ? T.minorsIntro : T.minorsNone],
-        facts: minors.length ? [{ term: T.minorsTitle, items: minors.map(name) }] : [],
+        bullets: minors.map(name),
       }),
       section('rights', T.rightsTitle, {
-        paragraphs: [...T.rights, T.rightsHow],
-        links: [{ text: T.rightsLink, href: `${base}/requests` }],
+        paragraphs: [T.rightsIntro],
+        bullets: T.rights,
+        links: [{ lead: T.rightsHow, text: T.rightsLink, href: `${base}/requests` }],
       }),
       section('officer', T.officerTitle, {
         paragraphs: org.officerContact ? [T.officerIntro, org.officerContact] : [T.officerNone],
