@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, type ActorRef } from '../../src/audit/actor.js';
+import { loadConfig } from '../../src/config/config.js';
 import { retentionService, type RetentionService, type SweepItem } from '../../src/rules/retention.js';
 import type { FieldInput } from '../../src/vault/service.js';
 import { DIALECTS, makeContext, type TestContext } from '../helpers/dialects.js';
@@ -33,6 +34,26 @@ const purpose = (extra: Record<string, unknown>) => ({
   publicDisclosure: false,
   minors: false,
   ...extra,
+});
+
+describe('retention settings', () => {
+  it('default to a daily dry run that is not applied, and refuse a bad value naming it', () => {
+    const none = '/nonexistent/custodian.config.json';
+    expect(loadConfig({ env: {}, configFile: none }).retention).toEqual({
+      sweepIntervalHours: 24,
+      autoApply: false,
+    });
+    expect(
+      loadConfig({ env: { CUSTODIAN_RETENTION_SWEEP_INTERVAL_HOURS: '0' }, configFile: none }).retention
+        .sweepIntervalHours,
+    ).toBe(0);
+    expect(() =>
+      loadConfig({ env: { CUSTODIAN_RETENTION_SWEEP_INTERVAL_HOURS: 'daily' }, configFile: none }),
+    ).toThrow(/CUSTODIAN_RETENTION_SWEEP_INTERVAL_HOURS: must be an integer/);
+    expect(() =>
+      loadConfig({ env: { CUSTODIAN_RETENTION_AUTO_APPLY: 'sometimes' }, configFile: none }),
+    ).toThrow(/CUSTODIAN_RETENTION_AUTO_APPLY/);
+  });
 });
 
 describe.each(DIALECTS)('retention sweep on %s', (dialect) => {
