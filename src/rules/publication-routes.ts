@@ -47,6 +47,21 @@ export function publicationRoutes(ctx: AppContext, app: App, Version: TSchema) {
   const portalUrl = (req: { protocol: string; host: string }) =>
     ctx.config.publicUrl ?? `${req.protocol}://${req.host}`;
 
+  // Versions are immutable, so their PDFs are too: built once per version, language and portal address, since
+  // building one costs about a second of CPU and the route is public.
+  const pdfs = new Map<string, Promise<Buffer>>();
+  const pdfOf = (v: RulesVersion, lang: DocLang, url: string) => {
+    const key = `${v.version}\n${lang}\n${url}`;
+    let pdf = pdfs.get(key);
+    if (!pdf) {
+      if (pdfs.size >= 64) pdfs.delete(pdfs.keys().next().value!);
+      pdf = rulesPdf(rulesDocument(v, lang, url), v.publishedAt);
+      pdf.catch(() => pdfs.delete(key));
+      pdfs.set(key, pdf);
+    }
+    return pdf;
+  };
+
   const exportVersion = async (
     v: RulesVersion,
     q: { format?: string; lang?: string },
@@ -55,11 +70,12 @@ export function publicationRoutes(ctx: AppContext, app: App, Version: TSchema) {
   ) => {
     const format = q.format === 'pdf' ? 'pdf' : 'html';
     const lang: DocLang = q.lang === 'en' ? 'en' : 'zh-CN';
-    const doc = rulesDocument(v, lang, portalUrl(req));
+    const url = portalUrl(req);
     const name = `rules-v${v.version}-${lang}.${format}`;
     reply.header('content-disposition', `attachment; filename="${name}"`);
-    if (format === 'html') return reply.type('text/html; charset=utf-8').send(rulesHtml(doc));
-    return reply.type('application/pdf').send(await rulesPdf(doc, v.publishedAt));
+    if (format === 'html')
+      return reply.type('text/html; charset=utf-8').send(rulesHtml(rulesDocument(v, lang, url)));
+    return reply.type('application/pdf').send(await pdfOf(v, lang, url));
   };
 
   app.get(

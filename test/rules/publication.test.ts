@@ -190,6 +190,15 @@ describe.each(DIALECTS)('published rules as documents, preview and consent rates
     }
   });
 
+  it('builds a version’s PDF once: the same bytes again', async () => {
+    const url = '/api/v1/rules/versions/1/export?format=pdf&lang=zh-CN';
+    const a = (await app.inject({ url })).rawPayload;
+    const started = Date.now();
+    const b = (await app.inject({ url })).rawPayload;
+    expect(Date.now() - started).toBeLessThan(500);
+    expect(Buffer.compare(a, b)).toBe(0);
+  });
+
   it('answers 404 for an unknown version and 400 naming the field for a bad format', async () => {
     const missing = await app.inject({ url: '/api/v1/rules/versions/99/export?format=html' });
     expect(missing.statusCode).toBe(404);
