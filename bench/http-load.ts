@@ -1,6 +1,7 @@
 // Helpers shared by the HTTP load suites (bench/gate, bench/purpose-check): child-process servers, a bare
 // Fastify peer that returns a constant, and a median of alternating autocannon rounds.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type autocannon from 'autocannon';
 
@@ -11,7 +12,7 @@ export function child(
   args: string[],
   env: NodeJS.ProcessEnv,
   ready: RegExp,
-): Promise<{ url: string; kill: () => void }> {
+): Promise<{ url: string; pid: number; kill: () => void }> {
   const c = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, ...env },
@@ -22,7 +23,7 @@ export function child(
     const on = (d: Buffer) => {
       out += d;
       const m = ready.exec(out);
-      if (m) resolve({ url: m[1], kill: () => c.kill('SIGKILL') });
+      if (m) resolve({ url: m[1], pid: c.pid!, kill: () => c.kill('SIGKILL') });
     };
     c.stdout.on('data', on);
     c.stderr.on('data', on);
@@ -34,7 +35,7 @@ export function child(
  * A bare Fastify server in its own process (so it pays the same process and socket costs as Custodian's),
  * answering POST / with `constant`.
  */
-export function bareFastify(constant: unknown): Promise<{ url: string; kill: () => void }> {
+export function bareFastify(constant: unknown): ReturnType<typeof child> {
   const src = `import Fastify from 'fastify'; const a = Fastify(); const c = ${JSON.stringify(constant)};
     a.post('/', async () => c);
     await a.listen({ port: 0, host: '127.0.0.1' }); console.log('READY http://127.0.0.1:' + a.server.address().port + '/');`;
@@ -45,7 +46,13 @@ export function bareFastify(constant: unknown): Promise<{ url: string; kill: () 
 export const median = (rs: autocannon.Result[]): autocannon.Result =>
   [...rs].sort((a, b) => a.requests.average - b.requests.average)[Math.floor(rs.length / 2)];
 
-/** A Markdown row: req/s, p50 and p99 latency, errors, share of `base` req/s. */
-export function loadRow(name: string, r: autocannon.Result, base: number): string {
-  return `| ${name} | ${Math.round(r.requests.average).toLocaleString('en')} | ${r.latency.p50} ms | ${r.latency.p99} ms | ${r.errors + r.non2xx} | ${((r.requests.average / base) * 100).toFixed(0)}% |`;
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux); NaN elsewhere. */
+export function cpuSeconds(pid: number): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return NaN;
+  }
 }

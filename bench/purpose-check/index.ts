@@ -8,7 +8,7 @@ import autocannon from 'autocannon';
 import { SYSTEM, type ActorRef } from '../../src/audit/actor.js';
 import { AppContext } from '../../src/context.js';
 import { createLogger } from '../../src/logger.js';
-import { bareFastify, child, loadRow, median } from '../http-load.js';
+import { bareFastify, child, cpuSeconds, median } from '../http-load.js';
 import { makeConsents, makePurposes, makeQueries } from './corpus.js';
 import { benchConfig, createBenchStore, loadConsents, openBenchStore, type Dialect } from './store.js';
 
@@ -53,7 +53,13 @@ async function inProcess(ctx: AppContext, actor: ActorRef, qs: Query[], inFlight
   return { perSecond: done / ((performance.now() - started) / 1000), allowed: allowed / done };
 }
 
-async function measure(dialect: Dialect, bare: { url: string }) {
+interface Round {
+  r: autocannon.Result;
+  cpuUs: number;
+}
+const middle = (rs: Round[]) => rs.find((x) => x.r === median(rs.map((y) => y.r)))!;
+
+async function measure(dialect: Dialect, bare: { url: string; pid: number }) {
   const b = await createBenchStore(dialect, PG_URL);
   try {
     const ctx = await AppContext.create(benchConfig(b.dataDir), {
@@ -95,27 +101,39 @@ async function measure(dialect: Dialect, bare: { url: string }) {
     try {
       const auth = { authorization: `Bearer ${key.key}`, 'content-type': 'application/json' };
       const json = { 'content-type': 'application/json' };
-      const run = (url: string, headers: Record<string, string>, qs: Query[], duration = SECONDS) => {
+      // One autocannon round; also the target process's CPU time per request (less sensitive than req/s to
+      // what else the shared machine runs).
+      const run = async (
+        target: { url: string; pid: number },
+        path: string,
+        headers: Record<string, string>,
+        qs: Query[],
+        duration = SECONDS,
+      ): Promise<Round> => {
         const bodies = qs.map((q) => JSON.stringify(q));
         let i = 0;
-        return autocannon({
-          url,
+        const cpu0 = cpuSeconds(target.pid);
+        const r = await autocannon({
+          url: new URL(path, target.url).toString(),
           method: 'POST',
           connections: 50,
           duration,
           headers,
-          requests: [{ method: 'POST', setupRequest: (r) => ({ ...r, body: bodies[i++ % bodies.length] }) }],
+          requests: [
+            { method: 'POST', setupRequest: (req) => ({ ...req, body: bodies[i++ % bodies.length] }) },
+          ],
         });
+        return { r, cpuUs: ((cpuSeconds(target.pid) - cpu0) / r.requests.total) * 1e6 };
       };
-      const check = `${server.url}/api/v1/purpose-check`;
+      const check = '/api/v1/purpose-check';
       // Warm both servers (JIT, caches), then alternate the measured rounds and keep each one's median.
-      await run(bare.url, json, queries[0], 2);
-      await run(check, auth, queries[0], 2);
-      const bares: autocannon.Result[] = [];
-      const checks: autocannon.Result[][] = MIXES.map(() => []);
+      await run(bare, '/', json, queries[0], 2);
+      await run(server, check, auth, queries[0], 2);
+      const bares: Round[] = [];
+      const checks: Round[][] = MIXES.map(() => []);
       for (let k = 0; k < ROUNDS; k++) {
-        bares.push(await run(bare.url, json, queries[0]));
-        for (const [j] of MIXES.entries()) checks[j].push(await run(check, auth, queries[j]));
+        bares.push(await run(bare, '/', json, queries[0]));
+        for (const [j] of MIXES.entries()) checks[j].push(await run(server, check, auth, queries[j]));
       }
       return {
         dialect,
@@ -123,8 +141,8 @@ async function measure(dialect: Dialect, bare: { url: string }) {
         subjects: gen.subjects,
         seedSeconds,
         inproc,
-        bare: median(bares),
-        checks: checks.map(median),
+        bare: middle(bares),
+        checks: checks.map(middle),
       };
     } finally {
       server.kill();
@@ -172,15 +190,15 @@ console.log(
   `HTTP: autocannon, 50 connections, ${SECONDS} s each, median of ${ROUNDS} alternating rounds after a warm-up; API key; random subjects from 20,000 prepared queries; same machine.`,
 );
 console.log();
-console.log('| store | target | req/s | p50 latency | p99 latency | errors | share of bare |');
-console.log('|---|---|---:|---:|---:|---:|---:|');
+console.log(
+  '| store | target | req/s | p50 latency | p99 latency | errors | share of bare | server CPU per request |',
+);
+console.log('|---|---|---:|---:|---:|---:|---:|---:|');
+const row = (store: string, name: string, x: Round, base: number) =>
+  `| ${store} | ${name} | ${fmt(x.r.requests.average)} | ${x.r.latency.p50} ms | ${x.r.latency.p99} ms | ${x.r.errors + x.r.non2xx} | ${((x.r.requests.average / base) * 100).toFixed(0)}% | ${fmt(x.cpuUs)} µs |`;
 for (const r of results) {
-  const base = r.bare.requests.average;
-  console.log(
-    `| ${storeName(r.dialect)} ${loadRow('bare Fastify route returning a constant', r.bare, base).slice(1)}`,
-  );
+  const base = r.bare.r.requests.average;
+  console.log(row(storeName(r.dialect), 'bare Fastify route returning a constant', r.bare, base));
   for (const [j, m] of MIXES.entries())
-    console.log(
-      `| ${storeName(r.dialect)} ${loadRow(`\`POST /api/v1/purpose-check\`, ${m.name}`, r.checks[j], base).slice(1)}`,
-    );
+    console.log(row(storeName(r.dialect), `\`POST /api/v1/purpose-check\`, ${m.name}`, r.checks[j], base));
 }

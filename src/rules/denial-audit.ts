@@ -18,9 +18,15 @@ export class DenialAudit {
   private queue: Pending[] = [];
   private draining = false;
 
+  /**
+   * @param gatherMs how long the first denial waits for others before the commit: 0 gathers one turn of the
+   * event loop. On SQLite the commit's fsync blocks the event loop (and every other request) for its
+   * duration, so fewer, larger commits are worth a few milliseconds on a denial's answer.
+   */
   constructor(
     private readonly db: Db,
     private readonly audit: AuditLog,
+    private readonly gatherMs = 0,
   ) {}
 
   /** Resolves when `ev` is committed to the audit log; rejects if its transaction failed. */
@@ -29,13 +35,14 @@ export class DenialAudit {
       this.queue.push({ ev, resolve, reject });
       if (this.draining) return;
       this.draining = true;
-      // Let the denials of this turn of the event loop join the first commit.
-      setImmediate(() => void this.drain());
+      void this.drain();
     });
   }
 
   private async drain(): Promise<void> {
     while (this.queue.length) {
+      // Let the denials of this turn of the event loop (or of the next few milliseconds) join the commit.
+      await new Promise((r) => (this.gatherMs ? setTimeout(r, this.gatherMs) : setImmediate(r)));
       const batch = this.queue;
       this.queue = [];
       try {
