@@ -175,7 +175,7 @@ console.log(
 );
 console.log();
 console.log(
-  `In process: \`rules.check()\`, ${INPROC_SECONDS} s per figure after a warm-up; denials are audited one transaction each.`,
+  `In process: \`rules.check()\`, ${INPROC_SECONDS} s per figure after a warm-up; each denial is audited before its answer, concurrent denials sharing a commit.`,
 );
 console.log();
 console.log('| store | query mix | checks/s, one at a time | checks/s, 50 in flight | allowed |');
