@@ -5,6 +5,7 @@ import {
   F_SORTED,
   FIRST_SYMBOL,
   LATIN_CODE_LIMIT,
+  LATIN_CODES,
   ROW_SHIFT,
   hashSlot,
   type Automaton,
@@ -33,6 +34,10 @@ export interface StartTables {
   pairShift: number;
   /** Per symbol code: START_SINGLE, START_IN_WORD. */
   startFlags: Uint8Array;
+  /** Bitset over Latin (first, second) symbols that are a whole two-symbol pattern. */
+  latinPairs: Int32Array;
+  /** Bitset over Latin (first, second, third) symbols that begin a longer pattern. */
+  latinTriples: Int32Array;
 }
 
 /** A one-symbol pattern is this symbol. */
@@ -82,7 +87,27 @@ export function startTables(a: Automaton, wordStart: Uint8Array | undefined): St
       pairBits[h >>> 5] |= 1 << (h & 31);
     }
   }
-  return { pairBits, pairShift, startFlags };
+  // Latin words: two letters begin a pattern far more often than three do, so word starts look ahead.
+  const latinPairs = new Int32Array((LATIN_CODES * LATIN_CODES + 31) >> 5);
+  const latinTriples = new Int32Array((LATIN_CODES * LATIN_CODES * LATIN_CODES + 31) >> 5);
+  for (let c1 = FIRST_SYMBOL; c1 < Math.min(LATIN_CODE_LIMIT, a.alphabetSize); c1++) {
+    const r1 = rootNext[c1];
+    if (r1 === 0) continue;
+    for (let e = states[r1 << 2], end = states[(r1 << 2) + 1]; e < end; e += 2) {
+      const c2 = edges[e];
+      if (c2 >= LATIN_CODE_LIMIT) continue;
+      const r2 = edges[e + 1];
+      const x = (c1 - FIRST_SYMBOL) * LATIN_CODES + c2 - FIRST_SYMBOL;
+      if (own[r2] !== 0) latinPairs[x >>> 5] |= 1 << (x & 31);
+      for (let e2 = states[r2 << 2], end2 = states[(r2 << 2) + 1]; e2 < end2; e2 += 2) {
+        const c3 = edges[e2];
+        if (c3 >= LATIN_CODE_LIMIT) continue;
+        const y = x * LATIN_CODES + c3 - FIRST_SYMBOL;
+        latinTriples[y >>> 5] |= 1 << (y & 31);
+      }
+    }
+  }
+  return { pairBits, pairShift, startFlags, latinPairs, latinTriples };
 }
 
 /** Walks alive at once; more (a long self-overlapping pattern) falls back to the full automaton walk. */
@@ -131,6 +156,8 @@ function walkRange(
   const pairBits = st.pairBits;
   const pairShift = st.pairShift;
   const startFlags = st.startFlags;
+  const latinPairs = st.latinPairs;
+  const latinTriples = st.latinTriples;
   const collapse = m.collapse;
   const track = switches !== undefined;
   let last = -1;
@@ -195,8 +222,30 @@ function walkRange(
           }
         }
         const fq = startFlags[q];
-        const okq = (fq & START_IN_WORD) !== 0 || !after;
+        let okq = (fq & START_IN_WORD) !== 0 || !after;
         if (okq && (fq & START_SINGLE) !== 0) break;
+        if (okq && qLatin && (fq & START_IN_WORD) === 0 && i + 2 < to) {
+          // A Latin word starts: a whole-word pattern begins here only with these three letters (or is
+          // these two), when they are plain and not repeats.
+          const q2 = codes[text.charCodeAt(i + 1)];
+          const q3 = codes[text.charCodeAt(i + 2)];
+          if (
+            q2 >= FIRST_SYMBOL &&
+            q2 < LATIN_CODE_LIMIT &&
+            q3 >= FIRST_SYMBOL &&
+            q3 < LATIN_CODE_LIMIT &&
+            q2 !== q &&
+            q3 !== q2
+          ) {
+            const x = (q - FIRST_SYMBOL) * LATIN_CODES + q2 - FIRST_SYMBOL;
+            const y = x * LATIN_CODES + q3 - FIRST_SYMBOL;
+            if (
+              (latinPairs[x >>> 5] & (1 << (x & 31))) === 0 &&
+              (latinTriples[y >>> 5] & (1 << (y & 31))) === 0
+            )
+              okq = false;
+          }
+        }
         if (prevOk) {
           const h = Math.imul((prevC << 16) | q, 0x9e3779b1) >>> pairShift;
           if ((pairBits[h >>> 5] & (1 << (h & 31))) !== 0) break;

@@ -71,12 +71,6 @@ export interface CompiledState {
 
 const ORDER: Record<RuleAction, number> = { flag: 1, review: 2, block: 3 };
 
-interface Hit {
-  rule: number;
-  start: number;
-  end: number;
-}
-
 /** A compiled rule set: screen texts with it, or send it to a worker with `toBuffer()`. */
 export class CompiledRuleSet {
   /** Hash of the rules, the options and the engine version (hex SHA-256). */
@@ -93,6 +87,8 @@ export class CompiledRuleSet {
   private readonly contentTypes: (Set<string> | undefined)[];
   private readonly verifyOptions: VerifyOptions;
   private readonly cands = new Candidates();
+  private readonly found = new Candidates();
+  private readonly allowed = new Candidates();
   private regexFold: FoldTable | undefined;
 
   /** @internal Use `compileRules` or `fromBuffer`. */
@@ -155,7 +151,8 @@ export class CompiledRuleSet {
    * // { decision: 'block', matches: [{ rule: 'g1', category: 'gambling', action: 'block',
    * //   start: 3, end: 6, matched: '賭 博' }] }
    */
-  screen(text: string, options: ScreenOptions = {}): ScreenResult {
+  screen(text: string, options?: ScreenOptions): ScreenResult {
+    const contentType = options === undefined ? undefined : options.contentType;
     const cands = this.cands;
     const pc = this.pinyinCands;
     cands.length = 0;
@@ -166,52 +163,49 @@ export class CompiledRuleSet {
     if (this.pinyinTables && sw.length > 0) this.scanPinyin(text, sw, pc);
     if (cands.length === 0 && pc.length === 0 && this.regexes.length === 0)
       return { decision: 'allow', matches: [] };
-    const found: Hit[] = [];
-    const allowed: Hit[] = [];
-    this.verifyAll(
-      text,
-      cands,
-      this.state.patterns,
-      this.state.automaton,
-      options.contentType,
-      found,
-      allowed,
-    );
+    // Verified hits as (rule, start, end) triples in reused buffers: no object per candidate.
+    const found = this.found;
+    const allowed = this.allowed;
+    found.length = 0;
+    allowed.length = 0;
+    this.verifyAll(text, cands, this.state.patterns, this.state.automaton, contentType, found, allowed);
     this.verifyAll(
       text,
       pc,
       this.state.pinyinPatterns,
       this.state.pinyinAutomaton,
-      options.contentType,
+      contentType,
       found,
       allowed,
     );
-    if (this.regexes.length > 0) this.runRegexes(text, options.contentType, found);
+    if (this.regexes.length > 0) this.runRegexes(text, contentType, found);
     if (found.length === 0) return { decision: 'allow', matches: [] };
 
-    found.sort((a, b) => a.start - b.start || a.end - b.end || a.rule - b.rule);
+    sortHits(found);
+    const f = found.data;
+    const al = allowed.data;
     const matches: ScreenMatch[] = [];
     let strongest = 0;
-    let prev: Hit | undefined;
-    for (const f of found) {
+    for (let x = 0; x < found.length; x++) {
+      const rule = f[x * 3];
+      const start = f[x * 3 + 1];
+      const end = f[x * 3 + 2];
       // Spellings of one rule can find the same span twice: report it once.
-      if (prev && prev.rule === f.rule && prev.start === f.start && prev.end === f.end) continue;
-      prev = f;
+      if (x > 0 && f[x * 3 - 3] === rule && f[x * 3 - 2] === start && f[x * 3 - 1] === end) continue;
       // Allow-list: a longer legitimate word of the same rule covering the match vetoes it (赌 in 赌气).
-      if (
-        allowed.length > 0 &&
-        allowed.some((a) => a.rule === f.rule && a.start <= f.start && a.end >= f.end)
-      )
-        continue;
-      const r = this.state.rules[f.rule];
+      let vetoed = false;
+      for (let y = 0; y < allowed.length && !vetoed; y++)
+        vetoed = al[y * 3] === rule && al[y * 3 + 1] <= start && al[y * 3 + 2] >= end;
+      if (vetoed) continue;
+      const r = this.state.rules[rule];
       strongest = Math.max(strongest, ORDER[r.action]);
       matches.push({
         rule: r.id,
         category: r.category,
         action: r.action,
-        start: f.start,
-        end: f.end,
-        matched: text.slice(f.start, f.end),
+        start,
+        end,
+        matched: text.slice(start, end),
       });
     }
     return { decision: strongest === 3 ? 'block' : strongest === 2 ? 'review' : 'allow', matches };
@@ -289,8 +283,8 @@ export class CompiledRuleSet {
     pt: PatternTables,
     a: Automaton,
     contentType: string | undefined,
-    found: Hit[],
-    allowed: Hit[],
+    found: Candidates,
+    allowed: Candidates,
   ): void {
     const { patRule, patAllow, patInfoStart, symInfo } = pt;
     const patLen = a.patLen;
@@ -310,7 +304,7 @@ export class CompiledRuleSet {
         this.verifyOptions,
       );
       if (end < 0) continue;
-      (patAllow[p] ? allowed : found).push({ rule, start: verifiedStart, end });
+      (patAllow[p] ? allowed : found).push(rule, verifiedStart, end);
     }
   }
 
@@ -319,7 +313,7 @@ export class CompiledRuleSet {
     return types === undefined || contentType === undefined || types.has(contentType);
   }
 
-  private runRegexes(text: string, contentType: string | undefined, found: Hit[]): void {
+  private runRegexes(text: string, contentType: string | undefined, found: Candidates): void {
     const active = this.regexes.filter((r) => this.applies(r.rule, contentType));
     if (active.length === 0) return;
     this.regexFold ??= foldTableFor(this.options, 'regex');
@@ -331,9 +325,39 @@ export class CompiledRuleSet {
           re.lastIndex++;
           continue;
         }
-        found.push({ rule, start: n.starts[m.index], end: n.ends[m.index + m[0].length - 1] });
+        found.push(rule, n.starts[m.index], n.ends[m.index + m[0].length - 1]);
       }
     }
+  }
+}
+
+/** Sorts (rule, start, end) triples by start, end, rule: insertion sort, as a text has few hits. */
+function sortHits(h: Candidates): void {
+  const d = h.data;
+  if (h.length > 64) {
+    // Many hits (a long text full of terms): an ordinary sort keeps it n log n.
+    const idx = Array.from({ length: h.length }, (_, x) => x);
+    idx.sort((x, y) => d[x * 3 + 1] - d[y * 3 + 1] || d[x * 3 + 2] - d[y * 3 + 2] || d[x * 3] - d[y * 3]);
+    const copy = d.slice(0, h.length * 3);
+    idx.forEach((x, k) => d.set(copy.subarray(x * 3, x * 3 + 3), k * 3));
+    return;
+  }
+  for (let x = 1; x < h.length; x++) {
+    const r = d[x * 3];
+    const s = d[x * 3 + 1];
+    const e = d[x * 3 + 2];
+    let y = x - 1;
+    for (; y >= 0; y--) {
+      const ys = d[y * 3 + 1];
+      const ye = d[y * 3 + 2];
+      if (ys < s || (ys === s && (ye < e || (ye === e && d[y * 3] <= r)))) break;
+      d[y * 3 + 3] = d[y * 3];
+      d[y * 3 + 4] = ys;
+      d[y * 3 + 5] = ye;
+    }
+    d[y * 3 + 3] = r;
+    d[y * 3 + 4] = s;
+    d[y * 3 + 5] = e;
   }
 }
 

@@ -184,8 +184,21 @@ function quickVerify(
     const next = base[text.charCodeAt(end)];
     if (o.collapse && next === base[text.charCodeAt(end - 1)]) return SLOW;
     if (next === M_INVISIBLE || (next >= M_AMBIG_A && next <= M_HIGH)) return SLOW;
-    // A Latin word written without gaps is not extended across a separator; a Chinese term can be.
-    if (next === M_SEPARATOR && (last & (S_LATIN | S_FREE_GAP)) !== S_LATIN) return SLOW;
+    // A Latin word written without gaps is not extended across a separator; a Chinese term can be, but
+    // only over more of its last character: past the gap, anything else ends the match here.
+    if (next === M_SEPARATOR && (last & (S_LATIN | S_FREE_GAP)) !== S_LATIN) {
+      if (!o.collapse) return SLOW;
+      const stop = end + o.maxGap + 1;
+      let j = end + 1;
+      for (; j < text.length && j < stop; j++) {
+        const b = base[text.charCodeAt(j)];
+        if (b !== M_SEPARATOR && b !== M_INVISIBLE) break;
+      }
+      if (j < text.length) {
+        const b = base[text.charCodeAt(j)];
+        if (j >= stop || b === base[text.charCodeAt(end - 1)] || (b >= M_AMBIG_A && b <= M_HIGH)) return SLOW;
+      }
+    }
   }
   if (o.collapse && last >> RUN_SHIFT !== 1) return -1;
   if (o.latinWholeWord && last & S_LATIN && latinAt(text, end, t)) return -1;

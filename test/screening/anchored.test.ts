@@ -100,3 +100,19 @@ describe.each(SETS)('start-filtered walk (%s)', (_name, set) => {
     }
   });
 });
+
+describe('verification of a Chinese term followed by a gap', () => {
+  // The quick check ends the match at the term unless more of its last character follows the gap.
+  const set = compileRules([{ id: 'g', pattern: '赌博', category: 'gambling', action: 'block' }]);
+  it.each([
+    ['赌博 博彩', [0, 4]],
+    ['赌博，博彩', [0, 2]],
+    ['赌博 。', [0, 2]],
+    ['赌博 . 博', [0, 6]],
+    ['赌博          博', [0, 13]],
+    ['来赌博。', [1, 3]],
+    ['赌博 \u200b博', [0, 5]],
+  ])('%j', (t, span) => {
+    expect(set.screen(t).matches.map((m) => [m.start, m.end])).toEqual([span]);
+  });
+});
