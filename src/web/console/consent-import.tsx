@@ -79,9 +79,6 @@ export function ConsentImport() {
     <section className="panel" aria-labelledby="consent-import-title">
       <h2 id="consent-import-title">{t('consentImport.title')}</h2>
       <p>{t('consentImport.intro')}</p>
-      <p className="field-hint">
-        <code>subject,purpose,given,rulesVersion,channel,time,separate,evidence</code>
-      </p>
       <ErrorBanner message={errors.banner} />
       <form onSubmit={submit} noValidate>
         <div className={`field${errors.field('data') ? ' field-invalid' : ''}`}>
@@ -96,6 +93,9 @@ export function ConsentImport() {
           />
           <p className="field-hint" id="consent-import-file-hint" role="status">
             {name ? t('consentImport.loaded', { name }) : t('consentImport.fileHint')}
+          </p>
+          <p className="field-hint">
+            <code>subject,purpose,given,rulesVersion,channel,time,separate,evidence</code>
           </p>
           {errors.field('data') ? <p className="field-error">{errors.field('data')}</p> : null}
         </div>

@@ -10,6 +10,7 @@ import { Pagination } from '../components/pagination.js';
 import { useErrorText } from '../error-text.js';
 import { useDateTime } from '../format.js';
 import { useSignedIn } from '../session.js';
+import { useCategories, useRuleText } from '../rules-data.js';
 import { useLoad } from '../use-load.js';
 import { useTitle } from '../use-title.js';
 
@@ -118,6 +119,7 @@ export function RetentionReportPage() {
   const dt = useDateTime();
   const errorText = useErrorText();
   const { can } = useSignedIn();
+  const text = useRuleText(useCategories());
   const [action, setAction] = useState<'' | (typeof ACTIONS)[number]>('');
   const [offset, setOffset] = useState(0);
   const [confirming, setConfirming] = useState(false);
@@ -194,7 +196,7 @@ export function RetentionReportPage() {
           </dl>
           {s.status === 'noop' ? <p className="banner">{t('retention.noop')}</p> : null}
           {s.summary.unregistered ? <p className="banner">{t('retention.gapNote')}</p> : null}
-          <div className="form-grid">
+          <div>
             <section aria-labelledby="by-purpose">
               <h2 id="by-purpose">{t('retention.byPurpose')}</h2>
               {Object.keys(s.summary.byPurpose).length ? (
@@ -215,7 +217,7 @@ export function RetentionReportPage() {
                 <ul>
                   {Object.entries(s.summary.byCategory).map(([c, counts]) => (
                     <li key={c}>
-                      <code>{c}</code>:{' '}
+                      {text.category(c)}:{' '}
                       {Object.entries(counts)
                         .map(([a, n]) => `${t(`retention.action.${a}`)} ${n}`)
                         .join(t('publicRules.listSeparator'))}
@@ -291,7 +293,11 @@ export function RetentionReportPage() {
                 render: (i) => <Link to={`/console/subjects/${i.subjectId}`}>{i.subjectId.slice(0, 8)}</Link>,
               },
               { key: 'field', header: t('retention.colField'), render: (i) => <code>{i.field}</code> },
-              { key: 'category', header: t('retention.colCategory'), render: (i) => i.category },
+              {
+                key: 'category',
+                header: t('retention.colCategory'),
+                render: (i) => text.category(i.category),
+              },
               {
                 key: 'action',
                 header: t('retention.colAction'),
