@@ -11,6 +11,9 @@ for (const suite of ['platform', 'pii', 'pii-cli', 'screening', 'gate', 'purpose
   const file = path.join(root, 'bench', suite, 'index.ts');
   if (!existsSync(file)) continue;
   console.log(`\n<!-- bench/${suite} -->`);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', file], { cwd: root, stdio: 'inherit' });
+  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', file], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   if (r.status !== 0) process.exitCode = 1;
 }
