@@ -5993,6 +5993,8 @@ export interface paths {
                 query: {
                     limit: number;
                     offset: number;
+                    /** @description Only packages already submitted (true) or not yet (false) */
+                    submitted?: boolean;
                 };
                 header?: never;
                 path?: never;

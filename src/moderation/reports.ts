@@ -195,10 +195,14 @@ export class ReportService {
   }
 
   /** Newest first; the archive itself stays in the database until downloaded. */
-  async list(page: { limit: number; offset: number } = { limit: 50, offset: 0 }) {
+  async list(q: { limit: number; offset: number; submitted?: boolean } = { limit: 50, offset: 0 }) {
+    const base = () => {
+      const b = this.db.selectFrom('report_packages');
+      if (q.submitted === undefined) return b;
+      return b.where('submitted_at', q.submitted ? 'is not' : 'is', null);
+    };
     const [rows, count] = await Promise.all([
-      this.db
-        .selectFrom('report_packages')
+      base()
         .select([
           'id',
           'number',
@@ -213,18 +217,18 @@ export class ReportService {
         ])
         .orderBy('created_at', 'desc')
         .orderBy('id', 'desc')
-        .limit(page.limit)
-        .offset(page.offset)
+        .limit(q.limit)
+        .offset(q.offset)
         .execute(),
-      this.db
-        .selectFrom('report_packages')
+      base()
         .select((eb) => eb.fn.countAll<number>().as('n'))
         .executeTakeFirstOrThrow(),
     ]);
     return {
       items: rows.map((r) => toView({ ...r, archive: '' })),
       total: Number(count.n),
-      ...page,
+      limit: q.limit,
+      offset: q.offset,
     };
   }
 

@@ -542,7 +542,14 @@ export function moderationRoutes(ctx: AppContext) {
         schema: {
           tags: rtags,
           summary: 'Report packages for the authority, newest first',
-          querystring: Paging,
+          querystring: Type.Composite([
+            Paging,
+            Type.Object({
+              submitted: Type.Optional(
+                Type.Boolean({ description: 'Only packages already submitted (true) or not yet (false)' }),
+              ),
+            }),
+          ]),
           response: { 200: page(Report), ...errorResponses },
         },
       },

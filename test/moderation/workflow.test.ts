@@ -287,6 +287,9 @@ describe.each(DIALECTS)('screening gate and moderation on %s', (dialect) => {
     const next = (await as(app, liaison).get('/api/v1/reports?limit=1&offset=1')).json();
     expect(next.items.map((r: { id: string }) => r.id)).toEqual([created.json().id]);
     expect((await as(app, liaison).get('/api/v1/reports?limit=0')).statusCode).toBe(400);
+    const pending = (await as(app, liaison).get('/api/v1/reports?submitted=false')).json();
+    expect(pending.items.map((r: { id: string }) => r.id)).toEqual([second.json().id]);
+    expect((await as(app, liaison).get('/api/v1/reports?submitted=true')).json().total).toBe(1);
   });
 
   it('purges evidence past retention, except under legal hold, and the hashes still verify', async () => {

@@ -129,8 +129,11 @@ function RuleSetsCard() {
 
 function ReportsCard() {
   const { t } = useTranslation();
-  const { data, error } = useLoad(() => call(api.GET('/api/v1/reports')), []);
-  const pending = (data?.items ?? []).filter((r) => !r.submittedAt).length;
+  const { data, error } = useLoad(
+    () => call(api.GET('/api/v1/reports', { params: { query: { submitted: false, limit: 1, offset: 0 } } })),
+    [],
+  );
+  const pending = data?.total ?? 0;
   return (
     <Card
       title={t('nav.reports')}
