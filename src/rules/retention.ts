@@ -413,6 +413,8 @@ export class RetentionService {
           subjects.map((s) => s.external_id ?? s.id),
           consentKeys,
         );
+        // Items' outcomes, written per kind of outcome at the end of the chunk: one statement, not one per item.
+        const outcomes = new Map<string, number[]>();
         for (const sid of chunk) {
           const s = sub.get(sid);
           const remove: string[] = [];
@@ -452,12 +454,8 @@ export class RetentionService {
               o = { status: 'skipped', note: 'field_gone' };
             if (o.status === 'applied') totals.applied++;
             else totals.skipped++;
-            await tx.db
-              .updateTable('retention_sweep_items')
-              .set({ status: o.status, note: o.note })
-              .where('sweep_id', '=', id)
-              .where('seq', '=', it.seq)
-              .execute();
+            const k = `${o.status}\u0000${o.note ?? ''}`;
+            outcomes.set(k, [...(outcomes.get(k) ?? []), it.seq]);
           }
           if (done.deleted.length || done.anonymised.length) {
             totals.subjects++;
@@ -469,6 +467,16 @@ export class RetentionService {
               details: { sweep: id, deleted: done.deleted, anonymised: done.anonymised },
             });
           }
+        }
+        for (const [k, seqs] of outcomes) {
+          const [status, note] = k.split('\u0000');
+          for (let j = 0; j < seqs.length; j += PAGE)
+            await tx.db
+              .updateTable('retention_sweep_items')
+              .set({ status, note: note || null })
+              .where('sweep_id', '=', id)
+              .where('seq', 'in', seqs.slice(j, j + PAGE))
+              .execute();
         }
       });
     }

@@ -512,15 +512,18 @@ export class VaultService {
   ): Promise<{ deleted: string[]; anonymised: string[] }> {
     const s = await this.subject(tx.db, subjectId);
     if (s.erased_at) return { deleted: [], anonymised: [] };
-    const deleted: string[] = [];
-    for (const name of remove) {
-      const r = await tx.db
-        .deleteFrom('subject_fields')
-        .where('subject_id', '=', subjectId)
-        .where('name', '=', name)
-        .executeTakeFirst();
-      if (Number(r.numDeletedRows)) deleted.push(name);
-    }
+    const deleted = remove.length
+      ? (
+          await tx.db
+            .deleteFrom('subject_fields')
+            .where('subject_id', '=', subjectId)
+            .where('name', 'in', remove)
+            .returning('name')
+            .execute()
+        )
+          .map((r) => r.name)
+          .sort()
+      : [];
     const anonymised: string[] = [];
     if (anonymiseNames.length) {
       const key = this.dataKey(s);
