@@ -8035,6 +8035,8 @@ export interface paths {
                     /** @description Last day, YYYY-MM-DD; default today */
                     to?: string;
                     bucket?: "day" | "week";
+                    /** @description Minutes east of UTC where days begin; default 480 (China Standard Time) */
+                    utcOffset?: number;
                 };
                 header?: never;
                 path?: never;
@@ -8052,6 +8054,7 @@ export interface paths {
                             from: string;
                             to: string;
                             bucket: string;
+                            utcOffset: number;
                             purposes: {
                                 purpose: string;
                                 buckets: {

@@ -178,12 +178,20 @@ export function publicationRoutes(ctx: AppContext, app: App, Version: TSchema) {
             Type.String({ format: 'date', description: 'Last day, YYYY-MM-DD; default today' }),
           ),
           bucket: Type.Optional(lit(['day', 'week'])),
+          utcOffset: Type.Optional(
+            Type.Integer({
+              minimum: -720,
+              maximum: 840,
+              description: 'Minutes east of UTC where days begin; default 480 (China Standard Time)',
+            }),
+          ),
         }),
         response: {
           200: Type.Object({
             from: Type.String(),
             to: Type.String(),
             bucket: Type.String(),
+            utcOffset: Type.Integer(),
             purposes: Type.Array(
               Type.Object({
                 purpose: Type.String(),
@@ -204,6 +212,6 @@ export function publicationRoutes(ctx: AppContext, app: App, Version: TSchema) {
         },
       },
     },
-    async (req) => consentRates(ctx.db, req.query as never),
+    async (req) => consentRates(ctx.db, ctx.store.dialect, req.query as never),
   );
 }

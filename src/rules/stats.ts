@@ -1,11 +1,11 @@
 import { sql } from 'kysely';
-import type { Db } from '../db/database.js';
+import type { Db, DialectInfo } from '../db/database.js';
 import { badRequest } from '../http/errors.js';
 
 export type Bucket = 'day' | 'week';
 
 export interface RateBucket {
-  /** First day of the bucket (UTC), YYYY-MM-DD. */
+  /** First day of the bucket (local to the requested UTC offset), YYYY-MM-DD. */
   start: string;
   /** Consents given and withdrawn within the bucket. */
   given: number;
@@ -24,9 +24,12 @@ export interface PurposeRates {
 }
 
 export const MAX_BUCKETS = 400;
+/** Days end at midnight China Standard Time unless the caller names another offset. */
+export const DEFAULT_UTC_OFFSET_MINUTES = 480;
 const DAY = 86_400_000;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+/** Midnight UTC of a calendar date: the local midnight is this minus the offset. */
 const parseDate = (s: string, field: string): number => {
   const t = DATE.test(s) ? Date.parse(`${s}T00:00:00.000Z`) : NaN;
   if (Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== s)
@@ -39,16 +42,20 @@ const day = (t: number) => new Date(t).toISOString().slice(0, 10);
  * Consent rates per purpose over time, from the ledger in one pass: each entry is compared with the same
  * person's previous entry for the purpose (a window function, on both dialects), so an entry moves the number
  * of consenting people by +1, -1 or 0, and first entries count new people. The database sums those moves per
- * day; days fold into buckets here. Days are UTC.
+ * day; days fold into buckets here. Days run midnight to midnight at `utcOffset` minutes from UTC (China
+ * Standard Time by default).
  * @example await consentRates(db, { from: '2026-11-01', to: '2026-11-30', bucket: 'day' })
  */
 export async function consentRates(
   db: Db,
-  q: { purpose?: string; from?: string; to?: string; bucket?: Bucket },
-): Promise<{ from: string; to: string; bucket: Bucket; purposes: PurposeRates[] }> {
+  dialect: DialectInfo,
+  q: { purpose?: string; from?: string; to?: string; bucket?: Bucket; utcOffset?: number },
+): Promise<{ from: string; to: string; bucket: Bucket; utcOffset: number; purposes: PurposeRates[] }> {
   const bucket = q.bucket ?? 'day';
   const width = bucket === 'week' ? 7 : 1;
-  const toT = q.to ? parseDate(q.to, 'to') : Date.parse(`${day(Date.now())}T00:00:00.000Z`);
+  const offset = q.utcOffset ?? DEFAULT_UTC_OFFSET_MINUTES;
+  const shift = offset * 60_000;
+  const toT = q.to ? parseDate(q.to, 'to') : Date.parse(`${day(Date.now() + shift)}T00:00:00.000Z`);
   const fromT = q.from ? parseDate(q.from, 'from') : toT - (bucket === 'week' ? 12 * 7 - 1 : 29) * DAY;
   if (fromT > toT) throw badRequest('invalid_range', 'from must not be after to', 'from');
   const days = (toT - fromT) / DAY + 1;
@@ -59,8 +66,13 @@ export async function consentRates(
       `the range holds ${count} ${bucket} buckets; at most ${MAX_BUCKETS}`,
       'to',
     );
-  const fromIso = new Date(fromT).toISOString();
-  const endIso = new Date(toT + DAY).toISOString();
+  // Local midnights as UTC instants, the form the ledger's times are stored in.
+  const fromIso = new Date(fromT - shift).toISOString();
+  const endIso = new Date(toT + DAY - shift).toISOString();
+  const localDay =
+    dialect.name === 'sqlite'
+      ? sql`strftime('%Y-%m-%d', created_at, ${`${offset} minutes`})`
+      : sql`to_char((created_at::timestamptz at time zone 'UTC') + make_interval(mins => ${offset}), 'YYYY-MM-DD')`;
   const purposeFilter = q.purpose ? sql`and purpose_key = ${q.purpose}` : sql``;
   const { rows } = await sql<{
     purpose: string;
@@ -77,7 +89,7 @@ export async function consentRates(
       where created_at < ${endIso} ${purposeFilter}
     )
     select purpose_key as purpose,
-      case when created_at < ${fromIso} then '' else substr(created_at, 1, 10) end as day,
+      case when created_at < ${fromIso} then '' else ${localDay} end as day,
       sum(case when given = 1 and created_at >= ${fromIso} then 1 else 0 end) as gives,
       sum(case when given = 0 and created_at >= ${fromIso} then 1 else 0 end) as withdrawals,
       sum(case when given = 1 and (prev is null or prev = 0) then 1
@@ -127,5 +139,5 @@ export async function consentRates(
     }
     purposes.push({ purpose, buckets });
   }
-  return { from: day(fromT), to: day(toT), bucket, purposes };
+  return { from: day(fromT), to: day(toT), bucket, utcOffset: offset, purposes };
 }

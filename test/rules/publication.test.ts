@@ -333,6 +333,43 @@ describe.each(DIALECTS)('published rules as documents, preview and consent rates
     expect(all.purposes[0].buckets.at(-1)).toMatchObject({ consenting: 2, subjects: 3 });
   });
 
+  it('counts days in China Standard Time unless another offset is named', async () => {
+    await t.ctx.db
+      .insertInto('consents')
+      .values({
+        id: randomUUID(),
+        subject: 'late',
+        purpose_key: 'evening',
+        given: 1,
+        rules_version: 1,
+        channel: 'web',
+        separate: '[]',
+        evidence: '{}',
+        actor_type: 'api_key',
+        actor_id: null,
+        // 2026-11-02 03:30 in Beijing
+        created_at: '2026-11-01T19:30:00.000Z',
+      })
+      .execute();
+    const given = async (q: string) => {
+      const body = (
+        await as(app, { key }).get(`/api/v1/consents/stats?purpose=evening&from=2026-11-01&to=2026-11-02${q}`)
+      ).json();
+      return body.purposes[0].buckets.map((b: { start: string; given: number }) => [b.start, b.given]);
+    };
+    expect(await given('')).toEqual([
+      ['2026-11-01', 0],
+      ['2026-11-02', 1],
+    ]);
+    expect(await given('&utcOffset=0')).toEqual([
+      ['2026-11-01', 1],
+      ['2026-11-02', 0],
+    ]);
+    const bad = await as(app, { key }).get('/api/v1/consents/stats?utcOffset=900');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.details.field).toBe('utcOffset');
+  });
+
   it('validates the range of the statistics', async () => {
     const get = (q: string) => as(app, { key }).get(`/api/v1/consents/stats?${q}`);
     const tooLong = await get('from=2020-01-01&to=2026-01-01&bucket=day');

@@ -987,7 +987,7 @@ export const en = {
   consentRates: {
     title: 'Consent rates',
     intro:
-      'Per purpose, consents given and withdrawn over time, and the share of people whose latest choice is a consent. Days are UTC.',
+      'Per purpose, consents given and withdrawn over time, and the share of people whose latest choice is a consent. Days run midnight to midnight China Standard Time (UTC+8).',
     purpose: 'Purpose key',
     purposeHint: 'Leave empty for every purpose',
     from: 'From',

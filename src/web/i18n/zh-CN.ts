@@ -964,7 +964,7 @@ export const zhCN: Messages = {
   consentRates: {
     title: '同意率',
     intro:
-      '按处理目的统计各时段给予和撤回的同意，以及最近一次选择为同意的人数占比。日期按协调世界时（UTC）计。',
+      '按处理目的统计各时段给予和撤回的同意，以及最近一次选择为同意的人数占比。日期按北京时间（UTC+8）计。',
     purpose: '目的标识',
     purposeHint: '留空则显示全部目的',
     from: '开始日期',
