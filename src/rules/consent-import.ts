@@ -62,6 +62,8 @@ export interface ImportResult {
 
 interface RawRow {
   line: number;
+  /** Cells beyond the header's columns (CSV). */
+  extra?: number;
   values: Record<string, unknown>;
 }
 
@@ -137,8 +139,11 @@ function readCsv(text: string): RawRow[] {
       );
   for (const h of REQUIRED)
     if (!header.includes(h)) throw badRequest('missing_column', `line 1: column ${h} is missing`, 'data');
+  const twice = header.find((h, i) => header.indexOf(h) !== i);
+  if (twice) throw badRequest('duplicate_column', `line 1: column ${twice} is given twice`, 'data');
   return records.slice(1).map((r) => ({
     line: r.line,
+    extra: Math.max(0, r.cells.length - header.length),
     values: Object.fromEntries(
       header.map((h, i) => [h, r.cells[i] === undefined ? undefined : r.cells[i].trim()]),
     ),
@@ -188,12 +193,18 @@ function checkRow(
     fail(f, c, m);
   };
   const v = r.values;
+  if (r.extra)
+    bad(
+      'row',
+      'extra_cells',
+      `the row has ${r.extra} more cell(s) than the header (a comma in a cell needs quotes)`,
+    );
   for (const k of Object.keys(v))
     if (!COLUMNS.includes(k)) bad(k.slice(0, 40), 'unknown_field', `${k.slice(0, 40)} is not a known field`);
 
   const subject = typeof v.subject === 'string' ? v.subject.trim() : '';
   if (!subject || subject.length > 200)
-    bad('subject', 'invalid_subject', 'subject must be 1 to 200 characters');
+    bad('subject', 'invalid_subject', 'subject must be text of 1 to 200 characters');
 
   const rawGiven = v.given;
   const given =

@@ -180,10 +180,11 @@ describe.each(DIALECTS)('bulk consent import on %s', (dialect) => {
       `${'x'.repeat(201)},marketing,true,1,web,2025-01-01T00:00:00Z,,`, // line 12: subject too long
       `ok-1,marketing,true,1,web,2025-01-01T00:00:00Z,,`, // line 13: fine
       `ok-1,marketing,false,1,web,2025-01-01T00:00:00Z,,`, // line 14: same moment as line 13
+      `${secret},marketing,true,1,web,2025-01-01T00:00:00Z,,{"a":1,"b":2}`, // line 15: unquoted comma
     ].join('\n');
     const before = await count();
     const res = (await importFile({ data })).json();
-    expect(res).toMatchObject({ received: 13, imported: 0, failed: 12, valid: 1, atomic: true });
+    expect(res).toMatchObject({ received: 14, imported: 0, failed: 13, valid: 1, atomic: true });
     expect(res.errors.map((e: { row: number; field: string }) => [e.row, e.field])).toEqual([
       [2, 'given'],
       [3, 'purpose'],
@@ -197,6 +198,8 @@ describe.each(DIALECTS)('bulk consent import on %s', (dialect) => {
       [11, 'subject'],
       [12, 'subject'],
       [14, 'time'],
+      [15, 'row'],
+      [15, 'evidence'],
     ]);
     expect(JSON.stringify(res)).not.toContain(secret);
     expect(JSON.stringify(res)).not.toContain('xxxxxxxx');

@@ -76,6 +76,7 @@ export const en = {
     already_applied: 'This report was already applied.',
     nothing_to_apply: 'This report examined nothing: no rules were published.',
     apply_in_progress: 'This report is being applied; try again later.',
+    duplicate_column: 'The header names a column twice.',
     necessity_required:
       'Explain why the sensitive information or the provision to others is necessary (at least 10 characters).',
     recipient_scope: 'A recipient may only receive information collected for this purpose.',
@@ -1094,6 +1095,7 @@ export const en = {
       evidence_too_large: 'evidence is too large.',
       duplicate_time: 'Another row has the same subject, purpose and time.',
       conflicting_entry: 'The ledger already holds another answer at this time.',
+      extra_cells: 'The row has more cells than the header (a comma in a cell needs quotes).',
     },
   },
   retention: {

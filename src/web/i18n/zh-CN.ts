@@ -78,6 +78,7 @@ export const zhCN: Messages = {
     already_applied: '该报告已执行。',
     nothing_to_apply: '该报告未检查任何信息：尚未发布收集使用规则。',
     apply_in_progress: '该报告正在执行，请稍后再试。',
+    duplicate_column: '表头中有重复的列名。',
     necessity_required: '请说明处理敏感个人信息或向他人提供的必要性（至少 10 个字）。',
     recipient_scope: '接收方只能接收为本目的收集的信息。',
     minor_category: '处理儿童信息的目的必须勾选“不满十四周岁未成年人信息”。',
@@ -1067,6 +1068,7 @@ export const zhCN: Messages = {
       evidence_too_large: 'evidence 过大。',
       duplicate_time: '另一行的主体、目的和时间与此行相同。',
       conflicting_entry: '记录中在同一时间已有不同的同意状态。',
+      extra_cells: '该行的单元格多于表头列数（单元格内的逗号须用引号括起）。',
     },
   },
   retention: {
