@@ -319,6 +319,7 @@ export class RuleSetService {
  */
 export class RuleSetCache {
   private compiled = new Map<string, { version: number; options: string; set: CompiledRuleSet }>();
+  private list: Array<{ id: string; version: number; set: CompiledRuleSet }> | null = null;
   private loading: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
 
@@ -351,6 +352,7 @@ export class RuleSetCache {
           next.set(s.id, { version: s.published_version!, options: s.options, set });
         }
         this.compiled = next;
+        this.list = null;
       } finally {
         this.loading = null;
       }
@@ -359,8 +361,10 @@ export class RuleSetCache {
   }
 
   /** The published sets now in force: `[ruleSetId, version, compiled]`. */
-  current(): Array<{ id: string; version: number; set: CompiledRuleSet }> {
-    return [...this.compiled].map(([id, c]) => ({ id, version: c.version, set: c.set }));
+  current(): ReadonlyArray<{ id: string; version: number; set: CompiledRuleSet }> {
+    // Built once per reload, not per screened item (the gate reads it on every request).
+    this.list ??= [...this.compiled].map(([id, c]) => ({ id, version: c.version, set: c.set }));
+    return this.list;
   }
 
   start(intervalMs: number, onError: (err: unknown) => void): void {

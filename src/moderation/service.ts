@@ -52,6 +52,8 @@ const ACTION_STATUS: Record<CaseAction, string> = {
 };
 
 const ORDER: Record<string, number> = { allow: 0, flag: 0, review: 1, block: 2 };
+/** Counter slots by ORDER. */
+const DECISIONS = ['allow', 'review', 'block'] as const;
 const CLAIM_MINUTES = 30;
 
 export interface CaseView {
@@ -132,18 +134,38 @@ export class ModerationService {
   }
 
   private day = { until: 0, value: '' };
+  /** Today's counts per content type: [allow, review, block]; earlier days wait in `counters` for the flush. */
+  private today = new Map<string, number[]>();
 
-  private count(contentType: string, decision: string) {
+  private count(contentType: string, decision: ScreenDecision) {
     const now = Date.now();
     // The day string is recomputed once a second, not on every screened item.
-    if (now >= this.day.until)
-      this.day = { until: now + 1000, value: new Date(now).toISOString().slice(0, 10) };
-    const key = `${this.day.value}|${contentType}|${decision}`;
-    this.counters.set(key, (this.counters.get(key) ?? 0) + 1);
+    if (now >= this.day.until) {
+      const value = new Date(now).toISOString().slice(0, 10);
+      if (value !== this.day.value) this.foldToday();
+      this.day = { until: now + 1000, value };
+    }
+    // No string built per item: one map lookup by content type, one array slot by decision.
+    let c = this.today.get(contentType);
+    if (c === undefined) this.today.set(contentType, (c = [0, 0, 0]));
+    c[ORDER[decision]]++;
+  }
+
+  /** Moves today's counts into the keyed batch that `flushCounters` writes. */
+  private foldToday() {
+    for (const [contentType, c] of this.today) {
+      DECISIONS.forEach((decision, k) => {
+        if (c[k] === 0) return;
+        const key = `${this.day.value}|${contentType}|${decision}`;
+        this.counters.set(key, (this.counters.get(key) ?? 0) + c[k]);
+      });
+    }
+    this.today = new Map();
   }
 
   /** Writes the in-memory counters (allowed content is only counted, never stored). */
   async flushCounters(): Promise<void> {
+    this.foldToday();
     if (!this.counters.size) return;
     const batch = this.counters;
     this.counters = new Map();
