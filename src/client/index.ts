@@ -39,3 +39,12 @@ export function createClient(opts: ClientOptions = {}): CustodianClient {
   }
   return client;
 }
+
+export {
+  createPurposeChecker,
+  PurposeCheckError,
+  type PurposeChecker,
+  type PurposeCheckerOptions,
+  type PurposeDecision,
+  type PurposeQuery,
+} from './purpose-checker.js';
