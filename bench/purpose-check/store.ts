@@ -161,5 +161,6 @@ export async function loadConsents(
             ${rows.map((r) => r.separate)}::text[], ${rows.map((r) => r.createdAt)}::text[])
             as t(id, subject, purpose_key, given, separate, created_at)`.execute(trx);
     });
-  await sql`analyze consents`.execute(store.db);
+  // As autovacuum would after a bulk load: statistics, and the visibility map index-only scans need.
+  await sql`vacuum analyze consents`.execute(store.db);
 }

@@ -16,7 +16,7 @@ const ORDER = 'created_at desc, id desc';
  * The purpose check's one read, built once per store because it runs on every check: on SQLite a prepared
  * statement on the embedded handle (no query building per call); on PostgreSQL the reads of one turn of the
  * event loop go to the server as one statement (a burst of 50 checks costs one round trip, not 50).
- * Both use the index on (subject, purpose_key, created_at, id).
+ * Both read only the covering index consents_check_idx, never the table.
  */
 export function latestConsentReader(store: Pick<Store, 'db' | 'sqlite' | 'pg'>): LatestConsentReader {
   const { db, sqlite } = store;

@@ -8,6 +8,7 @@ import * as portal from './20261129-0006-portal.js';
 import * as retention from './20261129-0007-retention.js';
 import * as rulesOrganisation from './20261129-0008-rules-organisation.js';
 import * as consentCheckIndex from './20261129-0010-consent-check-index.js';
+import * as consentCheckCovering from './20261129-0011-consent-check-covering.js';
 
 /** Every migration, in order. Names sort by date; a new migration is appended here. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '20261129-0007-retention': retention,
   '20261129-0008-rules-organisation': rulesOrganisation,
   '20261129-0010-consent-check-index': consentCheckIndex,
+  '20261129-0011-consent-check-covering': consentCheckCovering,
 };
