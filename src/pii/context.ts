@@ -164,12 +164,12 @@ function wordAt(text: string, p: number, word: string, limit: number): boolean {
 }
 
 /**
- * +1 when the nearest context word before `start` is positive for `type`, −1 when negative, 0 when none.
+ * +1 when the nearest context word before `start` is positive for the type whose bit (TYPE_BIT) is `bit`, −1 when
+ * negative, 0 when none.
  * Walks the window backwards by character code, so the nearest word is found first.
  */
-export function contextPolarity(text: string, start: number, type: PiiType, window: number): number {
+export function contextPolarity(text: string, start: number, bit: number, window: number): number {
   const from = start - window > 0 ? start - window : 0;
-  const bit = TYPE_BIT[type];
   for (let p = start - 1; p >= from; p--) {
     let c = text.charCodeAt(p);
     if ((FIRST[c] & bit) === 0) continue;

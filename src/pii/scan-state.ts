@@ -1,14 +1,9 @@
 import { adjustScore, contextPolarity } from './context.js';
-import { TYPE_BIT } from './pii-types.js';
+import { TYPE_BIT, typeBit } from './pii-types.js';
 import type { Finding, PiiType, ScanOptions } from './types.js';
-
-/** Texts up to this many UTF-16 units are copied flat before scanning (see the constructor); longer ones are
- * read as given, so that a large text is not copied (V8 flattens a rope in place on its first read). */
-const FLAT_COPY_LIMIT = 1 << 15;
 
 /** Mutable state of one scan: the text, options and the findings collected so far. */
 export class ScanState {
-  /** The text to read (a flat copy, possibly followed by a NUL); offsets and `n` are those of the input. */
   readonly text: string;
   readonly n: number;
   readonly findings: Finding[] = [];
@@ -22,11 +17,8 @@ export class ScanState {
   private readonly enabled: number;
 
   constructor(text: string, options?: ScanOptions) {
+    this.text = text;
     this.n = text.length;
-    // Read from a flat copy: a string built by concatenation or slicing (a rope) costs an indirection on every
-    // charCodeAt, which roughly halves the scanner's speed; the copy is one memcpy. The trailing NUL makes
-    // join() allocate a new string; it lies past `n`, where reads give 0 anyway (see codeAt).
-    this.text = text.length <= FLAT_COPY_LIMIT ? [text, '\0'].join('') : text;
     if (options === undefined) {
       this.minScore = 0.5;
       this.window = 24;
@@ -41,12 +33,12 @@ export class ScanState {
   }
 
   wants(type: PiiType): boolean {
-    return (this.enabled & TYPE_BIT[type]) !== 0;
+    return (this.enabled & typeBit(type)) !== 0;
   }
 
   /** Context polarity (+1, 0, −1) before `start` for `type`. */
   context(start: number, type: PiiType): number {
-    return contextPolarity(this.text, start, type, this.window);
+    return contextPolarity(this.text, start, typeBit(type), this.window);
   }
 
   /** Records a candidate after applying context; returns whether it was kept. */
@@ -58,7 +50,7 @@ export class ScanState {
     validated: boolean,
     polarity?: number,
   ): boolean {
-    if ((this.enabled & TYPE_BIT[type]) === 0) return false;
+    if ((this.enabled & typeBit(type)) === 0) return false;
     const score = adjustScore(base, polarity ?? this.context(start, type));
     if (score < this.minScore) return false;
     if (end > this.fence) this.fence = end;

@@ -20,8 +20,7 @@ export function matchIpv6(st: ScanState, i: number): number {
   const end = matchIpv6At(t, i);
   if (end < 0 || isAlnumAt(t, end) || codeAt(t, end) === 58) return -1;
   const s = t.slice(i, end);
-  const groups = s.split(':').length;
-  if (!/\d/.test(s) && groups < 8) return -1;
+  if (!/\d/.test(s) && s.split(':').length < 8) return -1;
   if (end - i < 3) return -1;
   st.emit('IP_ADDRESS', i, end, 0.8, true);
   return end;

@@ -118,8 +118,10 @@ export function onTrigger(st: ScanState, i: number): number {
   const c = t.charCodeAt(i);
   const list = BY_CODE[c];
   if (list) {
-    for (const [word, kind] of list) {
+    for (let k = 0; k < list.length; k++) {
+      const word = list[k][0];
       if (!t.startsWith(word, i)) continue;
+      const kind = list[k][1];
       const after = i + word.length;
       if (kind === 'name') {
         if (st.wants('PERSON_NAME')) {
