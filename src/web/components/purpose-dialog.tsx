@@ -2,6 +2,7 @@ import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } fr
 import { useTranslation } from 'react-i18next';
 import { ErrorBanner } from './error-banner.js';
 import { TextField } from './form-field.js';
+import { FormActions } from './form-panel.js';
 
 /**
  * A small modal dialog that asks why personal information is read (PIPL 6: a stated, specific purpose);
@@ -84,14 +85,7 @@ export function PurposeDialog({
             <option key={s} value={s} />
           ))}
         </datalist>
-        <div className="form-actions">
-          <button type="submit" className="button button-primary" disabled={busy}>
-            {submitLabel}
-          </button>
-          <button type="button" className="button" onClick={onCancel}>
-            {t('common.cancel')}
-          </button>
-        </div>
+        <FormActions submitLabel={submitLabel} busy={busy} onCancel={onCancel} />
       </form>
     </dialog>
   );

@@ -4,6 +4,7 @@ import { api, call, type ApiKey, type Scope } from '../api.js';
 import { DataTable } from '../components/data-table.js';
 import { ErrorBanner, Notice } from '../components/error-banner.js';
 import { CheckboxField, TextField } from '../components/form-field.js';
+import { FormPanel } from '../components/form-panel.js';
 import { SecretReveal } from '../components/secret-reveal.js';
 import { useErrorText } from '../error-text.js';
 import { useFormErrors } from '../form-errors.js';
@@ -194,50 +195,46 @@ function CreateKey({
 
   const scopesError = errors.field('scopes');
   return (
-    <section className="panel" aria-labelledby="create-key-title">
-      <h2 id="create-key-title">{t('apiKeys.createTitle')}</h2>
-      <ErrorBanner message={errors.banner} />
-      <form onSubmit={submit}>
-        <TextField
-          label={t('apiKeys.name')}
-          hint={t('apiKeys.nameHint')}
-          value={name}
-          onChange={setName}
-          error={errors.field('name')}
-          autoFocus
-          autoComplete="off"
-          required
-          maxLength={100}
-        />
-        <fieldset aria-describedby={scopesError ? 'scopes-error' : undefined}>
-          <legend>{t('apiKeys.scopes')}</legend>
-          <CheckboxField label={t('apiKeys.allScopes')} checked={all} onChange={(on) => toggle('all', on)} />
-          <div className="checks">
-            {permissions.map((p) => (
-              <CheckboxField
-                key={p}
-                label={<span className="mono">{p}</span>}
-                checked={all || scopes.includes(p)}
-                disabled={all}
-                onChange={(on) => toggle(p, on)}
-              />
-            ))}
-          </div>
-          {scopesError ? (
-            <p className="field-error" id="scopes-error">
-              {scopesError}
-            </p>
-          ) : null}
-        </fieldset>
-        <div className="form-actions">
-          <button type="submit" className="button button-primary" disabled={busy}>
-            {t('apiKeys.create')}
-          </button>
-          <button type="button" className="button" onClick={onCancel}>
-            {t('common.cancel')}
-          </button>
+    <FormPanel
+      titleId="create-key-title"
+      title={t('apiKeys.createTitle')}
+      banner={errors.banner}
+      onSubmit={submit}
+      submitLabel={t('apiKeys.create')}
+      busy={busy}
+      onCancel={onCancel}
+    >
+      <TextField
+        label={t('apiKeys.name')}
+        hint={t('apiKeys.nameHint')}
+        value={name}
+        onChange={setName}
+        error={errors.field('name')}
+        autoFocus
+        autoComplete="off"
+        required
+        maxLength={100}
+      />
+      <fieldset aria-describedby={scopesError ? 'scopes-error' : undefined}>
+        <legend>{t('apiKeys.scopes')}</legend>
+        <CheckboxField label={t('apiKeys.allScopes')} checked={all} onChange={(on) => toggle('all', on)} />
+        <div className="checks">
+          {permissions.map((p) => (
+            <CheckboxField
+              key={p}
+              label={<span className="mono">{p}</span>}
+              checked={all || scopes.includes(p)}
+              disabled={all}
+              onChange={(on) => toggle(p, on)}
+            />
+          ))}
         </div>
-      </form>
-    </section>
+        {scopesError ? (
+          <p className="field-error" id="scopes-error">
+            {scopesError}
+          </p>
+        ) : null}
+      </fieldset>
+    </FormPanel>
   );
 }

@@ -4,6 +4,7 @@ import { useNavigate } from 'react-router-dom';
 import { api, call } from '../api.js';
 import { ErrorBanner, Notice } from '../components/error-banner.js';
 import { TextField } from '../components/form-field.js';
+import { FormPanel } from '../components/form-panel.js';
 import { useFormErrors } from '../form-errors.js';
 import { useSignedIn } from '../session.js';
 import { useTitle } from '../use-title.js';
@@ -109,48 +110,46 @@ function ChangePassword() {
   };
 
   return (
-    <section className="panel" aria-labelledby="profile-password">
-      <h2 id="profile-password">{t('profile.passwordTitle')}</h2>
-      {done ? <Notice>{t('profile.passwordChanged')}</Notice> : null}
-      <ErrorBanner message={errors.banner} />
-      <form onSubmit={submit}>
-        <div className="form-grid">
-          <TextField
-            label={t('profile.currentPassword')}
-            type="password"
-            value={current}
-            onChange={setCurrent}
-            error={errors.field('currentPassword')}
-            autoComplete="current-password"
-            required
-          />
-          <TextField
-            label={t('profile.newPassword')}
-            hint={t('profile.passwordHint')}
-            type="password"
-            value={next}
-            onChange={setNext}
-            error={errors.field('newPassword')}
-            autoComplete="new-password"
-            required
-          />
-          <TextField
-            label={t('profile.confirmPassword')}
-            type="password"
-            value={confirm}
-            onChange={setConfirm}
-            error={errors.field('confirm')}
-            autoComplete="new-password"
-            required
-          />
-        </div>
-        <div className="form-actions">
-          <button type="submit" className="button button-primary" disabled={busy}>
-            {t('profile.changePassword')}
-          </button>
-        </div>
-      </form>
-    </section>
+    <FormPanel
+      titleId="profile-password"
+      title={t('profile.passwordTitle')}
+      intro={done ? <Notice>{t('profile.passwordChanged')}</Notice> : null}
+      banner={errors.banner}
+      onSubmit={submit}
+      submitLabel={t('profile.changePassword')}
+      busy={busy}
+    >
+      <div className="form-grid">
+        <TextField
+          label={t('profile.currentPassword')}
+          type="password"
+          value={current}
+          onChange={setCurrent}
+          error={errors.field('currentPassword')}
+          autoComplete="current-password"
+          required
+        />
+        <TextField
+          label={t('profile.newPassword')}
+          hint={t('profile.passwordHint')}
+          type="password"
+          value={next}
+          onChange={setNext}
+          error={errors.field('newPassword')}
+          autoComplete="new-password"
+          required
+        />
+        <TextField
+          label={t('profile.confirmPassword')}
+          type="password"
+          value={confirm}
+          onChange={setConfirm}
+          error={errors.field('confirm')}
+          autoComplete="new-password"
+          required
+        />
+      </div>
+    </FormPanel>
   );
 }
 

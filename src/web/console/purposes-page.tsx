@@ -4,6 +4,7 @@ import { api, ApiError, call } from '../api.js';
 import { DataTable } from '../components/data-table.js';
 import { ErrorBanner, Notice } from '../components/error-banner.js';
 import { CheckboxField, SelectField, TextAreaField, TextField } from '../components/form-field.js';
+import { FormPanel } from '../components/form-panel.js';
 import { useErrorText } from '../error-text.js';
 import { useDateTime } from '../format.js';
 import {
@@ -343,272 +344,268 @@ function PurposeForm({
   );
 
   return (
-    <section className="panel" aria-labelledby="purpose-form-title" ref={top}>
-      <h2 id="purpose-form-title">
-        {isNew ? t('register.newTitle') : t('register.editTitle', { key: d.key })}
-      </h2>
-      <ErrorBanner message={banner} />
-      <form onSubmit={submit} noValidate>
-        <div className="form-grid">
-          <TextField
-            label={t('register.key')}
-            hint={t('register.keyHint')}
-            value={d.key}
-            onChange={(v) => set('key', v)}
-            error={errors.key}
-            readOnly={!isNew}
-            required
-            autoFocus={isNew}
-            autoComplete="off"
-            spellCheck={false}
-            maxLength={64}
+    <FormPanel
+      titleId="purpose-form-title"
+      title={isNew ? t('register.newTitle') : t('register.editTitle', { key: d.key })}
+      banner={banner}
+      onSubmit={submit}
+      noValidate
+      submitLabel={t('register.save')}
+      busy={busy}
+      onCancel={onCancel}
+      panelRef={top}
+    >
+      <div className="form-grid">
+        <TextField
+          label={t('register.key')}
+          hint={t('register.keyHint')}
+          value={d.key}
+          onChange={(v) => set('key', v)}
+          error={errors.key}
+          readOnly={!isNew}
+          required
+          autoFocus={isNew}
+          autoComplete="off"
+          spellCheck={false}
+          maxLength={64}
+        />
+        <SelectField
+          label={t('register.legalBasis')}
+          value={d.legalBasis}
+          onChange={(v) => set('legalBasis', v as Draft['legalBasis'])}
+          error={errors.legalBasis}
+          options={LEGAL_BASES.map((b) => ({ value: b, label: t(`rulesText.legalBasis.${b}`) }))}
+        />
+        <TextField
+          label={t('register.nameZh')}
+          value={d.nameZh}
+          onChange={(v) => set('nameZh', v)}
+          error={errors.nameZh}
+          required
+        />
+        <TextField
+          label={t('register.nameEn')}
+          value={d.nameEn}
+          onChange={(v) => set('nameEn', v)}
+          error={errors.nameEn}
+          required
+        />
+        <TextAreaField
+          label={t('register.descriptionZh')}
+          value={d.descriptionZh}
+          onChange={(v) => set('descriptionZh', v)}
+          error={errors.descriptionZh}
+          rows={3}
+        />
+        <TextAreaField
+          label={t('register.descriptionEn')}
+          value={d.descriptionEn}
+          onChange={(v) => set('descriptionEn', v)}
+          error={errors.descriptionEn}
+          rows={3}
+        />
+      </div>
+      <Group legend={t('register.categories')} error={errors.categories}>
+        {categories.map((c) => (
+          <CheckboxField
+            key={c.id}
+            label={categoryLabel(c)}
+            checked={d.categories.includes(c.id)}
+            onChange={(on) => set('categories', toggle(d.categories, c.id, on))}
           />
-          <SelectField
-            label={t('register.legalBasis')}
-            value={d.legalBasis}
-            onChange={(v) => set('legalBasis', v as Draft['legalBasis'])}
-            error={errors.legalBasis}
-            options={LEGAL_BASES.map((b) => ({ value: b, label: t(`rulesText.legalBasis.${b}`) }))}
+        ))}
+      </Group>
+      <div className="form-grid">
+        <TextAreaField
+          label={t('register.necessity')}
+          hint={t('register.necessityHint')}
+          value={d.necessity}
+          onChange={(v) => set('necessity', v)}
+          error={errors.necessity}
+          rows={3}
+        />
+      </div>
+      <Group legend={t('register.methods')} error={errors.methods}>
+        {METHODS.map((m) => (
+          <CheckboxField
+            key={m}
+            label={t(`rulesText.method.${m}`)}
+            checked={d.methods.includes(m)}
+            onChange={(on) => set('methods', toggle(d.methods, m, on))}
           />
-          <TextField
-            label={t('register.nameZh')}
-            value={d.nameZh}
-            onChange={(v) => set('nameZh', v)}
-            error={errors.nameZh}
-            required
-          />
-          <TextField
-            label={t('register.nameEn')}
-            value={d.nameEn}
-            onChange={(v) => set('nameEn', v)}
-            error={errors.nameEn}
-            required
-          />
-          <TextAreaField
-            label={t('register.descriptionZh')}
-            value={d.descriptionZh}
-            onChange={(v) => set('descriptionZh', v)}
-            error={errors.descriptionZh}
-            rows={3}
-          />
-          <TextAreaField
-            label={t('register.descriptionEn')}
-            value={d.descriptionEn}
-            onChange={(v) => set('descriptionEn', v)}
-            error={errors.descriptionEn}
-            rows={3}
-          />
-        </div>
-        <Group legend={t('register.categories')} error={errors.categories}>
-          {categories.map((c) => (
-            <CheckboxField
-              key={c.id}
-              label={categoryLabel(c)}
-              checked={d.categories.includes(c.id)}
-              onChange={(on) => set('categories', toggle(d.categories, c.id, on))}
-            />
-          ))}
-        </Group>
-        <div className="form-grid">
-          <TextAreaField
-            label={t('register.necessity')}
-            hint={t('register.necessityHint')}
-            value={d.necessity}
-            onChange={(v) => set('necessity', v)}
-            error={errors.necessity}
-            rows={3}
-          />
-        </div>
-        <Group legend={t('register.methods')} error={errors.methods}>
-          {METHODS.map((m) => (
-            <CheckboxField
-              key={m}
-              label={t(`rulesText.method.${m}`)}
-              checked={d.methods.includes(m)}
-              onChange={(on) => set('methods', toggle(d.methods, m, on))}
-            />
-          ))}
-        </Group>
-        <div className="form-grid">
-          <TextField
-            label={t('register.retentionDays')}
-            value={d.retentionDays}
-            onChange={(v) => set('retentionDays', v)}
-            error={errors.retentionDays}
-            inputMode="numeric"
-            required
-          />
-          <SelectField
-            label={t('register.retentionAction')}
-            value={d.retentionAction}
-            onChange={(v) => set('retentionAction', v as Draft['retentionAction'])}
-            error={errors.retentionAction}
-            options={(['delete', 'anonymise'] as const).map((a) => ({
-              value: a,
-              label: t(`rulesText.retentionAction.${a}`),
-            }))}
-          />
-        </div>
-        <Group legend={t('register.recipients')} error={errors.recipients}>
-          {d.recipients.map((r, i) => (
-            <fieldset key={r.row} className="field-row">
-              <legend>{t('register.recipientN', { n: i + 1 })}</legend>
-              {errors[`recipients.${i}`] ? (
-                <p className="field-error" role="alert">
-                  {errors[`recipients.${i}`]}
-                </p>
-              ) : null}
-              <div className="form-grid">
-                <TextField
-                  label={t('register.recipientName')}
-                  value={r.name}
-                  onChange={(v) => setRecipient(r.row, { name: v })}
-                  required
-                />
-                <SelectField
-                  label={t('register.recipientKind')}
-                  value={r.kind}
-                  onChange={(v) => setRecipient(r.row, { kind: v as Recipient['kind'] })}
-                  options={(['third_party', 'processor'] as const).map((k) => ({
-                    value: k,
-                    label: t(`rulesText.kind.${k}`),
-                  }))}
-                />
-                <TextField
-                  label={t('register.recipientPurpose')}
-                  value={r.purpose}
-                  onChange={(v) => setRecipient(r.row, { purpose: v })}
-                  required
-                />
-                <TextField
-                  label={t('register.recipientContract')}
-                  value={r.contract ?? ''}
-                  onChange={(v) => setRecipient(r.row, { contract: v })}
-                />
-              </div>
-              <Group legend={t('register.recipientCategories')}>
-                {categories
-                  .filter((c) => d.categories.includes(c.id))
-                  .map((c) => (
-                    <CheckboxField
-                      key={c.id}
-                      label={categoryLabel(c)}
-                      checked={r.categories.includes(c.id)}
-                      onChange={(on) => setRecipient(r.row, { categories: toggle(r.categories, c.id, on) })}
-                    />
-                  ))}
-              </Group>
-              <button
-                type="button"
-                className="button button-small"
-                aria-label={t('register.removeRecipientN', { n: i + 1 })}
-                onClick={() =>
-                  set(
-                    'recipients',
-                    d.recipients.filter((x) => x.row !== r.row),
-                  )
-                }
-              >
-                {t('register.removeRecipient')}
-              </button>
-            </fieldset>
-          ))}
-          <div className="form-actions">
+        ))}
+      </Group>
+      <div className="form-grid">
+        <TextField
+          label={t('register.retentionDays')}
+          value={d.retentionDays}
+          onChange={(v) => set('retentionDays', v)}
+          error={errors.retentionDays}
+          inputMode="numeric"
+          required
+        />
+        <SelectField
+          label={t('register.retentionAction')}
+          value={d.retentionAction}
+          onChange={(v) => set('retentionAction', v as Draft['retentionAction'])}
+          error={errors.retentionAction}
+          options={(['delete', 'anonymise'] as const).map((a) => ({
+            value: a,
+            label: t(`rulesText.retentionAction.${a}`),
+          }))}
+        />
+      </div>
+      <Group legend={t('register.recipients')} error={errors.recipients}>
+        {d.recipients.map((r, i) => (
+          <fieldset key={r.row} className="field-row">
+            <legend>{t('register.recipientN', { n: i + 1 })}</legend>
+            {errors[`recipients.${i}`] ? (
+              <p className="field-error" role="alert">
+                {errors[`recipients.${i}`]}
+              </p>
+            ) : null}
+            <div className="form-grid">
+              <TextField
+                label={t('register.recipientName')}
+                value={r.name}
+                onChange={(v) => setRecipient(r.row, { name: v })}
+                required
+              />
+              <SelectField
+                label={t('register.recipientKind')}
+                value={r.kind}
+                onChange={(v) => setRecipient(r.row, { kind: v as Recipient['kind'] })}
+                options={(['third_party', 'processor'] as const).map((k) => ({
+                  value: k,
+                  label: t(`rulesText.kind.${k}`),
+                }))}
+              />
+              <TextField
+                label={t('register.recipientPurpose')}
+                value={r.purpose}
+                onChange={(v) => setRecipient(r.row, { purpose: v })}
+                required
+              />
+              <TextField
+                label={t('register.recipientContract')}
+                value={r.contract ?? ''}
+                onChange={(v) => setRecipient(r.row, { contract: v })}
+              />
+            </div>
+            <Group legend={t('register.recipientCategories')}>
+              {categories
+                .filter((c) => d.categories.includes(c.id))
+                .map((c) => (
+                  <CheckboxField
+                    key={c.id}
+                    label={categoryLabel(c)}
+                    checked={r.categories.includes(c.id)}
+                    onChange={(on) => setRecipient(r.row, { categories: toggle(r.categories, c.id, on) })}
+                  />
+                ))}
+            </Group>
             <button
               type="button"
-              className="button"
+              className="button button-small"
+              aria-label={t('register.removeRecipientN', { n: i + 1 })}
               onClick={() =>
-                set('recipients', [
-                  ...d.recipients,
-                  { row: ++rowSeq, name: '', kind: 'processor', purpose: '', categories: [] },
-                ])
+                set(
+                  'recipients',
+                  d.recipients.filter((x) => x.row !== r.row),
+                )
               }
             >
-              {t('register.addRecipient')}
+              {t('register.removeRecipient')}
             </button>
-          </div>
-        </Group>
-        <Group legend={t('register.crossBorder')} error={errors.crossBorder}>
-          {d.crossBorder.map((c, i) => (
-            <fieldset key={c.row} className="field-row">
-              <legend>{t('register.transferN', { n: i + 1 })}</legend>
-              {errors[`crossBorder.${i}`] ? (
-                <p className="field-error" role="alert">
-                  {errors[`crossBorder.${i}`]}
-                </p>
-              ) : null}
-              <div className="form-grid">
-                <TextField
-                  label={t('register.destination')}
-                  value={c.destination}
-                  onChange={(v) => setTransfer(c.row, { destination: v })}
-                  required
-                />
-                <TextField
-                  label={t('register.transferRecipient')}
-                  value={c.recipient}
-                  onChange={(v) => setTransfer(c.row, { recipient: v })}
-                  required
-                />
-                <SelectField
-                  label={t('register.mechanism')}
-                  value={c.mechanism}
-                  onChange={(v) => setTransfer(c.row, { mechanism: v as Transfer['mechanism'] })}
-                  options={MECHANISMS.map((m) => ({ value: m, label: t(`rulesText.mechanism.${m}`) }))}
-                />
-              </div>
-              <button
-                type="button"
-                className="button button-small"
-                aria-label={t('register.removeTransferN', { n: i + 1 })}
-                onClick={() =>
-                  set(
-                    'crossBorder',
-                    d.crossBorder.filter((x) => x.row !== c.row),
-                  )
-                }
-              >
-                {t('register.removeTransfer')}
-              </button>
-            </fieldset>
-          ))}
-          <div className="form-actions">
-            <button
-              type="button"
-              className="button"
-              onClick={() =>
-                set('crossBorder', [
-                  ...d.crossBorder,
-                  { row: ++rowSeq, destination: '', recipient: '', mechanism: 'standard_contract' },
-                ])
-              }
-            >
-              {t('register.addTransfer')}
-            </button>
-          </div>
-        </Group>
-        <CheckboxField
-          label={t('register.publicDisclosure')}
-          checked={d.publicDisclosure}
-          onChange={(v) => set('publicDisclosure', v)}
-          error={errors.publicDisclosure}
-        />
-        <CheckboxField
-          label={t('register.minors')}
-          checked={d.minors}
-          onChange={(v) => set('minors', v)}
-          error={errors.minors}
-        />
+          </fieldset>
+        ))}
         <div className="form-actions">
-          <button type="submit" className="button button-primary" disabled={busy}>
-            {t('register.save')}
-          </button>
-          <button type="button" className="button" onClick={onCancel}>
-            {t('common.cancel')}
+          <button
+            type="button"
+            className="button"
+            onClick={() =>
+              set('recipients', [
+                ...d.recipients,
+                { row: ++rowSeq, name: '', kind: 'processor', purpose: '', categories: [] },
+              ])
+            }
+          >
+            {t('register.addRecipient')}
           </button>
         </div>
-      </form>
-    </section>
+      </Group>
+      <Group legend={t('register.crossBorder')} error={errors.crossBorder}>
+        {d.crossBorder.map((c, i) => (
+          <fieldset key={c.row} className="field-row">
+            <legend>{t('register.transferN', { n: i + 1 })}</legend>
+            {errors[`crossBorder.${i}`] ? (
+              <p className="field-error" role="alert">
+                {errors[`crossBorder.${i}`]}
+              </p>
+            ) : null}
+            <div className="form-grid">
+              <TextField
+                label={t('register.destination')}
+                value={c.destination}
+                onChange={(v) => setTransfer(c.row, { destination: v })}
+                required
+              />
+              <TextField
+                label={t('register.transferRecipient')}
+                value={c.recipient}
+                onChange={(v) => setTransfer(c.row, { recipient: v })}
+                required
+              />
+              <SelectField
+                label={t('register.mechanism')}
+                value={c.mechanism}
+                onChange={(v) => setTransfer(c.row, { mechanism: v as Transfer['mechanism'] })}
+                options={MECHANISMS.map((m) => ({ value: m, label: t(`rulesText.mechanism.${m}`) }))}
+              />
+            </div>
+            <button
+              type="button"
+              className="button button-small"
+              aria-label={t('register.removeTransferN', { n: i + 1 })}
+              onClick={() =>
+                set(
+                  'crossBorder',
+                  d.crossBorder.filter((x) => x.row !== c.row),
+                )
+              }
+            >
+              {t('register.removeTransfer')}
+            </button>
+          </fieldset>
+        ))}
+        <div className="form-actions">
+          <button
+            type="button"
+            className="button"
+            onClick={() =>
+              set('crossBorder', [
+                ...d.crossBorder,
+                { row: ++rowSeq, destination: '', recipient: '', mechanism: 'standard_contract' },
+              ])
+            }
+          >
+            {t('register.addTransfer')}
+          </button>
+        </div>
+      </Group>
+      <CheckboxField
+        label={t('register.publicDisclosure')}
+        checked={d.publicDisclosure}
+        onChange={(v) => set('publicDisclosure', v)}
+        error={errors.publicDisclosure}
+      />
+      <CheckboxField
+        label={t('register.minors')}
+        checked={d.minors}
+        onChange={(v) => set('minors', v)}
+        error={errors.minors}
+      />
+    </FormPanel>
   );
 }
 

@@ -6,6 +6,7 @@ import { DataTable } from '../components/data-table.js';
 import { ErrorBanner, Notice } from '../components/error-banner.js';
 import { Pagination } from '../components/pagination.js';
 import { TextField } from '../components/form-field.js';
+import { FormPanel } from '../components/form-panel.js';
 import { useFormErrors } from '../form-errors.js';
 import { useDateTime } from '../format.js';
 import { useLabels } from '../labels.js';
@@ -197,96 +198,94 @@ function CreateReport({ onCreated }: { onCreated: (r: Report) => void }) {
   };
 
   return (
-    <section className="panel" aria-labelledby="create-report-title">
-      <h2 id="create-report-title">{t('reports.createTitle')}</h2>
-      <p className="field-hint">{t('reports.createIntro')}</p>
-      <ErrorBanner message={errors.banner} />
+    <FormPanel
+      titleId="create-report-title"
+      title={t('reports.createTitle')}
+      intro={<p className="field-hint">{t('reports.createIntro')}</p>}
+      banner={errors.banner}
+      onSubmit={submit}
+      submitLabel={busy ? t('reports.building') : t('reports.create')}
+      busy={busy}
+    >
       <ErrorBanner error={cases.error} />
-      <form onSubmit={submit}>
-        <fieldset aria-describedby={errors.field('caseIds') ? 'report-cases-error' : undefined}>
-          <legend>{t('reports.cases')}</legend>
-          <DataTable<Case>
-            caption={t('reports.cases')}
-            loading={cases.loading}
-            rows={rows}
-            rowKey={(c) => c.id}
-            empty={t('reports.noCandidates')}
-            columns={[
-              {
-                key: 'pick',
-                header: (
-                  <input
-                    type="checkbox"
-                    aria-label={t('reports.chooseAll')}
-                    checked={all}
-                    onChange={(e) => setChosen(e.target.checked ? rows.map((c) => c.id) : [])}
-                  />
-                ),
-                render: (c) => (
-                  <input
-                    type="checkbox"
-                    aria-label={t('reports.chooseCase', { id: c.contentId })}
-                    checked={chosen.includes(c.id)}
-                    onChange={(e) => toggle(c.id, e.target.checked)}
-                  />
-                ),
-              },
-              {
-                key: 'content',
-                header: t('cases.colContent'),
-                render: (c) => (
-                  <Link to={`/console/cases/${c.id}`}>
-                    <span className="mono">{c.contentId}</span>
-                  </Link>
-                ),
-              },
-              {
-                key: 'category',
-                header: t('cases.colCategory'),
-                render: (c) => labels.screeningCategory(c.topCategory),
-              },
-              {
-                key: 'status',
-                header: t('cases.colStatus'),
-                render: (c) => <CaseStatus status={c.status} />,
-              },
-              {
-                key: 'author',
-                header: t('cases.colAuthor'),
-                render: (c) => <span className="mono">{c.authorAccount}</span>,
-              },
-              {
-                key: 'received',
-                header: t('cases.colReceived'),
-                className: 'nowrap',
-                render: (c) => dt(c.receivedAt),
-              },
-            ]}
-          />
-          {errors.field('caseIds') ? (
-            <p className="field-error" id="report-cases-error">
-              {errors.field('caseIds')}
-            </p>
-          ) : null}
-        </fieldset>
-        <div className="form-grid">
-          <TextField
-            label={t('reports.authority')}
-            hint={t('reports.authorityHint')}
-            value={authority}
-            onChange={setAuthority}
-            error={errors.field('authority')}
-            required
-            maxLength={200}
-          />
-        </div>
-        <div className="form-actions">
-          <button type="submit" className="button button-primary" disabled={busy}>
-            {busy ? t('reports.building') : t('reports.create')}
-          </button>
-        </div>
-      </form>
-    </section>
+      <fieldset aria-describedby={errors.field('caseIds') ? 'report-cases-error' : undefined}>
+        <legend>{t('reports.cases')}</legend>
+        <DataTable<Case>
+          caption={t('reports.cases')}
+          loading={cases.loading}
+          rows={rows}
+          rowKey={(c) => c.id}
+          empty={t('reports.noCandidates')}
+          columns={[
+            {
+              key: 'pick',
+              header: (
+                <input
+                  type="checkbox"
+                  aria-label={t('reports.chooseAll')}
+                  checked={all}
+                  onChange={(e) => setChosen(e.target.checked ? rows.map((c) => c.id) : [])}
+                />
+              ),
+              render: (c) => (
+                <input
+                  type="checkbox"
+                  aria-label={t('reports.chooseCase', { id: c.contentId })}
+                  checked={chosen.includes(c.id)}
+                  onChange={(e) => toggle(c.id, e.target.checked)}
+                />
+              ),
+            },
+            {
+              key: 'content',
+              header: t('cases.colContent'),
+              render: (c) => (
+                <Link to={`/console/cases/${c.id}`}>
+                  <span className="mono">{c.contentId}</span>
+                </Link>
+              ),
+            },
+            {
+              key: 'category',
+              header: t('cases.colCategory'),
+              render: (c) => labels.screeningCategory(c.topCategory),
+            },
+            {
+              key: 'status',
+              header: t('cases.colStatus'),
+              render: (c) => <CaseStatus status={c.status} />,
+            },
+            {
+              key: 'author',
+              header: t('cases.colAuthor'),
+              render: (c) => <span className="mono">{c.authorAccount}</span>,
+            },
+            {
+              key: 'received',
+              header: t('cases.colReceived'),
+              className: 'nowrap',
+              render: (c) => dt(c.receivedAt),
+            },
+          ]}
+        />
+        {errors.field('caseIds') ? (
+          <p className="field-error" id="report-cases-error">
+            {errors.field('caseIds')}
+          </p>
+        ) : null}
+      </fieldset>
+      <div className="form-grid">
+        <TextField
+          label={t('reports.authority')}
+          hint={t('reports.authorityHint')}
+          value={authority}
+          onChange={setAuthority}
+          error={errors.field('authority')}
+          required
+          maxLength={200}
+        />
+      </div>
+    </FormPanel>
   );
 }
 
@@ -325,38 +324,34 @@ function RecordSubmission({
   };
 
   return (
-    <section className="panel" aria-labelledby="record-title">
-      <h2 id="record-title">{t('reports.recordTitle', { number: report.number })}</h2>
-      <ErrorBanner message={errors.banner} />
-      <form onSubmit={submit}>
-        <div className="form-grid">
-          <TextField
-            label={t('reports.submittedTo')}
-            value={submittedTo}
-            onChange={setSubmittedTo}
-            error={errors.field('submittedTo')}
-            autoFocus
-            required
-            maxLength={200}
-          />
-          <TextField
-            label={t('reports.receipt')}
-            hint={t('reports.receiptHint')}
-            value={receipt}
-            onChange={setReceipt}
-            error={errors.field('receipt')}
-            maxLength={500}
-          />
-        </div>
-        <div className="form-actions">
-          <button type="submit" className="button button-primary" disabled={busy}>
-            {t('reports.recordSubmit')}
-          </button>
-          <button type="button" className="button" onClick={onCancel}>
-            {t('common.cancel')}
-          </button>
-        </div>
-      </form>
-    </section>
+    <FormPanel
+      titleId="record-title"
+      title={t('reports.recordTitle', { number: report.number })}
+      banner={errors.banner}
+      onSubmit={submit}
+      submitLabel={t('reports.recordSubmit')}
+      busy={busy}
+      onCancel={onCancel}
+    >
+      <div className="form-grid">
+        <TextField
+          label={t('reports.submittedTo')}
+          value={submittedTo}
+          onChange={setSubmittedTo}
+          error={errors.field('submittedTo')}
+          autoFocus
+          required
+          maxLength={200}
+        />
+        <TextField
+          label={t('reports.receipt')}
+          hint={t('reports.receiptHint')}
+          value={receipt}
+          onChange={setReceipt}
+          error={errors.field('receipt')}
+          maxLength={500}
+        />
+      </div>
+    </FormPanel>
   );
 }

@@ -5,6 +5,7 @@ import { api, ApiError, call, type RuleSetDetail, type RuleVersion } from '../ap
 import { DataTable } from '../components/data-table.js';
 import { ErrorBanner, Notice } from '../components/error-banner.js';
 import { SelectField, TextAreaField, TextField } from '../components/form-field.js';
+import { FormPanel } from '../components/form-panel.js';
 import { HighlightedText } from '../components/highlighted-text.js';
 import { Loading } from '../components/loading.js';
 import { useErrorText } from '../error-text.js';
@@ -264,63 +265,60 @@ function ImportForm({ id, onImported }: { id: string; onImported: (message: stri
   };
 
   return (
-    <section className="panel" aria-labelledby="import-title">
-      <h2 id="import-title">{t('ruleSets.importTitle')}</h2>
-      <p className="field-hint">{t('ruleSets.importIntro')}</p>
-      <ErrorBanner message={errors.banner} />
-      <form onSubmit={submit}>
-        <div className="field">
-          <label htmlFor="rules-file">{t('ruleSets.file')}</label>
-          <input
-            id="rules-file"
-            type="file"
-            accept=".txt,.csv,.jsonl,.json,text/plain,text/csv"
-            onChange={load}
-            aria-describedby="rules-file-hint"
-          />
-          <p className="field-hint" id="rules-file-hint" role="status">
-            {file ? t('ruleSets.fileLoaded', { name: file }) : t('ruleSets.fileHint')}
-          </p>
-        </div>
-        <TextAreaField
-          label={t('ruleSets.rules')}
-          hint={t('ruleSets.rulesHint')}
-          value={text}
-          onChange={setText}
-          error={errors.field('text')}
-          rows={8}
-          spellCheck={false}
-          className="mono"
+    <FormPanel
+      titleId="import-title"
+      title={t('ruleSets.importTitle')}
+      intro={<p className="field-hint">{t('ruleSets.importIntro')}</p>}
+      banner={errors.banner}
+      onSubmit={submit}
+      submitLabel={t('ruleSets.import')}
+      busy={busy}
+    >
+      <div className="field">
+        <label htmlFor="rules-file">{t('ruleSets.file')}</label>
+        <input
+          id="rules-file"
+          type="file"
+          accept=".txt,.csv,.jsonl,.json,text/plain,text/csv"
+          onChange={load}
+          aria-describedby="rules-file-hint"
         />
-        <div className="form-grid">
-          <SelectField
-            label={t('ruleSets.format')}
-            value={format}
-            onChange={(v) => setFormat(v as Format)}
-            error={errors.field('format')}
-            options={FORMATS.map((f) => ({ value: f, label: t(`ruleSets.formats.${f}`) }))}
-          />
-          <TextField
-            label={t('ruleSets.note')}
-            value={note}
-            onChange={setNote}
-            error={errors.field('note')}
-            maxLength={500}
-          />
-        </div>
-        <div className="form-actions">
-          <button type="submit" className="button button-primary" disabled={busy}>
-            {t('ruleSets.import')}
-          </button>
-        </div>
-      </form>
-    </section>
+        <p className="field-hint" id="rules-file-hint" role="status">
+          {file ? t('ruleSets.fileLoaded', { name: file }) : t('ruleSets.fileHint')}
+        </p>
+      </div>
+      <TextAreaField
+        label={t('ruleSets.rules')}
+        hint={t('ruleSets.rulesHint')}
+        value={text}
+        onChange={setText}
+        error={errors.field('text')}
+        rows={8}
+        spellCheck={false}
+        className="mono"
+      />
+      <div className="form-grid">
+        <SelectField
+          label={t('ruleSets.format')}
+          value={format}
+          onChange={(v) => setFormat(v as Format)}
+          error={errors.field('format')}
+          options={FORMATS.map((f) => ({ value: f, label: t(`ruleSets.formats.${f}`) }))}
+        />
+        <TextField
+          label={t('ruleSets.note')}
+          value={note}
+          onChange={setNote}
+          error={errors.field('note')}
+          maxLength={500}
+        />
+      </div>
+    </FormPanel>
   );
 }
 
 function TestForm({ set }: { set: RuleSetDetail }) {
   const { t } = useTranslation();
-  const labels = useLabels();
   const [version, setVersion] = useState(String(set.latestVersion ?? set.versions[0].version));
   const [text, setText] = useState('');
   const [result, setResult] = useState<{ text: string; answer: Tested } | null>(null);
@@ -341,67 +339,73 @@ function TestForm({ set }: { set: RuleSetDetail }) {
   };
 
   return (
-    <section className="panel" aria-labelledby="test-title">
-      <h2 id="test-title">{t('ruleSets.testTitle')}</h2>
-      <p className="field-hint">{t('ruleSets.testIntro')}</p>
-      <ErrorBanner message={errors.banner} />
-      <form onSubmit={submit}>
-        <SelectField
-          label={t('ruleSets.testVersion')}
-          value={version}
-          onChange={setVersion}
-          error={errors.field('version')}
-          options={set.versions.map((v) => ({
-            value: String(v.version),
-            label: `${t('ruleSets.versionN', { version: v.version })} · ${t(`ruleSets.statuses.${v.status}`, { defaultValue: v.status })}`,
-          }))}
-        />
-        <TextAreaField
-          label={t('ruleSets.testText')}
-          value={text}
-          onChange={setText}
-          error={errors.field('text')}
-          rows={3}
-          maxLength={100_000}
-        />
-        <div className="form-actions">
-          <button type="submit" className="button button-primary" disabled={busy}>
-            {t('ruleSets.test')}
-          </button>
-        </div>
-      </form>
-      {result ? (
-        <div className="result-box" role="status" aria-label={t('ruleSets.testResult')}>
-          <p>
-            {t('ruleSets.testDecision')} <Decision decision={result.answer.decision} />
-          </p>
-          {result.text ? (
-            <blockquote className="evidence-content">
-              <HighlightedText
-                text={result.text}
-                spans={result.answer.matches.map((m) => ({
-                  start: m.start,
-                  end: m.end,
-                  label: `${m.rule} · ${labels.screeningCategory(m.category)}`,
-                }))}
-              />
-            </blockquote>
-          ) : null}
-          {result.answer.matches.length ? (
-            <ul className="plain-list">
-              {result.answer.matches.map((m) => (
-                <li key={`${m.rule}-${m.start}`}>
-                  <code>{m.rule}</code> · {labels.screeningCategory(m.category)} ·{' '}
-                  <RuleAction action={m.action} /> <mark>{result.text.slice(m.start, m.end)}</mark>
-                </li>
-              ))}
-            </ul>
-          ) : (
-            <p>{t('ruleSets.noMatch')}</p>
-          )}
-        </div>
+    <FormPanel
+      titleId="test-title"
+      title={t('ruleSets.testTitle')}
+      intro={<p className="field-hint">{t('ruleSets.testIntro')}</p>}
+      banner={errors.banner}
+      onSubmit={submit}
+      submitLabel={t('ruleSets.test')}
+      busy={busy}
+      after={<TestResult result={result} />}
+    >
+      <SelectField
+        label={t('ruleSets.testVersion')}
+        value={version}
+        onChange={setVersion}
+        error={errors.field('version')}
+        options={set.versions.map((v) => ({
+          value: String(v.version),
+          label: `${t('ruleSets.versionN', { version: v.version })} · ${t(`ruleSets.statuses.${v.status}`, { defaultValue: v.status })}`,
+        }))}
+      />
+      <TextAreaField
+        label={t('ruleSets.testText')}
+        value={text}
+        onChange={setText}
+        error={errors.field('text')}
+        rows={3}
+        maxLength={100_000}
+      />
+    </FormPanel>
+  );
+}
+
+/** What the chosen version decides for the test text, with each match marked in it. */
+function TestResult({ result }: { result: { text: string; answer: Tested } | null }) {
+  const { t } = useTranslation();
+  const labels = useLabels();
+  if (!result) return null;
+  return (
+    <div className="result-box" role="status" aria-label={t('ruleSets.testResult')}>
+      <p>
+        {t('ruleSets.testDecision')} <Decision decision={result.answer.decision} />
+      </p>
+      {result.text ? (
+        <blockquote className="evidence-content">
+          <HighlightedText
+            text={result.text}
+            spans={result.answer.matches.map((m) => ({
+              start: m.start,
+              end: m.end,
+              label: `${m.rule} · ${labels.screeningCategory(m.category)}`,
+            }))}
+          />
+        </blockquote>
       ) : null}
-    </section>
+      {result.answer.matches.length ? (
+        <ul className="plain-list">
+          {result.answer.matches.map((m) => (
+            <li key={`${m.rule}-${m.start}`}>
+              <code>{m.rule}</code> · {labels.screeningCategory(m.category)} ·{' '}
+              <RuleAction action={m.action} /> <mark>{result.text.slice(m.start, m.end)}</mark>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p>{t('ruleSets.noMatch')}</p>
+      )}
+    </div>
   );
 }
 
@@ -448,83 +452,84 @@ function DiffForm({ set }: { set: RuleSetDetail }) {
     },
   ];
 
-  return (
-    <section className="panel" aria-labelledby="diff-title">
-      <h2 id="diff-title">{t('ruleSets.diffTitle')}</h2>
-      <ErrorBanner message={errors.banner} />
-      <form onSubmit={submit}>
-        <div className="form-grid">
-          <SelectField label={t('ruleSets.diffFrom')} value={from} onChange={setFrom} options={options} />
-          <SelectField label={t('ruleSets.diffTo')} value={to} onChange={setTo} options={options} />
-        </div>
-        <div className="form-actions">
-          <button type="submit" className="button" disabled={busy}>
-            {t('ruleSets.compare')}
-          </button>
-        </div>
-      </form>
-      {diff ? (
-        <div role="status" aria-label={t('ruleSets.diffResult')}>
-          <p>
-            {t('ruleSets.diffSummary', {
-              from: diff.from,
-              to: diff.to,
-              added: diff.added.length,
-              removed: diff.removed.length,
-              changed: diff.changed.length,
-            })}
-          </p>
-          {diff.added.length ? (
-            <>
-              <h3>{t('ruleSets.added')}</h3>
-              <DataTable<Rule>
-                caption={t('ruleSets.added')}
-                rows={diff.added}
-                rowKey={(r) => r.id}
-                columns={ruleColumns('a')}
-                rowProps={() => ({ className: 'diff-added' })}
-              />
-            </>
-          ) : null}
-          {diff.removed.length ? (
-            <>
-              <h3>{t('ruleSets.removed')}</h3>
-              <DataTable<Rule>
-                caption={t('ruleSets.removed')}
-                rows={diff.removed}
-                rowKey={(r) => r.id}
-                columns={ruleColumns('r')}
-                rowProps={() => ({ className: 'diff-removed' })}
-              />
-            </>
-          ) : null}
-          {diff.changed.length ? (
-            <>
-              <h3>{t('ruleSets.changed')}</h3>
-              <DataTable<Diff['changed'][number]>
-                caption={t('ruleSets.changed')}
-                rows={diff.changed}
-                rowKey={(c) => c.before.id}
-                columns={[
-                  { key: 'id', header: t('ruleSets.colRuleId'), render: (c) => <code>{c.before.id}</code> },
-                  {
-                    key: 'before',
-                    header: t('ruleSets.before'),
-                    className: 'details',
-                    render: (c) => <code>{JSON.stringify(c.before)}</code>,
-                  },
-                  {
-                    key: 'after',
-                    header: t('ruleSets.after'),
-                    className: 'details',
-                    render: (c) => <code>{JSON.stringify(c.after)}</code>,
-                  },
-                ]}
-              />
-            </>
-          ) : null}
-        </div>
+  const diffView = diff ? (
+    <div role="status" aria-label={t('ruleSets.diffResult')}>
+      <p>
+        {t('ruleSets.diffSummary', {
+          from: diff.from,
+          to: diff.to,
+          added: diff.added.length,
+          removed: diff.removed.length,
+          changed: diff.changed.length,
+        })}
+      </p>
+      {diff.added.length ? (
+        <>
+          <h3>{t('ruleSets.added')}</h3>
+          <DataTable<Rule>
+            caption={t('ruleSets.added')}
+            rows={diff.added}
+            rowKey={(r) => r.id}
+            columns={ruleColumns('a')}
+            rowProps={() => ({ className: 'diff-added' })}
+          />
+        </>
       ) : null}
-    </section>
+      {diff.removed.length ? (
+        <>
+          <h3>{t('ruleSets.removed')}</h3>
+          <DataTable<Rule>
+            caption={t('ruleSets.removed')}
+            rows={diff.removed}
+            rowKey={(r) => r.id}
+            columns={ruleColumns('r')}
+            rowProps={() => ({ className: 'diff-removed' })}
+          />
+        </>
+      ) : null}
+      {diff.changed.length ? (
+        <>
+          <h3>{t('ruleSets.changed')}</h3>
+          <DataTable<Diff['changed'][number]>
+            caption={t('ruleSets.changed')}
+            rows={diff.changed}
+            rowKey={(c) => c.before.id}
+            columns={[
+              { key: 'id', header: t('ruleSets.colRuleId'), render: (c) => <code>{c.before.id}</code> },
+              {
+                key: 'before',
+                header: t('ruleSets.before'),
+                className: 'details',
+                render: (c) => <code>{JSON.stringify(c.before)}</code>,
+              },
+              {
+                key: 'after',
+                header: t('ruleSets.after'),
+                className: 'details',
+                render: (c) => <code>{JSON.stringify(c.after)}</code>,
+              },
+            ]}
+          />
+        </>
+      ) : null}
+    </div>
+  ) : null;
+
+  return (
+    <FormPanel
+      titleId="diff-title"
+      title={t('ruleSets.diffTitle')}
+      banner={errors.banner}
+      onSubmit={submit}
+      submitLabel={t('ruleSets.compare')}
+      submitClassName="button"
+      busy={busy}
+      after={diffView}
+    >
+      <div className="form-grid">
+        <SelectField label={t('ruleSets.diffFrom')} value={from} onChange={setFrom} options={options} />
+        <SelectField label={t('ruleSets.diffTo')} value={to} onChange={setTo} options={options} />
+      </div>
+    </FormPanel>
   );
 }

@@ -5,6 +5,7 @@ import { api, call, type RuleSet } from '../api.js';
 import { DataTable } from '../components/data-table.js';
 import { ErrorBanner } from '../components/error-banner.js';
 import { TextField } from '../components/form-field.js';
+import { FormPanel } from '../components/form-panel.js';
 import { useFormErrors } from '../form-errors.js';
 import { useDateTime } from '../format.js';
 import { useSignedIn } from '../session.js';
@@ -116,37 +117,33 @@ function CreateRuleSet({ onCancel }: { onCancel: () => void }) {
   };
 
   return (
-    <section className="panel" aria-labelledby="create-set-title">
-      <h2 id="create-set-title">{t('ruleSets.createTitle')}</h2>
-      <ErrorBanner message={errors.banner} />
-      <form onSubmit={submit}>
-        <div className="form-grid">
-          <TextField
-            label={t('ruleSets.name')}
-            value={name}
-            onChange={setName}
-            error={errors.field('name')}
-            autoFocus
-            required
-            maxLength={100}
-          />
-          <TextField
-            label={t('ruleSets.description')}
-            value={description}
-            onChange={setDescription}
-            error={errors.field('description')}
-            maxLength={1000}
-          />
-        </div>
-        <div className="form-actions">
-          <button type="submit" className="button button-primary" disabled={busy}>
-            {t('ruleSets.create')}
-          </button>
-          <button type="button" className="button" onClick={onCancel}>
-            {t('common.cancel')}
-          </button>
-        </div>
-      </form>
-    </section>
+    <FormPanel
+      titleId="create-set-title"
+      title={t('ruleSets.createTitle')}
+      banner={errors.banner}
+      onSubmit={submit}
+      submitLabel={t('ruleSets.create')}
+      busy={busy}
+      onCancel={onCancel}
+    >
+      <div className="form-grid">
+        <TextField
+          label={t('ruleSets.name')}
+          value={name}
+          onChange={setName}
+          error={errors.field('name')}
+          autoFocus
+          required
+          maxLength={100}
+        />
+        <TextField
+          label={t('ruleSets.description')}
+          value={description}
+          onChange={setDescription}
+          error={errors.field('description')}
+          maxLength={1000}
+        />
+      </div>
+    </FormPanel>
   );
 }

@@ -5,6 +5,7 @@ import { api, ApiError, call, type Subject, type Transfer } from '../api.js';
 import { DataTable } from '../components/data-table.js';
 import { ErrorBanner, Notice } from '../components/error-banner.js';
 import { CheckboxField, SelectField, TextField } from '../components/form-field.js';
+import { FormActions, FormPanel } from '../components/form-panel.js';
 import { Loading } from '../components/loading.js';
 import { PurposeDialog } from '../components/purpose-dialog.js';
 import { download } from '../download.js';
@@ -407,66 +408,63 @@ function TransferForm({
   };
 
   return (
-    <section className="panel" aria-labelledby="transfer-form-title">
-      <h3 id="transfer-form-title">{t('transfers.formTitle')}</h3>
-      <ErrorBanner message={errors.banner} />
-      <form onSubmit={submit}>
-        <div className="form-grid">
-          <TextField
-            label={t('transfers.recipient')}
-            hint={t('transfers.recipientHint')}
-            value={recipient}
-            onChange={setRecipient}
-            error={errors.field('recipient')}
-            required
-            autoFocus
-            maxLength={200}
-          />
-          <TextField
-            label={t('transfers.purpose')}
-            value={purpose}
-            onChange={setPurpose}
-            error={errors.field('purpose')}
-            required
-            minLength={2}
-            maxLength={200}
-          />
-          <SelectField
-            label={t('transfers.legalBasis')}
-            value={basis}
-            onChange={(v) => setBasis(v as LegalBasis)}
-            error={errors.field('legalBasis')}
-            options={LEGAL_BASES.map((b) => ({ value: b, label: t(`transfers.bases.${b}`) }))}
-          />
+    <FormPanel
+      titleId="transfer-form-title"
+      title={t('transfers.formTitle')}
+      level={3}
+      banner={errors.banner}
+      onSubmit={submit}
+      submitLabel={t('transfers.submit')}
+      busy={busy}
+      onCancel={onCancel}
+    >
+      <div className="form-grid">
+        <TextField
+          label={t('transfers.recipient')}
+          hint={t('transfers.recipientHint')}
+          value={recipient}
+          onChange={setRecipient}
+          error={errors.field('recipient')}
+          required
+          autoFocus
+          maxLength={200}
+        />
+        <TextField
+          label={t('transfers.purpose')}
+          value={purpose}
+          onChange={setPurpose}
+          error={errors.field('purpose')}
+          required
+          minLength={2}
+          maxLength={200}
+        />
+        <SelectField
+          label={t('transfers.legalBasis')}
+          value={basis}
+          onChange={(v) => setBasis(v as LegalBasis)}
+          error={errors.field('legalBasis')}
+          options={LEGAL_BASES.map((b) => ({ value: b, label: t(`transfers.bases.${b}`) }))}
+        />
+      </div>
+      <fieldset aria-describedby={errors.field('categories') ? 'transfer-categories-error' : undefined}>
+        <legend>{t('transfers.categories')}</legend>
+        <div className="checks">
+          {categories.map((c) => (
+            <CheckboxField
+              key={c}
+              label={labels.piiCategory(c)}
+              checked={chosen.includes(c)}
+              onChange={(on) => setChosen((x) => (on ? [...x, c] : x.filter((y) => y !== c)))}
+            />
+          ))}
         </div>
-        <fieldset aria-describedby={errors.field('categories') ? 'transfer-categories-error' : undefined}>
-          <legend>{t('transfers.categories')}</legend>
-          <div className="checks">
-            {categories.map((c) => (
-              <CheckboxField
-                key={c}
-                label={labels.piiCategory(c)}
-                checked={chosen.includes(c)}
-                onChange={(on) => setChosen((x) => (on ? [...x, c] : x.filter((y) => y !== c)))}
-              />
-            ))}
-          </div>
-          {errors.field('categories') ? (
-            <p className="field-error" id="transfer-categories-error">
-              {errors.field('categories')}
-            </p>
-          ) : null}
-        </fieldset>
-        <div className="form-actions">
-          <button type="submit" className="button button-primary" disabled={busy}>
-            {t('transfers.submit')}
-          </button>
-          <button type="button" className="button" onClick={onCancel}>
-            {t('common.cancel')}
-          </button>
-        </div>
-      </form>
-    </section>
+        {errors.field('categories') ? (
+          <p className="field-error" id="transfer-categories-error">
+            {errors.field('categories')}
+          </p>
+        ) : null}
+      </fieldset>
+    </FormPanel>
   );
 }
 
@@ -532,14 +530,12 @@ function Erase({ subject, onErased }: { subject: Subject; onErased: () => void }
               required
             />
           </div>
-          <div className="form-actions">
-            <button type="submit" className="button button-danger" disabled={busy}>
-              {t('erase.submit')}
-            </button>
-            <button type="button" className="button" onClick={() => setOpen(false)}>
-              {t('common.cancel')}
-            </button>
-          </div>
+          <FormActions
+            submitLabel={t('erase.submit')}
+            submitClassName="button button-danger"
+            busy={busy}
+            onCancel={() => setOpen(false)}
+          />
         </form>
       )}
     </section>

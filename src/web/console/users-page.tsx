@@ -4,6 +4,7 @@ import { api, call, type Role, type User } from '../api.js';
 import { DataTable } from '../components/data-table.js';
 import { ErrorBanner, Notice } from '../components/error-banner.js';
 import { CheckboxField, SelectField, TextField } from '../components/form-field.js';
+import { FormActions, FormPanel } from '../components/form-panel.js';
 import { Pagination } from '../components/pagination.js';
 import { useFormErrors } from '../form-errors.js';
 import { useDateTime } from '../format.js';
@@ -227,60 +228,56 @@ function CreateUser({
   };
 
   return (
-    <section className="panel" aria-labelledby="create-user-title">
-      <h2 id="create-user-title">{t('users.createTitle')}</h2>
-      <ErrorBanner message={errors.banner} />
-      <form onSubmit={submit}>
-        <div className="form-grid">
-          <TextField
-            label={t('users.username')}
-            value={username}
-            onChange={setUsername}
-            error={errors.field('username')}
-            autoFocus
-            autoComplete="off"
-            autoCapitalize="none"
-            spellCheck={false}
-            required
-            minLength={3}
-            maxLength={64}
-          />
-          <TextField
-            label={t('users.displayName')}
-            value={displayName}
-            onChange={setDisplayName}
-            error={errors.field('displayName')}
-            autoComplete="off"
-            maxLength={100}
-          />
-          <TextField
-            label={t('users.initialPassword')}
-            hint={t('users.passwordHint')}
-            type="password"
-            value={password}
-            onChange={setPassword}
-            error={errors.field('password')}
-            autoComplete="new-password"
-            required
-          />
-          <SelectField
-            label={t('users.role')}
-            value={role}
-            onChange={setRole}
-            error={errors.field('role')}
-            options={roles.map((r) => ({ value: r.role, label: roleLabel(r.role) }))}
-          />
-        </div>
-        <div className="form-actions">
-          <button type="submit" className="button button-primary" disabled={busy}>
-            {t('users.create')}
-          </button>
-          <button type="button" className="button" onClick={onCancel}>
-            {t('common.cancel')}
-          </button>
-        </div>
-      </form>
-    </section>
+    <FormPanel
+      titleId="create-user-title"
+      title={t('users.createTitle')}
+      banner={errors.banner}
+      onSubmit={submit}
+      submitLabel={t('users.create')}
+      busy={busy}
+      onCancel={onCancel}
+    >
+      <div className="form-grid">
+        <TextField
+          label={t('users.username')}
+          value={username}
+          onChange={setUsername}
+          error={errors.field('username')}
+          autoFocus
+          autoComplete="off"
+          autoCapitalize="none"
+          spellCheck={false}
+          required
+          minLength={3}
+          maxLength={64}
+        />
+        <TextField
+          label={t('users.displayName')}
+          value={displayName}
+          onChange={setDisplayName}
+          error={errors.field('displayName')}
+          autoComplete="off"
+          maxLength={100}
+        />
+        <TextField
+          label={t('users.initialPassword')}
+          hint={t('users.passwordHint')}
+          type="password"
+          value={password}
+          onChange={setPassword}
+          error={errors.field('password')}
+          autoComplete="new-password"
+          required
+        />
+        <SelectField
+          label={t('users.role')}
+          value={role}
+          onChange={setRole}
+          error={errors.field('role')}
+          options={roles.map((r) => ({ value: r.role, label: roleLabel(r.role) }))}
+        />
+      </div>
+    </FormPanel>
   );
 }
 
@@ -356,66 +353,65 @@ function EditUser({
   };
 
   return (
-    <section className="panel" aria-labelledby="edit-user-title">
-      <h2 id="edit-user-title">{t('users.editTitle', { name })}</h2>
-      <ErrorBanner message={errors.banner} />
-      <form onSubmit={save}>
-        <div className="form-grid">
-          <TextField
-            label={t('users.displayName')}
-            value={displayName}
-            onChange={setDisplayName}
-            error={errors.field('displayName')}
-            autoFocus
-            maxLength={100}
-          />
-          <SelectField
-            label={t('users.role')}
-            value={role}
-            onChange={setRole}
-            error={errors.field('role')}
-            options={roleOptions}
-          />
-        </div>
-        <CheckboxField
-          label={t('users.disabledField')}
-          checked={disabled}
-          onChange={setDisabled}
-          error={errors.field('disabled')}
+    <FormPanel
+      titleId="edit-user-title"
+      title={t('users.editTitle', { name })}
+      banner={errors.banner}
+      onSubmit={save}
+      submitLabel={t('common.save')}
+      busy={busy}
+      onCancel={onClose}
+      cancelLabel={t('common.close')}
+      actions={
+        <button type="button" className="button" onClick={unlock} disabled={busy}>
+          {t('users.unlock')}
+        </button>
+      }
+      after={
+        <>
+          <h3>{t('users.resetTitle')}</h3>
+          <ErrorBanner message={pwErrors.banner} />
+          <form onSubmit={resetPassword}>
+            <div className="form-grid">
+              <TextField
+                label={t('users.newPassword')}
+                hint={t('users.passwordHint')}
+                type="password"
+                value={password}
+                onChange={setPassword}
+                error={pwErrors.field('password')}
+                autoComplete="new-password"
+                required
+              />
+            </div>
+            <FormActions submitLabel={t('users.resetSubmit')} submitClassName="button" busy={busy} />
+          </form>
+        </>
+      }
+    >
+      <div className="form-grid">
+        <TextField
+          label={t('users.displayName')}
+          value={displayName}
+          onChange={setDisplayName}
+          error={errors.field('displayName')}
+          autoFocus
+          maxLength={100}
         />
-        <div className="form-actions">
-          <button type="submit" className="button button-primary" disabled={busy}>
-            {t('common.save')}
-          </button>
-          <button type="button" className="button" onClick={unlock} disabled={busy}>
-            {t('users.unlock')}
-          </button>
-          <button type="button" className="button" onClick={onClose}>
-            {t('common.close')}
-          </button>
-        </div>
-      </form>
-      <h3>{t('users.resetTitle')}</h3>
-      <ErrorBanner message={pwErrors.banner} />
-      <form onSubmit={resetPassword}>
-        <div className="form-grid">
-          <TextField
-            label={t('users.newPassword')}
-            hint={t('users.passwordHint')}
-            type="password"
-            value={password}
-            onChange={setPassword}
-            error={pwErrors.field('password')}
-            autoComplete="new-password"
-            required
-          />
-        </div>
-        <div className="form-actions">
-          <button type="submit" className="button" disabled={busy}>
-            {t('users.resetSubmit')}
-          </button>
-        </div>
-      </form>
-    </section>
+        <SelectField
+          label={t('users.role')}
+          value={role}
+          onChange={setRole}
+          error={errors.field('role')}
+          options={roleOptions}
+        />
+      </div>
+      <CheckboxField
+        label={t('users.disabledField')}
+        checked={disabled}
+        onChange={setDisabled}
+        error={errors.field('disabled')}
+      />
+    </FormPanel>
   );
 }

@@ -4,6 +4,7 @@ import { api, call } from '../api.js';
 import { DataTable } from '../components/data-table.js';
 import { ErrorBanner, Notice } from '../components/error-banner.js';
 import { TextField } from '../components/form-field.js';
+import { FormPanel } from '../components/form-panel.js';
 import { Pagination } from '../components/pagination.js';
 import { SecretReveal } from '../components/secret-reveal.js';
 import { useErrorText } from '../error-text.js';
@@ -288,49 +289,45 @@ function CreateEndpoint({
   };
 
   return (
-    <section className="panel" aria-labelledby="create-webhook-title">
-      <h2 id="create-webhook-title">{t('webhooks.createTitle')}</h2>
-      <ErrorBanner message={errors.banner} />
-      <form onSubmit={submit}>
-        <div className="form-grid">
-          <TextField
-            label={t('webhooks.name')}
-            value={name}
-            onChange={setName}
-            error={errors.field('name')}
-            autoFocus
-            required
-            maxLength={100}
-          />
-          <TextField
-            label={t('webhooks.url')}
-            hint={t('webhooks.urlHint')}
-            type="url"
-            value={url}
-            onChange={setUrl}
-            error={errors.field('url')}
-            required
-            maxLength={2000}
-            spellCheck={false}
-          />
-          <TextField
-            label={t('webhooks.events')}
-            hint={t('webhooks.eventsHint')}
-            value={events}
-            onChange={setEvents}
-            error={errors.field('events')}
-            spellCheck={false}
-          />
-        </div>
-        <div className="form-actions">
-          <button type="submit" className="button button-primary" disabled={busy}>
-            {t('webhooks.create')}
-          </button>
-          <button type="button" className="button" onClick={onCancel}>
-            {t('common.cancel')}
-          </button>
-        </div>
-      </form>
-    </section>
+    <FormPanel
+      titleId="create-webhook-title"
+      title={t('webhooks.createTitle')}
+      banner={errors.banner}
+      onSubmit={submit}
+      submitLabel={t('webhooks.create')}
+      busy={busy}
+      onCancel={onCancel}
+    >
+      <div className="form-grid">
+        <TextField
+          label={t('webhooks.name')}
+          value={name}
+          onChange={setName}
+          error={errors.field('name')}
+          autoFocus
+          required
+          maxLength={100}
+        />
+        <TextField
+          label={t('webhooks.url')}
+          hint={t('webhooks.urlHint')}
+          type="url"
+          value={url}
+          onChange={setUrl}
+          error={errors.field('url')}
+          required
+          maxLength={2000}
+          spellCheck={false}
+        />
+        <TextField
+          label={t('webhooks.events')}
+          hint={t('webhooks.eventsHint')}
+          value={events}
+          onChange={setEvents}
+          error={errors.field('events')}
+          spellCheck={false}
+        />
+      </div>
+    </FormPanel>
   );
 }
