@@ -7,7 +7,7 @@ import { CheckboxField, TextField } from '../components/form-field.js';
 import { FormPanel } from '../components/form-panel.js';
 import { SecretReveal } from '../components/secret-reveal.js';
 import { useErrorText } from '../error-text.js';
-import { useFormErrors } from '../form-errors.js';
+import { useSubmit } from '../use-submit.js';
 import { useDateTime } from '../format.js';
 import { useSignedIn } from '../session.js';
 import { useLoad } from '../use-load.js';
@@ -171,8 +171,7 @@ function CreateKey({
   const { permissions } = useRoles();
   const [name, setName] = useState('');
   const [scopes, setScopes] = useState<string[]>([]);
-  const [busy, setBusy] = useState(false);
-  const errors = useFormErrors(['name', 'scopes']);
+  const { errors, busy, run } = useSubmit(['name', 'scopes']);
   const all = scopes.includes('all');
 
   const toggle = (scope: string, on: boolean) =>
@@ -182,15 +181,10 @@ function CreateKey({
     e.preventDefault();
     errors.clear();
     if (!scopes.length) return errors.set('scopes', t('apiKeys.scopesRequired'));
-    setBusy(true);
-    try {
+    await run(async () => {
       const body = { name, scopes: (all ? ['all'] : scopes) as Scope[] };
       onCreated(await call(api.POST('/api/v1/api-keys', { body })));
-    } catch (err) {
-      errors.show(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const scopesError = errors.field('scopes');

@@ -8,7 +8,7 @@ import { TextAreaField } from '../components/form-field.js';
 import { HighlightedText } from '../components/highlighted-text.js';
 import { Loading } from '../components/loading.js';
 import { useErrorText } from '../error-text.js';
-import { useFormErrors } from '../form-errors.js';
+import { useSubmit } from '../use-submit.js';
 import { useDateTime } from '../format.js';
 import { useLabels } from '../labels.js';
 import { useSignedIn } from '../session.js';
@@ -314,8 +314,7 @@ function DecideForm({
     () =>
       initial ?? { facts: '', rule: ruleText(matches, labels.screeningCategory), ground: '', objection: '' },
   );
-  const [busy, setBusy] = useState(false);
-  const errors = useFormErrors(REASON_FIELDS.map((k) => `reasons.${k}`));
+  const { errors, busy, run } = useSubmit(REASON_FIELDS.map((k) => `reasons.${k}`));
 
   const decide = async (action: Action) => {
     errors.clear();
@@ -325,8 +324,7 @@ function DecideForm({
         if (!reasons[k].trim()) errors.set(`reasons.${k}`, t('cases.reasonNeeded'));
       return;
     }
-    setBusy(true);
-    try {
+    await run(async () => {
       const trimmed = Object.fromEntries(REASON_FIELDS.map((k) => [k, reasons[k].trim()])) as Reasons;
       const next = await call(
         api.POST('/api/v1/cases/{id}/decide', {
@@ -335,11 +333,7 @@ function DecideForm({
         }),
       );
       onDecided(next, action);
-    } catch (err) {
-      errors.show(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

@@ -5,7 +5,7 @@ import { api, ApiError, call } from '../api.js';
 import { ErrorBanner, Notice } from '../components/error-banner.js';
 import { TextField } from '../components/form-field.js';
 import { useErrorText } from '../error-text.js';
-import { useFormErrors } from '../form-errors.js';
+import { useSubmit } from '../use-submit.js';
 import { useSession } from '../session.js';
 import { useTitle } from '../use-title.js';
 import { AuthShell } from './auth-shell.js';
@@ -21,33 +21,34 @@ export function LoginPage() {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [totp, setTotp] = useState('');
-  const [busy, setBusy] = useState(false);
-  const errors = useFormErrors(['username', 'password', 'totp']);
+  const { errors, busy, run } = useSubmit(['username', 'password', 'totp']);
   const signedOut = (location.state as { signedOut?: boolean } | null)?.signedOut;
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     errors.clear();
-    setBusy(true);
-    try {
-      const body = await call(
-        api.POST('/api/v1/auth/login', {
-          body: { username, password, totp: step === 'totp' ? totp : undefined },
-        }),
-      );
-      signedIn(body);
-    } catch (err) {
-      if (err instanceof ApiError && err.code === 'totp_required') {
-        setStep('totp');
-      } else if (err instanceof ApiError && err.code === 'invalid_totp') {
-        setTotp('');
-        errors.set('totp', errorText(err));
-      } else {
-        errors.show(err);
-      }
-    } finally {
-      setBusy(false);
-    }
+    await run(
+      async () => {
+        const body = await call(
+          api.POST('/api/v1/auth/login', {
+            body: { username, password, totp: step === 'totp' ? totp : undefined },
+          }),
+        );
+        signedIn(body);
+      },
+      {
+        showError: (err) => {
+          if (err instanceof ApiError && err.code === 'totp_required') {
+            setStep('totp');
+          } else if (err instanceof ApiError && err.code === 'invalid_totp') {
+            setTotp('');
+            errors.set('totp', errorText(err));
+          } else {
+            errors.show(err);
+          }
+        },
+      },
+    );
   };
 
   const startOver = () => {

@@ -5,7 +5,7 @@ import { api, call } from '../api.js';
 import { ErrorBanner, Notice } from '../components/error-banner.js';
 import { TextField } from '../components/form-field.js';
 import { FormPanel } from '../components/form-panel.js';
-import { useFormErrors } from '../form-errors.js';
+import { useSubmit } from '../use-submit.js';
 import { useSignedIn } from '../session.js';
 import { useTitle } from '../use-title.js';
 import { TotpEnrol } from './totp-enrol.js';
@@ -84,17 +84,15 @@ function ChangePassword() {
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [confirm, setConfirm] = useState('');
-  const [busy, setBusy] = useState(false);
   const [done, setDone] = useState(false);
-  const errors = useFormErrors(['currentPassword', 'newPassword']);
+  const { errors, busy, run } = useSubmit(['currentPassword', 'newPassword']);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     errors.clear();
     setDone(false);
     if (next !== confirm) return errors.set('confirm', t('profile.mismatch'));
-    setBusy(true);
-    try {
+    await run(async () => {
       await call(
         api.POST('/api/v1/profile/password', { body: { currentPassword: current, newPassword: next } }),
       );
@@ -102,11 +100,7 @@ function ChangePassword() {
       setNext('');
       setConfirm('');
       setDone(true);
-    } catch (err) {
-      errors.show(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -156,22 +150,16 @@ function ChangePassword() {
 function DisableTotp({ onDone }: { onDone: () => Promise<void> }) {
   const { t } = useTranslation();
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const errors = useFormErrors(['password']);
+  const { errors, busy, run } = useSubmit(['password']);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     errors.clear();
-    setBusy(true);
-    try {
+    await run(async () => {
       await call(api.POST('/api/v1/profile/totp/disable', { body: { password } }));
       setPassword('');
       await onDone();
-    } catch (err) {
-      errors.show(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

@@ -7,7 +7,7 @@ import { ErrorBanner, Notice } from '../components/error-banner.js';
 import { Pagination } from '../components/pagination.js';
 import { TextField } from '../components/form-field.js';
 import { FormPanel } from '../components/form-panel.js';
-import { useFormErrors } from '../form-errors.js';
+import { useSubmit } from '../use-submit.js';
 import { useDateTime } from '../format.js';
 import { useLabels } from '../labels.js';
 import { useSignedIn } from '../session.js';
@@ -171,8 +171,7 @@ function CreateReport({ onCreated }: { onCreated: (r: Report) => void }) {
   const cases = useLoad(candidates, []);
   const [chosen, setChosen] = useState<string[]>([]);
   const [authority, setAuthority] = useState('');
-  const [busy, setBusy] = useState(false);
-  const errors = useFormErrors(['authority', 'caseIds']);
+  const { errors, busy, run } = useSubmit(['authority', 'caseIds']);
   const rows = cases.data ?? [];
   const all = rows.length > 0 && chosen.length === rows.length;
 
@@ -182,19 +181,14 @@ function CreateReport({ onCreated }: { onCreated: (r: Report) => void }) {
     e.preventDefault();
     errors.clear();
     if (!chosen.length) return errors.set('caseIds', t('reports.chooseCases'));
-    setBusy(true);
-    try {
+    await run(async () => {
       const r = await call(
         api.POST('/api/v1/reports', { body: { caseIds: chosen, authority: authority.trim() } }),
       );
       setChosen([]);
       setAuthority('');
       onCreated(r);
-    } catch (err) {
-      errors.show(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -301,26 +295,24 @@ function RecordSubmission({
   const { t } = useTranslation();
   const [submittedTo, setSubmittedTo] = useState(report.authority);
   const [receipt, setReceipt] = useState('');
-  const [busy, setBusy] = useState(false);
-  const errors = useFormErrors(['submittedTo', 'receipt']);
+  const { errors, busy, run } = useSubmit(['submittedTo', 'receipt']);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     errors.clear();
-    setBusy(true);
-    try {
-      onDone(
-        await call(
-          api.POST('/api/v1/reports/{id}/submission', {
-            params: { path: { id: report.id } },
-            body: { submittedTo: submittedTo.trim(), receipt: receipt.trim() || undefined },
-          }),
-        ),
-      );
-    } catch (err) {
-      errors.show(err);
-      setBusy(false);
-    }
+    await run(
+      async () => {
+        onDone(
+          await call(
+            api.POST('/api/v1/reports/{id}/submission', {
+              params: { path: { id: report.id } },
+              body: { submittedTo: submittedTo.trim(), receipt: receipt.trim() || undefined },
+            }),
+          ),
+        );
+      },
+      { staysBusy: true },
+    );
   };
 
   return (

@@ -9,7 +9,7 @@ import { FormPanel } from '../components/form-panel.js';
 import { HighlightedText } from '../components/highlighted-text.js';
 import { Loading } from '../components/loading.js';
 import { useErrorText } from '../error-text.js';
-import { useFormErrors } from '../form-errors.js';
+import { useSubmit } from '../use-submit.js';
 import { useDateTime } from '../format.js';
 import { useLabels } from '../labels.js';
 import { useSignedIn } from '../session.js';
@@ -221,8 +221,7 @@ function ImportForm({ id, onImported }: { id: string; onImported: (message: stri
   const [format, setFormat] = useState<Format>('jsonl');
   const [note, setNote] = useState('');
   const [file, setFile] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const errors = useFormErrors(['format', 'note']);
+  const { errors, busy, run } = useSubmit(['format', 'note']);
 
   const load = async (e: ChangeEvent<HTMLInputElement>) => {
     const f = e.target.files?.[0];
@@ -238,30 +237,32 @@ function ImportForm({ id, onImported }: { id: string; onImported: (message: stri
     e.preventDefault();
     errors.clear();
     if (!text.trim()) return errors.set('text', t('common.required'));
-    setBusy(true);
-    try {
-      const v = await call(
-        api.POST('/api/v1/rule-sets/{id}/versions', {
-          params: { path: { id } },
-          body: { text, format, note: note.trim() || undefined },
-        }),
-      );
-      setText('');
-      setNote('');
-      setFile(null);
-      onImported(t('ruleSets.imported', { version: v.version, count: v.ruleCount }));
-    } catch (err) {
-      // A rule that fails names itself and its field (`rules.3.action`); it belongs beside the text.
-      if (err instanceof ApiError && err.field && !['format', 'note'].includes(err.field)) {
-        const where = err.field.startsWith('rules') ? ` (${err.field})` : '';
-        errors.set(
-          'text',
-          `${errorText(err)}${err.code === 'invalid_rules' ? ` ${err.message}` : ''}${where}`,
+    await run(
+      async () => {
+        const v = await call(
+          api.POST('/api/v1/rule-sets/{id}/versions', {
+            params: { path: { id } },
+            body: { text, format, note: note.trim() || undefined },
+          }),
         );
-      } else errors.show(err);
-    } finally {
-      setBusy(false);
-    }
+        setText('');
+        setNote('');
+        setFile(null);
+        onImported(t('ruleSets.imported', { version: v.version, count: v.ruleCount }));
+      },
+      {
+        showError: (err) => {
+          // A rule that fails names itself and its field (`rules.3.action`); it belongs beside the text.
+          if (err instanceof ApiError && err.field && !['format', 'note'].includes(err.field)) {
+            const where = err.field.startsWith('rules') ? ` (${err.field})` : '';
+            errors.set(
+              'text',
+              `${errorText(err)}${err.code === 'invalid_rules' ? ` ${err.message}` : ''}${where}`,
+            );
+          } else errors.show(err);
+        },
+      },
+    );
   };
 
   return (
@@ -322,20 +323,14 @@ function TestForm({ set }: { set: RuleSetDetail }) {
   const [version, setVersion] = useState(String(set.latestVersion ?? set.versions[0].version));
   const [text, setText] = useState('');
   const [result, setResult] = useState<{ text: string; answer: Tested } | null>(null);
-  const [busy, setBusy] = useState(false);
-  const errors = useFormErrors(['text', 'version']);
+  const { errors, busy, run } = useSubmit(['text', 'version']);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     errors.clear();
-    setBusy(true);
-    try {
+    await run(async () => {
       setResult({ text, answer: await testRules(set.id, Number(version), text) });
-    } catch (err) {
-      errors.show(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -416,21 +411,15 @@ function DiffForm({ set }: { set: RuleSetDetail }) {
   const [from, setFrom] = useState(String(versions[versions.length - 2]));
   const [to, setTo] = useState(String(versions[versions.length - 1]));
   const [diff, setDiff] = useState<Diff | null>(null);
-  const [busy, setBusy] = useState(false);
-  const errors = useFormErrors(['from', 'to']);
+  const { errors, busy, run } = useSubmit(['from', 'to']);
   const options = versions.map((v) => ({ value: String(v), label: t('ruleSets.versionN', { version: v }) }));
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     errors.clear();
-    setBusy(true);
-    try {
+    await run(async () => {
       setDiff(await diffVersions(set.id, Number(from), Number(to)));
-    } catch (err) {
-      errors.show(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const ruleColumns = (prefix: string) => [

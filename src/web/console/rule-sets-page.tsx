@@ -6,7 +6,7 @@ import { DataTable } from '../components/data-table.js';
 import { ErrorBanner } from '../components/error-banner.js';
 import { TextField } from '../components/form-field.js';
 import { FormPanel } from '../components/form-panel.js';
-import { useFormErrors } from '../form-errors.js';
+import { useSubmit } from '../use-submit.js';
 import { useDateTime } from '../format.js';
 import { useSignedIn } from '../session.js';
 import { useLoad } from '../use-load.js';
@@ -96,24 +96,22 @@ function CreateRuleSet({ onCancel }: { onCancel: () => void }) {
   const navigate = useNavigate();
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
-  const [busy, setBusy] = useState(false);
-  const errors = useFormErrors(['name', 'description']);
+  const { errors, busy, run } = useSubmit(['name', 'description']);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     errors.clear();
-    setBusy(true);
-    try {
-      const r = await call(
-        api.POST('/api/v1/rule-sets', {
-          body: { name: name.trim(), description: description.trim() || undefined },
-        }),
-      );
-      navigate(`/console/rule-sets/${r.id}`);
-    } catch (err) {
-      errors.show(err);
-      setBusy(false);
-    }
+    await run(
+      async () => {
+        const r = await call(
+          api.POST('/api/v1/rule-sets', {
+            body: { name: name.trim(), description: description.trim() || undefined },
+          }),
+        );
+        navigate(`/console/rule-sets/${r.id}`);
+      },
+      { staysBusy: true },
+    );
   };
 
   return (

@@ -4,7 +4,7 @@ import { useNavigate } from 'react-router-dom';
 import { api, call } from '../api.js';
 import { ErrorBanner } from '../components/error-banner.js';
 import { TextField } from '../components/form-field.js';
-import { useFormErrors } from '../form-errors.js';
+import { useSubmit } from '../use-submit.js';
 import { useMeta } from '../meta.js';
 import { useSession } from '../session.js';
 import { useTitle } from '../use-title.js';
@@ -21,28 +21,29 @@ export function SetupPage() {
   const [displayName, setDisplayName] = useState('');
   const [password, setPassword] = useState('');
   const [confirm, setConfirm] = useState('');
-  const [busy, setBusy] = useState(false);
-  const errors = useFormErrors(['username', 'displayName', 'password']);
+  const { errors, busy, run } = useSubmit(['username', 'displayName', 'password']);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     errors.clear();
     if (password !== confirm) return errors.set('confirm', t('setup.mismatch'));
-    setBusy(true);
-    try {
-      const body = await call(
-        api.POST('/api/v1/setup', { body: { username, password, displayName: displayName || undefined } }),
-      );
-      signedIn(body);
-      await reload();
-      navigate('/console', { replace: true });
-    } catch (err) {
-      errors.show(err);
-      // Someone else finished setup meanwhile: the sign-in page is what remains.
-      await reload();
-    } finally {
-      setBusy(false);
-    }
+    await run(
+      async () => {
+        const body = await call(
+          api.POST('/api/v1/setup', { body: { username, password, displayName: displayName || undefined } }),
+        );
+        signedIn(body);
+        await reload();
+        navigate('/console', { replace: true });
+      },
+      {
+        showError: async (err) => {
+          errors.show(err);
+          // Someone else finished setup meanwhile: the sign-in page is what remains.
+          await reload();
+        },
+      },
+    );
   };
 
   return (

@@ -10,7 +10,7 @@ import { Loading } from '../components/loading.js';
 import { PurposeDialog } from '../components/purpose-dialog.js';
 import { download } from '../download.js';
 import { useErrorText } from '../error-text.js';
-import { useFormErrors } from '../form-errors.js';
+import { useSubmit } from '../use-submit.js';
 import { useDateTime } from '../format.js';
 import { useLabels } from '../labels.js';
 import { useSignedIn } from '../session.js';
@@ -383,15 +383,13 @@ function TransferForm({
   const [purpose, setPurpose] = useState('');
   const [chosen, setChosen] = useState<string[]>([]);
   const [basis, setBasis] = useState<LegalBasis>('consent');
-  const [busy, setBusy] = useState(false);
-  const errors = useFormErrors(['recipient', 'purpose', 'categories', 'legalBasis']);
+  const { errors, busy, run } = useSubmit(['recipient', 'purpose', 'categories', 'legalBasis']);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     errors.clear();
     if (!chosen.length) return errors.set('categories', t('transfers.chooseCategory'));
-    setBusy(true);
-    try {
+    await run(async () => {
       onDone(
         await call(
           api.POST('/api/v1/subjects/{id}/transfers', {
@@ -400,11 +398,7 @@ function TransferForm({
           }),
         ),
       );
-    } catch (err) {
-      errors.show(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -474,8 +468,7 @@ function Erase({ subject, onErased }: { subject: Subject; onErased: () => void }
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState('');
   const [typed, setTyped] = useState('');
-  const [busy, setBusy] = useState(false);
-  const errors = useFormErrors(['reason']);
+  const { errors, busy, run } = useSubmit(['reason']);
   const word = t('erase.word');
 
   const submit = async (e: FormEvent) => {
@@ -483,18 +476,17 @@ function Erase({ subject, onErased }: { subject: Subject; onErased: () => void }
     errors.clear();
     if (reason.trim().length < 2) return errors.set('reason', t('erase.reasonNeeded'));
     if (typed.trim() !== word) return errors.set('confirm', t('erase.typeMismatch', { word }));
-    setBusy(true);
-    try {
-      await call(
-        api.DELETE('/api/v1/subjects/{id}', {
-          params: { path: { id: subject.id }, query: { reason: reason.trim() } },
-        }),
-      );
-      onErased();
-    } catch (err) {
-      errors.show(err);
-      setBusy(false);
-    }
+    await run(
+      async () => {
+        await call(
+          api.DELETE('/api/v1/subjects/{id}', {
+            params: { path: { id: subject.id }, query: { reason: reason.trim() } },
+          }),
+        );
+        onErased();
+      },
+      { staysBusy: true },
+    );
   };
 
   return (

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { api, call } from '../api.js';
 import { ErrorBanner } from '../components/error-banner.js';
 import { TextField } from '../components/form-field.js';
-import { useFormErrors } from '../form-errors.js';
+import { useSubmit } from '../use-submit.js';
 
 /**
  * Two-factor enrolment: a new secret for the authenticator app (shown as text and as an otpauth URI),
@@ -14,33 +14,22 @@ export function TotpEnrol({ onEnabled }: { onEnabled: () => void | Promise<void>
   const uriId = useId();
   const [secret, setSecret] = useState<{ secret: string; uri: string } | null>(null);
   const [code, setCode] = useState('');
-  const [busy, setBusy] = useState(false);
-  const errors = useFormErrors(['code']);
+  const { errors, busy, run } = useSubmit(['code']);
 
   const start = async () => {
     errors.clear();
-    setBusy(true);
-    try {
+    await run(async () => {
       setSecret(await call(api.POST('/api/v1/profile/totp/setup')));
-    } catch (err) {
-      errors.show(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const enable = async (e: FormEvent) => {
     e.preventDefault();
     errors.clear();
-    setBusy(true);
-    try {
+    await run(async () => {
       await call(api.POST('/api/v1/profile/totp/enable', { body: { code } }));
       await onEnabled();
-    } catch (err) {
-      errors.show(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

@@ -7,6 +7,7 @@ import { CheckboxField, SelectField, TextField } from '../components/form-field.
 import { FormActions, FormPanel } from '../components/form-panel.js';
 import { Pagination } from '../components/pagination.js';
 import { useFormErrors } from '../form-errors.js';
+import { useSubmit } from '../use-submit.js';
 import { useDateTime } from '../format.js';
 import { useSignedIn } from '../session.js';
 import { useLoad } from '../use-load.js';
@@ -201,14 +202,12 @@ function CreateUser({
   const [displayName, setDisplayName] = useState('');
   const [password, setPassword] = useState('');
   const [role, setRole] = useState('moderator');
-  const [busy, setBusy] = useState(false);
-  const errors = useFormErrors(['username', 'displayName', 'password', 'role']);
+  const { errors, busy, run } = useSubmit(['username', 'displayName', 'password', 'role']);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     errors.clear();
-    setBusy(true);
-    try {
+    await run(async () => {
       const user = await call(
         api.POST('/api/v1/users', {
           body: {
@@ -220,11 +219,7 @@ function CreateUser({
         }),
       );
       onCreated(user);
-    } catch (err) {
-      errors.show(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -297,16 +292,14 @@ function EditUser({
   const [role, setRole] = useState(user.role);
   const [disabled, setDisabled] = useState(user.disabled);
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const errors = useFormErrors(['displayName', 'role', 'disabled']);
+  const { errors, busy, run } = useSubmit(['displayName', 'role', 'disabled']);
   const pwErrors = useFormErrors(['password']);
   const name = user.username;
 
   const save = async (e: FormEvent) => {
     e.preventDefault();
     errors.clear();
-    setBusy(true);
-    try {
+    await run(async () => {
       await call(
         api.PATCH('/api/v1/users/{id}', {
           params: { path: { id: user.id } },
@@ -315,41 +308,30 @@ function EditUser({
       );
       onChanged(t('users.updated', { name }));
       onClose();
-    } catch (err) {
-      errors.show(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const unlock = async () => {
     errors.clear();
-    setBusy(true);
-    try {
+    await run(async () => {
       await call(api.POST('/api/v1/users/{id}/unlock', { params: { path: { id: user.id } } }));
       onChanged(t('users.unlocked', { name }));
-    } catch (err) {
-      errors.show(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const resetPassword = async (e: FormEvent) => {
     e.preventDefault();
     pwErrors.clear();
-    setBusy(true);
-    try {
-      await call(
-        api.POST('/api/v1/users/{id}/password', { params: { path: { id: user.id } }, body: { password } }),
-      );
-      setPassword('');
-      onChanged(t('users.resetDone', { name }));
-    } catch (err) {
-      pwErrors.show(err);
-    } finally {
-      setBusy(false);
-    }
+    await run(
+      async () => {
+        await call(
+          api.POST('/api/v1/users/{id}/password', { params: { path: { id: user.id } }, body: { password } }),
+        );
+        setPassword('');
+        onChanged(t('users.resetDone', { name }));
+      },
+      { showError: pwErrors.show },
+    );
   };
 
   return (

@@ -8,7 +8,7 @@ import { FormPanel } from '../components/form-panel.js';
 import { Pagination } from '../components/pagination.js';
 import { SecretReveal } from '../components/secret-reveal.js';
 import { useErrorText } from '../error-text.js';
-import { useFormErrors } from '../form-errors.js';
+import { useSubmit } from '../use-submit.js';
 import { useDateTime } from '../format.js';
 import { useSignedIn } from '../session.js';
 import { useLoad } from '../use-load.js';
@@ -270,22 +270,16 @@ function CreateEndpoint({
   const [name, setName] = useState('');
   const [url, setUrl] = useState('https://');
   const [events, setEvents] = useState('*');
-  const [busy, setBusy] = useState(false);
-  const errors = useFormErrors(['name', 'url', 'events']);
+  const { errors, busy, run } = useSubmit(['name', 'url', 'events']);
 
   const submit = async (ev: FormEvent) => {
     ev.preventDefault();
     errors.clear();
     const list = events.split(/[\s,，]+/).filter(Boolean);
     if (!list.length) return errors.set('events', t('common.required'));
-    setBusy(true);
-    try {
+    await run(async () => {
       onCreated(await call(api.POST('/api/v1/webhooks', { body: { name, url, events: list } })));
-    } catch (err) {
-      errors.show(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
