@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, call, type ApiKey, type Scope } from '../api.js';
+import { ConfirmPrompt } from '../components/confirm-prompt.js';
 import { DataTable } from '../components/data-table.js';
 import { ErrorBanner, Notice } from '../components/error-banner.js';
 import { CheckboxField, TextField } from '../components/form-field.js';
@@ -119,28 +120,12 @@ export function ApiKeysPage() {
                   header: t('common.actions'),
                   render: (k: ApiKey) =>
                     k.revokedAt ? null : confirming === k.id ? (
-                      <div
-                        className="button-row"
-                        role="group"
-                        aria-label={t('apiKeys.confirmRevoke', { name: k.name })}
-                      >
-                        <span>{t('apiKeys.confirmRevoke', { name: k.name })}</span>
-                        <button
-                          type="button"
-                          className="button button-small button-danger"
-                          onClick={() => revoke(k)}
-                          autoFocus
-                        >
-                          {t('apiKeys.revoke')}
-                        </button>
-                        <button
-                          type="button"
-                          className="button button-small"
-                          onClick={() => setConfirming(null)}
-                        >
-                          {t('common.cancel')}
-                        </button>
-                      </div>
+                      <ConfirmPrompt
+                        question={t('apiKeys.confirmRevoke', { name: k.name })}
+                        confirmLabel={t('apiKeys.revoke')}
+                        onConfirm={() => revoke(k)}
+                        onCancel={() => setConfirming(null)}
+                      />
                     ) : (
                       <button
                         type="button"

@@ -1,6 +1,7 @@
 import { useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError, call } from '../api.js';
+import { ConfirmPrompt } from '../components/confirm-prompt.js';
 import { DataTable } from '../components/data-table.js';
 import { ErrorBanner, Notice } from '../components/error-banner.js';
 import { CheckboxField, SelectField, TextAreaField, TextField } from '../components/form-field.js';
@@ -144,23 +145,12 @@ export function PurposesPage() {
                   header: t('common.actions'),
                   render: (p: Purpose) =>
                     archiving === p.key ? (
-                      <span className="button-row">
-                        <span>{t('register.archiveConfirm', { key: p.key })}</span>{' '}
-                        <button
-                          type="button"
-                          className="button button-small button-danger"
-                          onClick={() => archive(p.key)}
-                        >
-                          {t('common.confirm')}
-                        </button>{' '}
-                        <button
-                          type="button"
-                          className="button button-small"
-                          onClick={() => setArchiving(null)}
-                        >
-                          {t('common.cancel')}
-                        </button>
-                      </span>
+                      <ConfirmPrompt
+                        question={t('register.archiveConfirm', { key: p.key })}
+                        confirmLabel={t('common.confirm')}
+                        onConfirm={() => archive(p.key)}
+                        onCancel={() => setArchiving(null)}
+                      />
                     ) : (
                       <span className="button-row">
                         <button

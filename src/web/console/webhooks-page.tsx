@@ -1,6 +1,7 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, call } from '../api.js';
+import { ConfirmPrompt } from '../components/confirm-prompt.js';
 import { DataTable } from '../components/data-table.js';
 import { ErrorBanner, Notice } from '../components/error-banner.js';
 import { TextField } from '../components/form-field.js';
@@ -152,28 +153,12 @@ export function WebhooksPage() {
                   header: t('common.actions'),
                   render: (e: Endpoint) =>
                     confirming === e.id ? (
-                      <div
-                        className="button-row"
-                        role="group"
-                        aria-label={t('webhooks.confirmRemove', { name: e.name })}
-                      >
-                        <span>{t('webhooks.confirmRemove', { name: e.name })}</span>
-                        <button
-                          type="button"
-                          className="button button-small button-danger"
-                          onClick={() => remove(e)}
-                          autoFocus
-                        >
-                          {t('webhooks.remove')}
-                        </button>
-                        <button
-                          type="button"
-                          className="button button-small"
-                          onClick={() => setConfirming(null)}
-                        >
-                          {t('common.cancel')}
-                        </button>
-                      </div>
+                      <ConfirmPrompt
+                        question={t('webhooks.confirmRemove', { name: e.name })}
+                        confirmLabel={t('webhooks.remove')}
+                        onConfirm={() => remove(e)}
+                        onCancel={() => setConfirming(null)}
+                      />
                     ) : (
                       <div className="button-row">
                         <button
