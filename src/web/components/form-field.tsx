@@ -149,3 +149,33 @@ export function CheckboxField({ label, hint, error, checked, onChange, disabled 
     </div>
   );
 }
+
+/**
+ * A group of checkboxes or rows under its legend; its error stands below the legend and is announced
+ * with the group.
+ */
+export function FieldGroup({
+  legend,
+  error,
+  children,
+}: {
+  legend: ReactNode;
+  error?: string;
+  children: ReactNode;
+}) {
+  const id = useId();
+  return (
+    <fieldset
+      className={`field-group${error ? ' field-invalid' : ''}`}
+      aria-describedby={error ? `${id}-error` : undefined}
+    >
+      <legend>{legend}</legend>
+      {error ? (
+        <p className="field-error" id={`${id}-error`}>
+          {error}
+        </p>
+      ) : null}
+      {children}
+    </fieldset>
+  );
+}

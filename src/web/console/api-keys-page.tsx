@@ -4,7 +4,7 @@ import { api, call, type ApiKey, type Scope } from '../api.js';
 import { ConfirmPrompt } from '../components/confirm-prompt.js';
 import { DataTable } from '../components/data-table.js';
 import { ErrorBanner, Notice } from '../components/error-banner.js';
-import { CheckboxField, TextField } from '../components/form-field.js';
+import { CheckboxField, FieldGroup, TextField } from '../components/form-field.js';
 import { FormPanel } from '../components/form-panel.js';
 import { SecretReveal } from '../components/secret-reveal.js';
 import { useErrorText } from '../error-text.js';
@@ -172,7 +172,6 @@ function CreateKey({
     });
   };
 
-  const scopesError = errors.field('scopes');
   return (
     <FormPanel
       titleId="create-key-title"
@@ -194,8 +193,7 @@ function CreateKey({
         required
         maxLength={100}
       />
-      <fieldset aria-describedby={scopesError ? 'scopes-error' : undefined}>
-        <legend>{t('apiKeys.scopes')}</legend>
+      <FieldGroup legend={t('apiKeys.scopes')} error={errors.field('scopes')}>
         <CheckboxField label={t('apiKeys.allScopes')} checked={all} onChange={(on) => toggle('all', on)} />
         <div className="checks">
           {permissions.map((p) => (
@@ -208,12 +206,7 @@ function CreateKey({
             />
           ))}
         </div>
-        {scopesError ? (
-          <p className="field-error" id="scopes-error">
-            {scopesError}
-          </p>
-        ) : null}
-      </fieldset>
+      </FieldGroup>
     </FormPanel>
   );
 }

@@ -1,10 +1,16 @@
-import { useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError, call } from '../api.js';
 import { ConfirmPrompt } from '../components/confirm-prompt.js';
 import { DataTable } from '../components/data-table.js';
 import { ErrorBanner, Notice } from '../components/error-banner.js';
-import { CheckboxField, SelectField, TextAreaField, TextField } from '../components/form-field.js';
+import {
+  CheckboxField,
+  FieldGroup,
+  SelectField,
+  TextAreaField,
+  TextField,
+} from '../components/form-field.js';
 import { FormPanel } from '../components/form-panel.js';
 import { useErrorText } from '../error-text.js';
 import { useDateTime } from '../format.js';
@@ -395,7 +401,7 @@ function PurposeForm({
           rows={3}
         />
       </div>
-      <Group legend={t('register.categories')} error={errors.categories}>
+      <FieldGroup legend={t('register.categories')} error={errors.categories}>
         {categories.map((c) => (
           <CheckboxField
             key={c.id}
@@ -404,7 +410,7 @@ function PurposeForm({
             onChange={(on) => set('categories', toggle(d.categories, c.id, on))}
           />
         ))}
-      </Group>
+      </FieldGroup>
       <div className="form-grid">
         <TextAreaField
           label={t('register.necessity')}
@@ -415,7 +421,7 @@ function PurposeForm({
           rows={3}
         />
       </div>
-      <Group legend={t('register.methods')} error={errors.methods}>
+      <FieldGroup legend={t('register.methods')} error={errors.methods}>
         {METHODS.map((m) => (
           <CheckboxField
             key={m}
@@ -424,7 +430,7 @@ function PurposeForm({
             onChange={(on) => set('methods', toggle(d.methods, m, on))}
           />
         ))}
-      </Group>
+      </FieldGroup>
       <div className="form-grid">
         <TextField
           label={t('register.retentionDays')}
@@ -445,7 +451,7 @@ function PurposeForm({
           }))}
         />
       </div>
-      <Group legend={t('register.recipients')} error={errors.recipients}>
+      <FieldGroup legend={t('register.recipients')} error={errors.recipients}>
         {d.recipients.map((r, i) => (
           <fieldset key={r.row} className="field-row">
             <legend>{t('register.recipientN', { n: i + 1 })}</legend>
@@ -482,7 +488,7 @@ function PurposeForm({
                 onChange={(v) => setRecipient(r.row, { contract: v })}
               />
             </div>
-            <Group legend={t('register.recipientCategories')}>
+            <FieldGroup legend={t('register.recipientCategories')}>
               {categories
                 .filter((c) => d.categories.includes(c.id))
                 .map((c) => (
@@ -493,7 +499,7 @@ function PurposeForm({
                     onChange={(on) => setRecipient(r.row, { categories: toggle(r.categories, c.id, on) })}
                   />
                 ))}
-            </Group>
+            </FieldGroup>
             <button
               type="button"
               className="button button-small"
@@ -523,8 +529,8 @@ function PurposeForm({
             {t('register.addRecipient')}
           </button>
         </div>
-      </Group>
-      <Group legend={t('register.crossBorder')} error={errors.crossBorder}>
+      </FieldGroup>
+      <FieldGroup legend={t('register.crossBorder')} error={errors.crossBorder}>
         {d.crossBorder.map((c, i) => (
           <fieldset key={c.row} className="field-row">
             <legend>{t('register.transferN', { n: i + 1 })}</legend>
@@ -582,7 +588,7 @@ function PurposeForm({
             {t('register.addTransfer')}
           </button>
         </div>
-      </Group>
+      </FieldGroup>
       <CheckboxField
         label={t('register.publicDisclosure')}
         checked={d.publicDisclosure}
@@ -596,24 +602,5 @@ function PurposeForm({
         error={errors.minors}
       />
     </FormPanel>
-  );
-}
-
-/** A group of checkboxes or rows with its legend; its error is announced with the group. */
-function Group({ legend, error, children }: { legend: string; error?: string; children: ReactNode }) {
-  const id = useId();
-  return (
-    <fieldset
-      className={`field-group${error ? ' field-invalid' : ''}`}
-      aria-describedby={error ? `${id}-error` : undefined}
-    >
-      <legend>{legend}</legend>
-      {error ? (
-        <p className="field-error" id={`${id}-error`}>
-          {error}
-        </p>
-      ) : null}
-      {children}
-    </fieldset>
   );
 }

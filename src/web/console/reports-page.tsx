@@ -5,7 +5,7 @@ import { api, call, type Case, type Report } from '../api.js';
 import { DataTable } from '../components/data-table.js';
 import { ErrorBanner, Notice } from '../components/error-banner.js';
 import { Pagination } from '../components/pagination.js';
-import { TextField } from '../components/form-field.js';
+import { FieldGroup, TextField } from '../components/form-field.js';
 import { FormPanel } from '../components/form-panel.js';
 import { useSubmit } from '../use-submit.js';
 import { useDateTime } from '../format.js';
@@ -202,8 +202,7 @@ function CreateReport({ onCreated }: { onCreated: (r: Report) => void }) {
       busy={busy}
     >
       <ErrorBanner error={cases.error} />
-      <fieldset aria-describedby={errors.field('caseIds') ? 'report-cases-error' : undefined}>
-        <legend>{t('reports.cases')}</legend>
+      <FieldGroup legend={t('reports.cases')} error={errors.field('caseIds')}>
         <DataTable<Case>
           caption={t('reports.cases')}
           loading={cases.loading}
@@ -262,12 +261,7 @@ function CreateReport({ onCreated }: { onCreated: (r: Report) => void }) {
             },
           ]}
         />
-        {errors.field('caseIds') ? (
-          <p className="field-error" id="report-cases-error">
-            {errors.field('caseIds')}
-          </p>
-        ) : null}
-      </fieldset>
+      </FieldGroup>
       <div className="form-grid">
         <TextField
           label={t('reports.authority')}

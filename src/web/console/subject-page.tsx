@@ -4,7 +4,7 @@ import { Link, useLocation, useParams } from 'react-router-dom';
 import { api, ApiError, call, type Subject, type Transfer } from '../api.js';
 import { DataTable } from '../components/data-table.js';
 import { ErrorBanner, Notice } from '../components/error-banner.js';
-import { CheckboxField, SelectField, TextField } from '../components/form-field.js';
+import { CheckboxField, FieldGroup, SelectField, TextField } from '../components/form-field.js';
 import { FormActions, FormPanel } from '../components/form-panel.js';
 import { Loading } from '../components/loading.js';
 import { PurposeDialog } from '../components/purpose-dialog.js';
@@ -440,8 +440,7 @@ function TransferForm({
           options={LEGAL_BASES.map((b) => ({ value: b, label: t(`transfers.bases.${b}`) }))}
         />
       </div>
-      <fieldset aria-describedby={errors.field('categories') ? 'transfer-categories-error' : undefined}>
-        <legend>{t('transfers.categories')}</legend>
+      <FieldGroup legend={t('transfers.categories')} error={errors.field('categories')}>
         <div className="checks">
           {categories.map((c) => (
             <CheckboxField
@@ -452,12 +451,7 @@ function TransferForm({
             />
           ))}
         </div>
-        {errors.field('categories') ? (
-          <p className="field-error" id="transfer-categories-error">
-            {errors.field('categories')}
-          </p>
-        ) : null}
-      </fieldset>
+      </FieldGroup>
     </FormPanel>
   );
 }
