@@ -26,6 +26,7 @@ import {
 import { useSignedIn } from '../session.js';
 import { useLoad } from '../use-load.js';
 import { useTitle } from '../use-title.js';
+import { AddRowButton, RowFieldset } from '../components/row-fieldset.js';
 import { PublishPanel } from './publish-panel.js';
 
 type Recipient = PurposeBody['recipients'][number] & { row: number };
@@ -453,13 +454,19 @@ function PurposeForm({
       </div>
       <FieldGroup legend={t('register.recipients')} error={errors.recipients}>
         {d.recipients.map((r, i) => (
-          <fieldset key={r.row} className="field-row">
-            <legend>{t('register.recipientN', { n: i + 1 })}</legend>
-            {errors[`recipients.${i}`] ? (
-              <p className="field-error" role="alert">
-                {errors[`recipients.${i}`]}
-              </p>
-            ) : null}
+          <RowFieldset
+            key={r.row}
+            legend={t('register.recipientN', { n: i + 1 })}
+            error={errors[`recipients.${i}`]}
+            removeLabel={t('register.removeRecipient')}
+            removeAriaLabel={t('register.removeRecipientN', { n: i + 1 })}
+            onRemove={() =>
+              set(
+                'recipients',
+                d.recipients.filter((x) => x.row !== r.row),
+              )
+            }
+          >
             <div className="form-grid">
               <TextField
                 label={t('register.recipientName')}
@@ -500,45 +507,33 @@ function PurposeForm({
                   />
                 ))}
             </FieldGroup>
-            <button
-              type="button"
-              className="button button-small"
-              aria-label={t('register.removeRecipientN', { n: i + 1 })}
-              onClick={() =>
-                set(
-                  'recipients',
-                  d.recipients.filter((x) => x.row !== r.row),
-                )
-              }
-            >
-              {t('register.removeRecipient')}
-            </button>
-          </fieldset>
+          </RowFieldset>
         ))}
-        <div className="form-actions">
-          <button
-            type="button"
-            className="button"
-            onClick={() =>
-              set('recipients', [
-                ...d.recipients,
-                { row: ++rowSeq, name: '', kind: 'processor', purpose: '', categories: [] },
-              ])
-            }
-          >
-            {t('register.addRecipient')}
-          </button>
-        </div>
+        <AddRowButton
+          label={t('register.addRecipient')}
+          onAdd={() =>
+            set('recipients', [
+              ...d.recipients,
+              { row: ++rowSeq, name: '', kind: 'processor', purpose: '', categories: [] },
+            ])
+          }
+        />
       </FieldGroup>
       <FieldGroup legend={t('register.crossBorder')} error={errors.crossBorder}>
         {d.crossBorder.map((c, i) => (
-          <fieldset key={c.row} className="field-row">
-            <legend>{t('register.transferN', { n: i + 1 })}</legend>
-            {errors[`crossBorder.${i}`] ? (
-              <p className="field-error" role="alert">
-                {errors[`crossBorder.${i}`]}
-              </p>
-            ) : null}
+          <RowFieldset
+            key={c.row}
+            legend={t('register.transferN', { n: i + 1 })}
+            error={errors[`crossBorder.${i}`]}
+            removeLabel={t('register.removeTransfer')}
+            removeAriaLabel={t('register.removeTransferN', { n: i + 1 })}
+            onRemove={() =>
+              set(
+                'crossBorder',
+                d.crossBorder.filter((x) => x.row !== c.row),
+              )
+            }
+          >
             <div className="form-grid">
               <TextField
                 label={t('register.destination')}
@@ -559,35 +554,17 @@ function PurposeForm({
                 options={MECHANISMS.map((m) => ({ value: m, label: t(`rulesText.mechanism.${m}`) }))}
               />
             </div>
-            <button
-              type="button"
-              className="button button-small"
-              aria-label={t('register.removeTransferN', { n: i + 1 })}
-              onClick={() =>
-                set(
-                  'crossBorder',
-                  d.crossBorder.filter((x) => x.row !== c.row),
-                )
-              }
-            >
-              {t('register.removeTransfer')}
-            </button>
-          </fieldset>
+          </RowFieldset>
         ))}
-        <div className="form-actions">
-          <button
-            type="button"
-            className="button"
-            onClick={() =>
-              set('crossBorder', [
-                ...d.crossBorder,
-                { row: ++rowSeq, destination: '', recipient: '', mechanism: 'standard_contract' },
-              ])
-            }
-          >
-            {t('register.addTransfer')}
-          </button>
-        </div>
+        <AddRowButton
+          label={t('register.addTransfer')}
+          onAdd={() =>
+            set('crossBorder', [
+              ...d.crossBorder,
+              { row: ++rowSeq, destination: '', recipient: '', mechanism: 'standard_contract' },
+            ])
+          }
+        />
       </FieldGroup>
       <CheckboxField
         label={t('register.publicDisclosure')}

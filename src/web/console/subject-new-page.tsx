@@ -4,6 +4,7 @@ import { Link, useNavigate } from 'react-router-dom';
 import { api, ApiError, call } from '../api.js';
 import { ErrorBanner } from '../components/error-banner.js';
 import { SelectField, TextField } from '../components/form-field.js';
+import { AddRowButton, RowFieldset } from '../components/row-fieldset.js';
 import { useErrorText } from '../error-text.js';
 import { FIELD_TYPES, useLabels, type FieldType } from '../labels.js';
 import { useTitle } from '../use-title.js';
@@ -152,8 +153,13 @@ export function SubjectNewPage() {
           />
         </div>
         {rows.map((r, i) => (
-          <fieldset key={r.key} className="field-row">
-            <legend>{t('subjects.fieldN', { n: i + 1 })}</legend>
+          <RowFieldset
+            key={r.key}
+            legend={t('subjects.fieldN', { n: i + 1 })}
+            removeLabel={t('subjects.removeField')}
+            removeAriaLabel={t('subjects.removeFieldN', { n: i + 1 })}
+            onRemove={rows.length > 1 ? () => remove(r.key) : undefined}
+          >
             <div className="form-grid">
               <SelectField
                 label={t('subjects.colType')}
@@ -194,23 +200,9 @@ export function SubjectNewPage() {
                 />
               ) : null}
             </div>
-            {rows.length > 1 ? (
-              <button
-                type="button"
-                className="button button-small"
-                aria-label={t('subjects.removeFieldN', { n: i + 1 })}
-                onClick={() => remove(r.key)}
-              >
-                {t('subjects.removeField')}
-              </button>
-            ) : null}
-          </fieldset>
+          </RowFieldset>
         ))}
-        <div className="form-actions">
-          <button type="button" className="button" onClick={add}>
-            {t('subjects.addField')}
-          </button>
-        </div>
+        <AddRowButton label={t('subjects.addField')} onAdd={add} />
         <div className="form-actions">
           <button type="submit" className="button button-primary" disabled={busy}>
             {t('subjects.create')}
