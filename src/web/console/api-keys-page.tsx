@@ -7,6 +7,7 @@ import { ErrorBanner, Notice } from '../components/error-banner.js';
 import { CheckboxField, FieldGroup, TextField } from '../components/form-field.js';
 import { FormPanel } from '../components/form-panel.js';
 import { SecretReveal } from '../components/secret-reveal.js';
+import { PageHead } from '../components/page-head.js';
 import { useErrorText } from '../error-text.js';
 import { useSubmit } from '../use-submit.js';
 import { useDateTime } from '../format.js';
@@ -45,21 +46,15 @@ export function ApiKeysPage() {
 
   return (
     <div className="page">
-      <div className="page-head">
-        <h1>{t('apiKeys.title')}</h1>
-        {writable && !creating && !created ? (
-          <button
-            type="button"
-            className="button button-primary"
-            onClick={() => {
-              setCreating(true);
-              setNotice(null);
-            }}
-          >
-            {t('apiKeys.newKey')}
-          </button>
-        ) : null}
-      </div>
+      <PageHead
+        title={t('apiKeys.title')}
+        createLabel={t('apiKeys.newKey')}
+        canCreate={writable && !creating && !created}
+        onCreate={() => {
+          setCreating(true);
+          setNotice(null);
+        }}
+      />
       <p className="lead">{t('apiKeys.intro')}</p>
       <Notice>{notice}</Notice>
       <ErrorBanner message={error} />

@@ -5,6 +5,7 @@ import { DataTable } from '../components/data-table.js';
 import { ErrorBanner, Notice } from '../components/error-banner.js';
 import { SelectField } from '../components/form-field.js';
 import { Pagination } from '../components/pagination.js';
+import { PageHead } from '../components/page-head.js';
 import { useErrorText } from '../error-text.js';
 import { useDateTime } from '../format.js';
 import { useSignedIn } from '../session.js';
@@ -65,12 +66,11 @@ export function JobsPage() {
 
   return (
     <div className="page">
-      <div className="page-head">
-        <h1>{t('jobs.title')}</h1>
+      <PageHead title={t('jobs.title')}>
         <button type="button" className="button" onClick={list.reload}>
           {t('common.refresh')}
         </button>
-      </div>
+      </PageHead>
       <p className="lead">{t('jobs.intro')}</p>
       <div className="filters">
         <div className="form-grid">

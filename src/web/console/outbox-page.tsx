@@ -4,6 +4,7 @@ import { api, call } from '../api.js';
 import { DataTable } from '../components/data-table.js';
 import { ErrorBanner } from '../components/error-banner.js';
 import { Pagination } from '../components/pagination.js';
+import { PageHead } from '../components/page-head.js';
 import { useDateTime } from '../format.js';
 import { useLoad } from '../use-load.js';
 import { useTitle } from '../use-title.js';
@@ -32,12 +33,11 @@ export function OutboxPage() {
 
   return (
     <div className="page">
-      <div className="page-head">
-        <h1>{t('outbox.title')}</h1>
+      <PageHead title={t('outbox.title')}>
         <button type="button" className="button" onClick={list.reload}>
           {t('common.refresh')}
         </button>
-      </div>
+      </PageHead>
       <p className="lead">{t('outbox.intro')}</p>
       {list.data ? (
         <p>

@@ -27,6 +27,7 @@ import { useSignedIn } from '../session.js';
 import { useLoad } from '../use-load.js';
 import { useTitle } from '../use-title.js';
 import { AddRowButton, RowFieldset } from '../components/row-fieldset.js';
+import { PageHead } from '../components/page-head.js';
 import { PublishPanel } from './publish-panel.js';
 
 type Recipient = PurposeBody['recipients'][number] & { row: number };
@@ -86,21 +87,15 @@ export function PurposesPage() {
   const items = (list.data?.items ?? []).filter((p) => !p.archived);
   return (
     <div className="page">
-      <div className="page-head">
-        <h1>{t('register.title')}</h1>
-        {writer && !editing ? (
-          <button
-            type="button"
-            className="button button-primary"
-            onClick={() => {
-              setNotice(null);
-              setEditing({ ...EMPTY });
-            }}
-          >
-            {t('register.create')}
-          </button>
-        ) : null}
-      </div>
+      <PageHead
+        title={t('register.title')}
+        createLabel={t('register.create')}
+        canCreate={writer && !editing}
+        onCreate={() => {
+          setNotice(null);
+          setEditing({ ...EMPTY });
+        }}
+      />
       <p className="lead">{t('register.intro')}</p>
       <Notice>{notice}</Notice>
       {editing ? (

@@ -6,6 +6,7 @@ import { DataTable } from '../components/data-table.js';
 import { ErrorBanner } from '../components/error-banner.js';
 import { TextField } from '../components/form-field.js';
 import { FormPanel } from '../components/form-panel.js';
+import { PageHead } from '../components/page-head.js';
 import { useSubmit } from '../use-submit.js';
 import { useDateTime } from '../format.js';
 import { useSignedIn } from '../session.js';
@@ -23,14 +24,12 @@ export function RuleSetsPage() {
 
   return (
     <div className="page">
-      <div className="page-head">
-        <h1>{t('ruleSets.title')}</h1>
-        {can('rulesets:write') && !creating ? (
-          <button type="button" className="button button-primary" onClick={() => setCreating(true)}>
-            {t('ruleSets.newSet')}
-          </button>
-        ) : null}
-      </div>
+      <PageHead
+        title={t('ruleSets.title')}
+        createLabel={t('ruleSets.newSet')}
+        canCreate={can('rulesets:write') && !creating}
+        onCreate={() => setCreating(true)}
+      />
       <p className="lead">{t('ruleSets.intro')}</p>
       {creating ? <CreateRuleSet onCancel={() => setCreating(false)} /> : null}
       <ErrorBanner error={list.error} />

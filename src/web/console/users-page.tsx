@@ -6,6 +6,7 @@ import { ErrorBanner, Notice } from '../components/error-banner.js';
 import { CheckboxField, SelectField, TextField } from '../components/form-field.js';
 import { FormActions, FormPanel } from '../components/form-panel.js';
 import { Pagination } from '../components/pagination.js';
+import { PageHead } from '../components/page-head.js';
 import { useFormErrors } from '../form-errors.js';
 import { useSubmit } from '../use-submit.js';
 import { useDateTime } from '../format.js';
@@ -52,21 +53,15 @@ export function UsersPage() {
 
   return (
     <div className="page">
-      <div className="page-head">
-        <h1>{t('users.title')}</h1>
-        {writable && !creating ? (
-          <button
-            type="button"
-            className="button button-primary"
-            onClick={() => {
-              setCreating(true);
-              setNotice(null);
-            }}
-          >
-            {t('users.newUser')}
-          </button>
-        ) : null}
-      </div>
+      <PageHead
+        title={t('users.title')}
+        createLabel={t('users.newUser')}
+        canCreate={writable && !creating}
+        onCreate={() => {
+          setCreating(true);
+          setNotice(null);
+        }}
+      />
       <Notice>{notice}</Notice>
       {creating ? (
         <CreateUser

@@ -8,6 +8,7 @@ import { TextField } from '../components/form-field.js';
 import { FormPanel } from '../components/form-panel.js';
 import { Pagination } from '../components/pagination.js';
 import { SecretReveal } from '../components/secret-reveal.js';
+import { PageHead } from '../components/page-head.js';
 import { useErrorText } from '../error-text.js';
 import { useSubmit } from '../use-submit.js';
 import { useDateTime } from '../format.js';
@@ -83,21 +84,15 @@ export function WebhooksPage() {
 
   return (
     <div className="page">
-      <div className="page-head">
-        <h1>{t('webhooks.title')}</h1>
-        {writable && !creating && !secret ? (
-          <button
-            type="button"
-            className="button button-primary"
-            onClick={() => {
-              setCreating(true);
-              setNotice(null);
-            }}
-          >
-            {t('webhooks.newEndpoint')}
-          </button>
-        ) : null}
-      </div>
+      <PageHead
+        title={t('webhooks.title')}
+        createLabel={t('webhooks.newEndpoint')}
+        canCreate={writable && !creating && !secret}
+        onCreate={() => {
+          setCreating(true);
+          setNotice(null);
+        }}
+      />
       <p className="lead">{t('webhooks.intro')}</p>
       <Notice>{notice}</Notice>
       <ErrorBanner message={error} />
