@@ -60,6 +60,22 @@ export function TextField({ label, hint, error, value, onChange, ...input }: Tex
   );
 }
 
+/**
+ * A password input. `kind` tells the browser's password manager whether to fill the saved password
+ * (`current`) or to offer a new one (`new`).
+ */
+export function PasswordField({
+  kind,
+  ...props
+}: Omit<TextFieldProps, 'type'> & { kind: 'current' | 'new' }) {
+  return <TextField type="password" autoComplete={`${kind}-password`} required {...props} />;
+}
+
+/** A user name, typed exactly: no capitals or spell check added by the device. */
+export function UsernameField(props: TextFieldProps) {
+  return <TextField autoCapitalize="none" spellCheck={false} required {...props} />;
+}
+
 type TextAreaFieldProps = FieldShell &
   Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, 'onChange' | 'value'> & {
     value: string;

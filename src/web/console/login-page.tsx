@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { useLocation } from 'react-router-dom';
 import { api, ApiError, call } from '../api.js';
 import { ErrorBanner, Notice } from '../components/error-banner.js';
-import { TextField } from '../components/form-field.js';
+import { PasswordField, TextField, UsernameField } from '../components/form-field.js';
 import { useErrorText } from '../error-text.js';
 import { useSubmit } from '../use-submit.js';
 import { useSession } from '../session.js';
@@ -69,25 +69,20 @@ export function LoginPage() {
       <form onSubmit={submit}>
         {step === 'password' ? (
           <>
-            <TextField
+            <UsernameField
               label={t('login.username')}
               value={username}
               onChange={setUsername}
               error={errors.field('username')}
               autoFocus
               autoComplete="username"
-              autoCapitalize="none"
-              spellCheck={false}
-              required
             />
-            <TextField
+            <PasswordField
+              kind="current"
               label={t('login.password')}
-              type="password"
               value={password}
               onChange={setPassword}
               error={errors.field('password')}
-              autoComplete="current-password"
-              required
             />
           </>
         ) : (

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
 import { api, call } from '../api.js';
 import { ErrorBanner, Notice } from '../components/error-banner.js';
-import { TextField } from '../components/form-field.js';
+import { PasswordField } from '../components/form-field.js';
 import { FormPanel } from '../components/form-panel.js';
 import { useSubmit } from '../use-submit.js';
 import { useSignedIn } from '../session.js';
@@ -114,33 +114,27 @@ function ChangePassword() {
       busy={busy}
     >
       <div className="form-grid">
-        <TextField
+        <PasswordField
+          kind="current"
           label={t('profile.currentPassword')}
-          type="password"
           value={current}
           onChange={setCurrent}
           error={errors.field('currentPassword')}
-          autoComplete="current-password"
-          required
         />
-        <TextField
+        <PasswordField
+          kind="new"
           label={t('profile.newPassword')}
           hint={t('profile.passwordHint')}
-          type="password"
           value={next}
           onChange={setNext}
           error={errors.field('newPassword')}
-          autoComplete="new-password"
-          required
         />
-        <TextField
+        <PasswordField
+          kind="new"
           label={t('profile.confirmPassword')}
-          type="password"
           value={confirm}
           onChange={setConfirm}
           error={errors.field('confirm')}
-          autoComplete="new-password"
-          required
         />
       </div>
     </FormPanel>
@@ -166,14 +160,12 @@ function DisableTotp({ onDone }: { onDone: () => Promise<void> }) {
     <form onSubmit={submit}>
       <ErrorBanner message={errors.banner} />
       <div className="form-grid">
-        <TextField
+        <PasswordField
+          kind="current"
           label={t('totp.disablePassword')}
-          type="password"
           value={password}
           onChange={setPassword}
           error={errors.field('password')}
-          autoComplete="current-password"
-          required
         />
       </div>
       <div className="form-actions">

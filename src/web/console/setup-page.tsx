@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
 import { api, call } from '../api.js';
 import { ErrorBanner } from '../components/error-banner.js';
-import { TextField } from '../components/form-field.js';
+import { PasswordField, TextField, UsernameField } from '../components/form-field.js';
 import { useSubmit } from '../use-submit.js';
 import { useMeta } from '../meta.js';
 import { useSession } from '../session.js';
@@ -51,7 +51,7 @@ export function SetupPage() {
       <p>{t('setup.intro')}</p>
       <ErrorBanner message={errors.banner} />
       <form onSubmit={submit}>
-        <TextField
+        <UsernameField
           label={t('setup.username')}
           hint={t('setup.usernameHint')}
           value={username}
@@ -59,9 +59,6 @@ export function SetupPage() {
           error={errors.field('username')}
           autoFocus
           autoComplete="username"
-          autoCapitalize="none"
-          spellCheck={false}
-          required
           minLength={3}
           maxLength={64}
         />
@@ -73,24 +70,20 @@ export function SetupPage() {
           autoComplete="name"
           maxLength={100}
         />
-        <TextField
+        <PasswordField
+          kind="new"
           label={t('setup.password')}
           hint={t('setup.passwordHint')}
-          type="password"
           value={password}
           onChange={setPassword}
           error={errors.field('password')}
-          autoComplete="new-password"
-          required
         />
-        <TextField
+        <PasswordField
+          kind="new"
           label={t('setup.confirmPassword')}
-          type="password"
           value={confirm}
           onChange={setConfirm}
           error={errors.field('confirm')}
-          autoComplete="new-password"
-          required
         />
         <div className="form-actions">
           <button type="submit" className="button button-primary" disabled={busy}>

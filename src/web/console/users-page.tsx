@@ -3,7 +3,13 @@ import { useTranslation } from 'react-i18next';
 import { api, call, type Role, type User } from '../api.js';
 import { DataTable } from '../components/data-table.js';
 import { ErrorBanner, Notice } from '../components/error-banner.js';
-import { CheckboxField, SelectField, TextField } from '../components/form-field.js';
+import {
+  CheckboxField,
+  PasswordField,
+  SelectField,
+  TextField,
+  UsernameField,
+} from '../components/form-field.js';
 import { FormActions, FormPanel } from '../components/form-panel.js';
 import { Pagination } from '../components/pagination.js';
 import { PageHead } from '../components/page-head.js';
@@ -228,16 +234,13 @@ function CreateUser({
       onCancel={onCancel}
     >
       <div className="form-grid">
-        <TextField
+        <UsernameField
           label={t('users.username')}
           value={username}
           onChange={setUsername}
           error={errors.field('username')}
           autoFocus
           autoComplete="off"
-          autoCapitalize="none"
-          spellCheck={false}
-          required
           minLength={3}
           maxLength={64}
         />
@@ -249,15 +252,13 @@ function CreateUser({
           autoComplete="off"
           maxLength={100}
         />
-        <TextField
+        <PasswordField
+          kind="new"
           label={t('users.initialPassword')}
           hint={t('users.passwordHint')}
-          type="password"
           value={password}
           onChange={setPassword}
           error={errors.field('password')}
-          autoComplete="new-password"
-          required
         />
         <SelectField
           label={t('users.role')}
@@ -350,15 +351,13 @@ function EditUser({
           <ErrorBanner message={pwErrors.banner} />
           <form onSubmit={resetPassword}>
             <div className="form-grid">
-              <TextField
+              <PasswordField
+                kind="new"
                 label={t('users.newPassword')}
                 hint={t('users.passwordHint')}
-                type="password"
                 value={password}
                 onChange={setPassword}
                 error={pwErrors.field('password')}
-                autoComplete="new-password"
-                required
               />
             </div>
             <FormActions submitLabel={t('users.resetSubmit')} submitClassName="button" busy={busy} />
