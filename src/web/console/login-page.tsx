@@ -4,6 +4,7 @@ import { useLocation } from 'react-router-dom';
 import { api, ApiError, call } from '../api.js';
 import { ErrorBanner, Notice } from '../components/error-banner.js';
 import { PasswordField, TextField, UsernameField } from '../components/form-field.js';
+import { FormActions } from '../components/form-panel.js';
 import { useErrorText } from '../error-text.js';
 import { useSubmit } from '../use-submit.js';
 import { useSession } from '../session.js';
@@ -103,16 +104,13 @@ export function LoginPage() {
             />
           </>
         )}
-        <div className="form-actions">
-          <button type="submit" className="button button-primary" disabled={busy}>
-            {step === 'password' ? t('login.submit') : t('login.verify')}
-          </button>
+        <FormActions submitLabel={step === 'password' ? t('login.submit') : t('login.verify')} busy={busy}>
           {step === 'totp' ? (
             <button type="button" className="button button-link" onClick={startOver}>
               {t('login.startOver')}
             </button>
           ) : null}
-        </div>
+        </FormActions>
       </form>
     </AuthShell>
   );

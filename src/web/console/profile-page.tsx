@@ -4,7 +4,7 @@ import { useNavigate } from 'react-router-dom';
 import { api, call } from '../api.js';
 import { ErrorBanner, Notice } from '../components/error-banner.js';
 import { PasswordField } from '../components/form-field.js';
-import { FormPanel } from '../components/form-panel.js';
+import { FormActions, FormPanel } from '../components/form-panel.js';
 import { useSubmit } from '../use-submit.js';
 import { useSignedIn } from '../session.js';
 import { useTitle } from '../use-title.js';
@@ -168,11 +168,7 @@ function DisableTotp({ onDone }: { onDone: () => Promise<void> }) {
           error={errors.field('password')}
         />
       </div>
-      <div className="form-actions">
-        <button type="submit" className="button button-danger" disabled={busy}>
-          {t('totp.disable')}
-        </button>
-      </div>
+      <FormActions submitLabel={t('totp.disable')} submitClassName="button button-danger" busy={busy} />
     </form>
   );
 }

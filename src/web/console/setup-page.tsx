@@ -4,6 +4,7 @@ import { useNavigate } from 'react-router-dom';
 import { api, call } from '../api.js';
 import { ErrorBanner } from '../components/error-banner.js';
 import { PasswordField, TextField, UsernameField } from '../components/form-field.js';
+import { FormActions } from '../components/form-panel.js';
 import { useSubmit } from '../use-submit.js';
 import { useMeta } from '../meta.js';
 import { useSession } from '../session.js';
@@ -85,11 +86,7 @@ export function SetupPage() {
           onChange={setConfirm}
           error={errors.field('confirm')}
         />
-        <div className="form-actions">
-          <button type="submit" className="button button-primary" disabled={busy}>
-            {t('setup.submit')}
-          </button>
-        </div>
+        <FormActions submitLabel={t('setup.submit')} busy={busy} />
       </form>
     </AuthShell>
   );

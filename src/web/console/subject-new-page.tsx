@@ -5,6 +5,7 @@ import { api, ApiError, call } from '../api.js';
 import { ErrorBanner } from '../components/error-banner.js';
 import { SelectField, TextField } from '../components/form-field.js';
 import { AddRowButton, RowFieldset } from '../components/row-fieldset.js';
+import { FormActions } from '../components/form-panel.js';
 import { useErrorText } from '../error-text.js';
 import { FIELD_TYPES, useLabels, type FieldType } from '../labels.js';
 import { useTitle } from '../use-title.js';
@@ -203,14 +204,11 @@ export function SubjectNewPage() {
           </RowFieldset>
         ))}
         <AddRowButton label={t('subjects.addField')} onAdd={add} />
-        <div className="form-actions">
-          <button type="submit" className="button button-primary" disabled={busy}>
-            {t('subjects.create')}
-          </button>
+        <FormActions submitLabel={t('subjects.create')} busy={busy}>
           <Link className="button" to="/console/subjects">
             {t('common.cancel')}
           </Link>
-        </div>
+        </FormActions>
       </form>
     </div>
   );

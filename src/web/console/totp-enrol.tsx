@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { api, call } from '../api.js';
 import { ErrorBanner } from '../components/error-banner.js';
 import { TextField } from '../components/form-field.js';
+import { FormActions } from '../components/form-panel.js';
 import { useSubmit } from '../use-submit.js';
 
 /**
@@ -65,11 +66,7 @@ export function TotpEnrol({ onEnabled }: { onEnabled: () => void | Promise<void>
             maxLength={6}
             required
           />
-          <div className="form-actions">
-            <button type="submit" className="button button-primary" disabled={busy}>
-              {t('totp.enable')}
-            </button>
-          </div>
+          <FormActions submitLabel={t('totp.enable')} busy={busy} />
         </form>
       )}
     </div>
