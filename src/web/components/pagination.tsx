@@ -42,3 +42,27 @@ export function Pagination({
     </nav>
   );
 }
+
+/** Paging under a list loaded a page at a time (`useLoad`); nothing until the first page has arrived. */
+export function PagePagination({
+  page,
+  offset,
+  limit,
+  onChange,
+}: {
+  page: { items: readonly unknown[]; total?: number } | undefined;
+  offset: number;
+  limit: number;
+  onChange: (offset: number) => void;
+}) {
+  if (!page) return null;
+  return (
+    <Pagination
+      offset={offset}
+      limit={limit}
+      total={page.total}
+      count={page.items.length}
+      onChange={onChange}
+    />
+  );
+}

@@ -5,7 +5,7 @@ import { api, call, type Case } from '../api.js';
 import { DataTable } from '../components/data-table.js';
 import { ErrorBanner, Notice } from '../components/error-banner.js';
 import { SelectField, TextField } from '../components/form-field.js';
-import { Pagination } from '../components/pagination.js';
+import { PagePagination } from '../components/pagination.js';
 import { useErrorText } from '../error-text.js';
 import { useDateTime } from '../format.js';
 import { useLabels } from '../labels.js';
@@ -338,15 +338,7 @@ export function CasesPage() {
           ]}
         />
       </div>
-      {list.data ? (
-        <Pagination
-          offset={offset}
-          limit={PAGE}
-          total={list.data.total}
-          count={list.data.items.length}
-          onChange={(o) => go(filter, o)}
-        />
-      ) : null}
+      <PagePagination page={list.data} offset={offset} limit={PAGE} onChange={(o) => go(filter, o)} />
     </div>
   );
 }

@@ -4,7 +4,7 @@ import { api, call } from '../api.js';
 import { DataTable } from '../components/data-table.js';
 import { ErrorBanner, Notice } from '../components/error-banner.js';
 import { SelectField } from '../components/form-field.js';
-import { Pagination } from '../components/pagination.js';
+import { PagePagination } from '../components/pagination.js';
 import { PageHead } from '../components/page-head.js';
 import { useErrorText } from '../error-text.js';
 import { useDateTime } from '../format.js';
@@ -156,15 +156,7 @@ export function JobsPage() {
             : []),
         ]}
       />
-      {list.data ? (
-        <Pagination
-          offset={offset}
-          limit={PAGE}
-          total={list.data.total}
-          count={list.data.items.length}
-          onChange={setOffset}
-        />
-      ) : null}
+      <PagePagination page={list.data} offset={offset} limit={PAGE} onChange={setOffset} />
     </div>
   );
 }

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { api, call } from '../api.js';
 import { DataTable } from '../components/data-table.js';
 import { ErrorBanner } from '../components/error-banner.js';
-import { Pagination } from '../components/pagination.js';
+import { PagePagination } from '../components/pagination.js';
 import { PageHead } from '../components/page-head.js';
 import { useDateTime } from '../format.js';
 import { useLoad } from '../use-load.js';
@@ -67,15 +67,7 @@ export function OutboxPage() {
           { key: 'body', header: t('outbox.colBody'), className: 'pre', render: (m) => m.body },
         ]}
       />
-      {list.data ? (
-        <Pagination
-          offset={offset}
-          limit={PAGE}
-          total={list.data.total}
-          count={list.data.items.length}
-          onChange={setOffset}
-        />
-      ) : null}
+      <PagePagination page={list.data} offset={offset} limit={PAGE} onChange={setOffset} />
     </div>
   );
 }

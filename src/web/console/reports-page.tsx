@@ -4,7 +4,7 @@ import { Link } from 'react-router-dom';
 import { api, call, type Case, type Report } from '../api.js';
 import { DataTable } from '../components/data-table.js';
 import { ErrorBanner, Notice } from '../components/error-banner.js';
-import { Pagination } from '../components/pagination.js';
+import { PagePagination } from '../components/pagination.js';
 import { FieldGroup, TextField } from '../components/form-field.js';
 import { FormPanel } from '../components/form-panel.js';
 import { useSubmit } from '../use-submit.js';
@@ -139,15 +139,7 @@ export function ReportsPage() {
           },
         ]}
       />
-      {reports.data ? (
-        <Pagination
-          offset={offset}
-          limit={PAGE}
-          total={reports.data.total}
-          count={items.length}
-          onChange={setOffset}
-        />
-      ) : null}
+      <PagePagination page={reports.data} offset={offset} limit={PAGE} onChange={setOffset} />
       {recording ? (
         <RecordSubmission
           key={recording}

@@ -5,7 +5,7 @@ import { api, call, type Subject } from '../api.js';
 import { DataTable } from '../components/data-table.js';
 import { ErrorBanner } from '../components/error-banner.js';
 import { SelectField, TextField } from '../components/form-field.js';
-import { Pagination } from '../components/pagination.js';
+import { PagePagination } from '../components/pagination.js';
 import { useFormErrors } from '../form-errors.js';
 import { useDateTime } from '../format.js';
 import { SEARCHABLE_TYPES, useLabels, type SearchableType } from '../labels.js';
@@ -189,15 +189,7 @@ export function SubjectsPage() {
           },
         ]}
       />
-      {list.data ? (
-        <Pagination
-          offset={offset}
-          limit={PAGE}
-          total={list.data.total}
-          count={list.data.items.length}
-          onChange={setOffset}
-        />
-      ) : null}
+      <PagePagination page={list.data} offset={offset} limit={PAGE} onChange={setOffset} />
     </div>
   );
 }

@@ -11,7 +11,7 @@ import {
   UsernameField,
 } from '../components/form-field.js';
 import { FormActions, FormPanel } from '../components/form-panel.js';
-import { Pagination } from '../components/pagination.js';
+import { PagePagination } from '../components/pagination.js';
 import { PageHead } from '../components/page-head.js';
 import { useFormErrors } from '../form-errors.js';
 import { useSubmit } from '../use-submit.js';
@@ -174,15 +174,7 @@ export function UsersPage() {
             : []),
         ]}
       />
-      {list.data ? (
-        <Pagination
-          offset={offset}
-          limit={PAGE}
-          total={list.data.total}
-          count={list.data.items.length}
-          onChange={setOffset}
-        />
-      ) : null}
+      <PagePagination page={list.data} offset={offset} limit={PAGE} onChange={setOffset} />
     </div>
   );
 }
