@@ -23,6 +23,7 @@ import {
   type Purpose,
   type PurposeBody,
 } from '../rules-data.js';
+import { DIFF_FIELDS } from '../rules-diff.js';
 import { useSignedIn } from '../session.js';
 import { useLoad } from '../use-load.js';
 import { useTitle } from '../use-title.js';
@@ -214,23 +215,8 @@ function errorSlot(field: string): string {
   return field.split('.')[0];
 }
 
-const TOP_FIELDS = [
-  'key',
-  'nameZh',
-  'nameEn',
-  'descriptionZh',
-  'descriptionEn',
-  'legalBasis',
-  'necessity',
-  'categories',
-  'methods',
-  'retentionDays',
-  'retentionAction',
-  'recipients',
-  'crossBorder',
-  'publicDisclosure',
-  'minors',
-];
+/** The form's own fields: the key and every field of a purpose (those compared between versions). */
+const TOP_FIELDS: readonly string[] = ['key', ...DIFF_FIELDS];
 
 function PurposeForm({
   initial,
