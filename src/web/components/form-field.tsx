@@ -71,6 +71,21 @@ export function PasswordField({
   return <TextField type="password" autoComplete={`${kind}-password`} required {...props} />;
 }
 
+/** A six-digit authenticator code: digits only, offered by the device's one-time-code autofill. */
+export function OneTimeCodeField({ onChange, ...props }: TextFieldProps) {
+  return (
+    <TextField
+      onChange={(v) => onChange(v.replace(/\D/g, '').slice(0, 6))}
+      autoComplete="one-time-code"
+      inputMode="numeric"
+      pattern="[0-9]{6}"
+      maxLength={6}
+      required
+      {...props}
+    />
+  );
+}
+
 /** A user name, typed exactly: no capitals or spell check added by the device. */
 export function UsernameField(props: TextFieldProps) {
   return <TextField autoCapitalize="none" spellCheck={false} required {...props} />;

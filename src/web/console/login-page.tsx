@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { useLocation } from 'react-router-dom';
 import { api, ApiError, call } from '../api.js';
 import { ErrorBanner, Notice } from '../components/error-banner.js';
-import { PasswordField, TextField, UsernameField } from '../components/form-field.js';
+import { OneTimeCodeField, PasswordField, UsernameField } from '../components/form-field.js';
 import { FormActions } from '../components/form-panel.js';
 import { useErrorText } from '../error-text.js';
 import { useSubmit } from '../use-submit.js';
@@ -89,17 +89,12 @@ export function LoginPage() {
         ) : (
           <>
             <p>{t('login.totpIntro')}</p>
-            <TextField
+            <OneTimeCodeField
               label={t('login.totp')}
               hint={t('login.totpHint')}
               value={totp}
-              onChange={(v) => setTotp(v.replace(/\D/g, '').slice(0, 6))}
+              onChange={setTotp}
               error={errors.field('totp')}
-              autoComplete="one-time-code"
-              inputMode="numeric"
-              pattern="[0-9]{6}"
-              maxLength={6}
-              required
               autoFocus
             />
           </>

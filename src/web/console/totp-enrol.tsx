@@ -2,7 +2,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, call } from '../api.js';
 import { ErrorBanner } from '../components/error-banner.js';
-import { TextField } from '../components/form-field.js';
+import { OneTimeCodeField, TextField } from '../components/form-field.js';
 import { FormActions } from '../components/form-panel.js';
 import { useSubmit } from '../use-submit.js';
 
@@ -54,17 +54,12 @@ export function TotpEnrol({ onEnabled }: { onEnabled: () => void | Promise<void>
             <label htmlFor={uriId}>{t('totp.uri')}</label>
             <textarea id={uriId} className="mono" readOnly rows={3} value={secret.uri} />
           </div>
-          <TextField
+          <OneTimeCodeField
             label={t('totp.code')}
             hint={t('totp.codeHint')}
             value={code}
-            onChange={(v) => setCode(v.replace(/\D/g, '').slice(0, 6))}
+            onChange={setCode}
             error={errors.field('code')}
-            autoComplete="one-time-code"
-            inputMode="numeric"
-            pattern="[0-9]{6}"
-            maxLength={6}
-            required
           />
           <FormActions submitLabel={t('totp.enable')} busy={busy} />
         </form>
