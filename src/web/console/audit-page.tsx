@@ -5,6 +5,7 @@ import { api, call, type AuditEntry } from '../api.js';
 import { DataTable } from '../components/data-table.js';
 import { ErrorBanner, Notice } from '../components/error-banner.js';
 import { SelectField, TextField } from '../components/form-field.js';
+import { PageHead } from '../components/page-head.js';
 import { useErrorText } from '../error-text.js';
 import { useDateTime } from '../format.js';
 import { useSignedIn } from '../session.js';
@@ -217,8 +218,7 @@ export function AuditPage() {
   const items = page.data?.items;
   return (
     <div className="page">
-      <div className="page-head">
-        <h1>{t('audit.title')}</h1>
+      <PageHead title={t('audit.title')}>
         <div className="button-row">
           {can('audit:export') ? (
             <>
@@ -234,7 +234,7 @@ export function AuditPage() {
             {verify.busy ? t('audit.verifying') : t('audit.verify')}
           </button>
         </div>
-      </div>
+      </PageHead>
       <p className="lead">{t('audit.intro')}</p>
       {verify.ok ? <Notice>{verify.ok}</Notice> : null}
       <ErrorBanner message={verify.bad} />

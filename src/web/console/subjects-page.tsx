@@ -6,6 +6,7 @@ import { DataTable } from '../components/data-table.js';
 import { ErrorBanner } from '../components/error-banner.js';
 import { SelectField, TextField } from '../components/form-field.js';
 import { PagePagination } from '../components/pagination.js';
+import { PageHead } from '../components/page-head.js';
 import { useFormErrors } from '../form-errors.js';
 import { useDateTime } from '../format.js';
 import { SEARCHABLE_TYPES, useLabels, type SearchableType } from '../labels.js';
@@ -77,14 +78,13 @@ export function SubjectsPage() {
 
   return (
     <div className="page">
-      <div className="page-head">
-        <h1>{t('subjects.title')}</h1>
+      <PageHead title={t('subjects.title')}>
         {can('subjects:write') ? (
           <Link className="button button-primary" to="/console/subjects/new">
             {t('subjects.newSubject')}
           </Link>
         ) : null}
-      </div>
+      </PageHead>
       <p className="lead">{t('subjects.intro')}</p>
 
       <form className="filters" role="search" aria-label={t('subjects.searchTitle')} onSubmit={search}>
