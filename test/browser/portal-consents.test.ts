@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeBrowser, launchBrowser, requireWebBuild } from '../helpers/browser.js';
+import {
+  apiCall as callApi,
+  describeBrowser,
+  launchBrowser,
+  requireWebBuild,
+  type ApiCaller,
+} from '../helpers/browser.js';
 import { serve, type ServerProcess } from '../helpers/cli.js';
 
 const PROVIDER = '示例网络科技有限公司';
@@ -21,26 +27,8 @@ describeBrowser('my consents in the portal, in Chromium', () => {
   let key = '';
   const pageErrors: string[] = [];
 
-  /** JSON over fetch, as a staff session (cookie + CSRF token) or with an API key. */
-  async function apiCall(
-    method: string,
-    url: string,
-    body?: unknown,
-    who?: { cookie: string; csrf: string } | { key: string },
-  ) {
-    const auth: Record<string, string> = !who
-      ? {}
-      : 'key' in who
-        ? { authorization: `Bearer ${who.key}` }
-        : { cookie: who.cookie, 'x-csrf-token': who.csrf };
-    const res = await fetch(`${server.url}${url}`, {
-      method,
-      headers: { 'content-type': 'application/json', ...auth },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const cookie = /custodian_session=[^;]+/.exec(res.headers.get('set-cookie') ?? '')?.[0] ?? '';
-    return { status: res.status, json: (await res.json()) as Record<string, unknown>, cookie };
-  }
+  const apiCall = (method: string, url: string, body?: unknown, who?: ApiCaller) =>
+    callApi(server.url, method, url, body, who);
 
   async function newPage(viewport = { width: 1280, height: 900 }): Promise<Page> {
     const context = await browser.newContext({ locale: 'zh-CN', viewport });

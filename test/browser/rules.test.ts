@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeBrowser, launchBrowser, requireWebBuild } from '../helpers/browser.js';
+import {
+  apiCall as callApi,
+  describeBrowser,
+  launchBrowser,
+  requireWebBuild,
+  type ApiCaller,
+} from '../helpers/browser.js';
 import { serve, type ServerProcess } from '../helpers/cli.js';
 
 const PROVIDER = '示例网络科技有限公司';
@@ -19,24 +25,8 @@ describeBrowser('collection-and-use rules in Chromium', () => {
   let dataDir: string;
   const pageErrors: string[] = [];
 
-  /** JSON over fetch with the session cookie and CSRF token of a signed-in staff member. */
-  async function apiCall(
-    method: string,
-    url: string,
-    body?: unknown,
-    session?: { cookie: string; csrf: string },
-  ) {
-    const res = await fetch(`${server.url}${url}`, {
-      method,
-      headers: {
-        'content-type': 'application/json',
-        ...(session ? { cookie: session.cookie, 'x-csrf-token': session.csrf } : {}),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const cookie = /custodian_session=[^;]+/.exec(res.headers.get('set-cookie') ?? '')?.[0] ?? '';
-    return { status: res.status, json: (await res.json()) as Record<string, unknown>, cookie };
-  }
+  const apiCall = (method: string, url: string, body?: unknown, who?: ApiCaller) =>
+    callApi(server.url, method, url, body, who);
 
   async function newPage(viewport = { width: 1280, height: 900 }): Promise<Page> {
     const context = await browser.newContext({ locale: 'zh-CN', viewport });

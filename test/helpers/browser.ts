@@ -70,3 +70,25 @@ export function describeBrowser(name: string, fn: () => void): void {
   );
   describe.skip(name, fn);
 }
+
+/** Who calls the API in a browser test's set-up: a signed-in staff member or an API key. */
+export type ApiCaller = { cookie: string; csrf: string } | { key: string };
+
+/**
+ * JSON over fetch against a served instance, as a staff session (cookie and CSRF token) or an API key; the
+ * session cookie a response sets comes back for logging in.
+ */
+export async function apiCall(baseUrl: string, method: string, url: string, body?: unknown, who?: ApiCaller) {
+  const auth: Record<string, string> = !who
+    ? {}
+    : 'key' in who
+      ? { authorization: `Bearer ${who.key}` }
+      : { cookie: who.cookie, 'x-csrf-token': who.csrf };
+  const res = await fetch(`${baseUrl}${url}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...auth },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const cookie = /custodian_session=[^;]+/.exec(res.headers.get('set-cookie') ?? '')?.[0] ?? '';
+  return { status: res.status, json: (await res.json()) as Record<string, unknown>, cookie };
+}
