@@ -3,24 +3,18 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { portalService } from '../../src/portal/routes.js';
 import { DIALECTS, makeContext, type TestContext } from '../helpers/dialects.js';
 import { as, makeApp, setupAdmin, type Session, type TestApp } from '../helpers/http.js';
+import { purposeBody } from '../helpers/purposes.js';
 
 const PHONE = '13912345678';
 const EMAIL = 'li.na@example.cn';
 const purpose = (key: string, nameZh: string, nameEn: string, categories = ['contact']) => ({
-  nameZh,
-  nameEn,
-  descriptionZh: `${nameZh}的说明`,
-  descriptionEn: `About ${nameEn}`,
-  legalBasis: 'consent',
-  necessity: '',
-  categories,
-  methods: ['form'],
-  retentionDays: 365,
-  retentionAction: 'delete',
-  recipients: [],
-  crossBorder: [],
-  publicDisclosure: false,
-  minors: false,
+  ...purposeBody({
+    nameZh,
+    nameEn,
+    descriptionZh: `${nameZh}的说明`,
+    descriptionEn: `About ${nameEn}`,
+    categories,
+  }),
   key,
 });
 

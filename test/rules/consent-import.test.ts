@@ -10,24 +10,18 @@ import {
   type Session,
   type TestApp,
 } from '../helpers/http.js';
+import { purposeBody } from '../helpers/purposes.js';
+import type { Purpose } from '../../src/rules/register.js';
 
-const purpose = (key: string, extra: Record<string, unknown> = {}) => ({
-  nameZh: '营销',
-  nameEn: key,
-  descriptionZh: '推荐商品',
-  descriptionEn: 'Recommend products',
-  legalBasis: 'consent',
-  necessity: '',
-  categories: ['contact', 'basic-personal'],
-  methods: ['form'],
-  retentionDays: 3650,
-  retentionAction: 'delete',
-  recipients: [],
-  crossBorder: [],
-  publicDisclosure: false,
-  minors: false,
-  ...extra,
-});
+const purpose = (key: string, extra: Partial<Purpose> = {}) =>
+  purposeBody({
+    nameZh: '营销',
+    nameEn: key,
+    descriptionZh: '推荐商品',
+    descriptionEn: 'Recommend products',
+    retentionDays: 3650,
+    ...extra,
+  });
 
 const HEADER = 'subject,purpose,given,rulesVersion,channel,time,separate,evidence';
 

@@ -4,24 +4,17 @@ import { SYSTEM } from '../../src/audit/actor.js';
 import { verifyAudit } from '../../src/audit/verify.js';
 import type { Purpose } from '../../src/rules/register.js';
 import { DIALECTS, makeContext, type TestContext } from '../helpers/dialects.js';
+import { purposeBody } from '../helpers/purposes.js';
 
 const purpose = (key: string, extra: Partial<Purpose> = {}): Purpose => ({
   key,
-  nameZh: '营销',
-  nameEn: 'Marketing',
-  descriptionZh: '推荐商品',
-  descriptionEn: 'Recommend products',
-  legalBasis: 'consent',
-  necessity: '',
-  categories: ['contact', 'basic-personal'],
-  methods: ['form'],
-  retentionDays: 365,
-  retentionAction: 'delete',
-  recipients: [],
-  crossBorder: [],
-  publicDisclosure: false,
-  minors: false,
-  ...extra,
+  ...purposeBody({
+    nameZh: '营销',
+    nameEn: 'Marketing',
+    descriptionZh: '推荐商品',
+    descriptionEn: 'Recommend products',
+    ...extra,
+  }),
 });
 
 // The purpose check's fast path (prepared statement on SQLite, one round trip per burst on PostgreSQL, group

@@ -2,23 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, createPurposeChecker, PurposeCheckError } from '../../src/client/index.js';
 import { DIALECTS, makeContext, type TestContext } from '../helpers/dialects.js';
 import { as, makeApp, setupAdmin, type TestApp } from '../helpers/http.js';
+import { purposeBody } from '../helpers/purposes.js';
 
-const marketing = {
-  nameZh: '个性化营销',
-  nameEn: 'Personalised marketing',
-  descriptionZh: '根据购买记录推荐商品',
-  descriptionEn: 'Recommend products from purchase history',
-  legalBasis: 'consent',
-  necessity: '',
-  categories: ['contact', 'basic-personal'],
-  methods: ['form'],
-  retentionDays: 365,
-  retentionAction: 'delete',
-  recipients: [],
-  crossBorder: [],
-  publicDisclosure: false,
-  minors: false,
-};
+const marketing = purposeBody();
 
 describe.each(DIALECTS)('the typed client’s purpose checker on %s', (dialect) => {
   let t: TestContext;

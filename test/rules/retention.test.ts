@@ -13,28 +13,23 @@ import {
   type Session,
   type TestApp,
 } from '../helpers/http.js';
+import { purposeBody } from '../helpers/purposes.js';
+import type { Purpose } from '../../src/rules/register.js';
 
 const DAY = 86_400_000;
 const at = (days: number) => new Date(Date.now() + days * DAY);
 const actor: ActorRef = CLI;
 
-const purpose = (extra: Record<string, unknown>) => ({
-  nameZh: '目的',
-  nameEn: 'Purpose',
-  descriptionZh: '说明',
-  descriptionEn: 'Description',
-  legalBasis: 'consent',
-  necessity: '',
-  categories: ['contact'],
-  methods: ['form'],
-  retentionDays: 30,
-  retentionAction: 'delete',
-  recipients: [],
-  crossBorder: [],
-  publicDisclosure: false,
-  minors: false,
-  ...extra,
-});
+const purpose = (extra: Partial<Purpose>) =>
+  purposeBody({
+    nameZh: '目的',
+    nameEn: 'Purpose',
+    descriptionZh: '说明',
+    descriptionEn: 'Description',
+    categories: ['contact'],
+    retentionDays: 30,
+    ...extra,
+  });
 
 describe('retention settings', () => {
   it('default to a daily dry run that is not applied, and refuse a bad value naming it', () => {

@@ -9,23 +9,9 @@ import {
   type Session,
   type TestApp,
 } from '../helpers/http.js';
+import { purposeBody } from '../helpers/purposes.js';
 
-const marketing = {
-  nameZh: '个性化营销',
-  nameEn: 'Personalised marketing',
-  descriptionZh: '根据购买记录推荐商品',
-  descriptionEn: 'Recommend products from purchase history',
-  legalBasis: 'consent',
-  necessity: '',
-  categories: ['contact', 'basic-personal'],
-  methods: ['form'],
-  retentionDays: 365,
-  retentionAction: 'delete',
-  recipients: [],
-  crossBorder: [],
-  publicDisclosure: false,
-  minors: false,
-};
+const marketing = purposeBody();
 
 describe.each(DIALECTS)('processing register, rules, consent and purpose check on %s', (dialect) => {
   let t: TestContext;
