@@ -1,7 +1,7 @@
 import type { Db } from '../db/database.js';
 import { escapeLike, likeEscaped } from '../db/like.js';
 import type { AuditEntryTable } from '../db/schema.js';
-import { csvCell } from '../http/csv.js';
+import { csvCell } from '../csv.js';
 
 export interface AuditFilter {
   actor?: string;

@@ -8,6 +8,7 @@ import { transact } from '../db/transaction.js';
 import { AppError, badRequest } from '../http/errors.js';
 import { SEPARATE } from './register.js';
 import type { RulesVersion } from './service.js';
+import { CsvError, parseCsv } from '../csv.js';
 
 /**
  * Bulk import of consents given before Custodian kept the ledger (PIPL 14: the processor proves consent).
@@ -67,67 +68,15 @@ interface RawRow {
   values: Record<string, unknown>;
 }
 
-/** RFC 4180 records with the line each starts on; quoted cells may hold commas, quotes and line breaks. */
-export function parseCsv(text: string): Array<{ line: number; cells: string[] }> {
-  const out: Array<{ line: number; cells: string[] }> = [];
-  const n = text.length;
-  let i = 0;
-  let line = 1;
-  // Cells are cut out with slices rather than built a character at a time: a 10 MB file stays cheap.
-  while (i < n) {
-    const start = line;
-    const cells: string[] = [];
-    for (;;) {
-      let cell: string;
-      if (text.charCodeAt(i) === 34 /* " */) {
-        let j = i + 1;
-        let parts = '';
-        for (;;) {
-          const q = text.indexOf('"', j);
-          if (q < 0)
-            throw badRequest('csv_unterminated_quote', `line ${start}: a quoted cell is not closed`, 'data');
-          parts += text.slice(j, q);
-          if (text.charCodeAt(q + 1) === 34) {
-            parts += '"';
-            j = q + 2;
-          } else {
-            i = q + 1;
-            break;
-          }
-        }
-        for (let k = parts.indexOf('\n'); k >= 0; k = parts.indexOf('\n', k + 1)) line++;
-        cell = parts;
-        // Anything between the closing quote and the next separator is kept, as lenient readers do.
-        const rest = /[^,\r\n]*/y;
-        rest.lastIndex = i;
-        const m = rest.exec(text)!;
-        cell += m[0];
-        i += m[0].length;
-      } else {
-        const plain = /[^,\r\n]*/y;
-        plain.lastIndex = i;
-        const m = plain.exec(text)!;
-        cell = m[0];
-        i += m[0].length;
-      }
-      cells.push(cell);
-      const c = text.charCodeAt(i);
-      if (c === 44 /* , */) {
-        i++;
-        continue;
-      }
-      if (c === 13 /* \r */) i += text.charCodeAt(i + 1) === 10 ? 2 : 1;
-      else if (c === 10) i++;
-      line++;
-      break;
-    }
-    if (cells.length > 1 || cells[0] !== '') out.push({ line: start, cells });
-  }
-  return out;
-}
-
 function readCsv(text: string): RawRow[] {
-  const records = parseCsv(text);
+  let records: ReturnType<typeof parseCsv>;
+  try {
+    records = parseCsv(text);
+  } catch (err) {
+    if (err instanceof CsvError)
+      throw badRequest('csv_unterminated_quote', `line ${err.line}: ${err.message}`, 'data');
+    throw err;
+  }
   if (!records.length) return [];
   const header = records[0].cells.map((h) => h.trim());
   for (const h of header)

@@ -1,4 +1,5 @@
 import type { Rule } from './rules.js';
+import { CsvError, parseCsv } from '../csv.js';
 
 export type RuleFormat = 'text' | 'csv' | 'jsonl';
 
@@ -131,9 +132,15 @@ const CSV_HEADER = ['id', 'pattern', 'category', 'action', 'type', 'contentTypes
  * parseCsvRules('id,pattern,category,action\ng1,赌博,gambling,block\n');
  */
 export function parseCsvRules(text: string): Rule[] {
-  const rows = parseCsv(text);
+  let rows: ReturnType<typeof parseCsv>;
+  try {
+    rows = parseCsv(text);
+  } catch (err) {
+    if (err instanceof CsvError) throw new RuleFormatError(err.line, 'unterminated quoted field');
+    throw err;
+  }
   const rules: Rule[] = [];
-  rows.forEach(({ fields, line }, i) => {
+  rows.forEach(({ cells: fields, line }, i) => {
     if (i === 0 && fields[0]?.trim().toLowerCase() === 'id') return;
     if (fields.length === 1 && fields[0].trim() === '') return;
     if (fields.length < 4)
@@ -183,50 +190,6 @@ export function formatCsvRules(rules: readonly Rule[]): string {
 
 function csvField(s: string): string {
   return /[",\r\n]|^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-function parseCsv(text: string): { fields: string[]; line: number }[] {
-  const rows: { fields: string[]; line: number }[] = [];
-  let fields: string[] = [];
-  let field = '';
-  let quoted = false;
-  let line = 1;
-  let rowLine = 1;
-  const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  for (let i = 0; i < src.length; i++) {
-    const c = src[i];
-    if (quoted) {
-      if (c === '"') {
-        if (src[i + 1] === '"') {
-          field += '"';
-          i++;
-        } else quoted = false;
-      } else {
-        if (c === '\n') line++;
-        field += c;
-      }
-      continue;
-    }
-    if (c === '"' && field === '') quoted = true;
-    else if (c === ',') {
-      fields.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && src[i + 1] === '\n') i++;
-      fields.push(field);
-      rows.push({ fields, line: rowLine });
-      fields = [];
-      field = '';
-      line++;
-      rowLine = line;
-    } else field += c;
-  }
-  if (quoted) throw new RuleFormatError(rowLine, 'unterminated quoted field');
-  if (field !== '' || fields.length > 0) {
-    fields.push(field);
-    rows.push({ fields, line: rowLine });
-  }
-  return rows;
 }
 
 function splitLines(text: string): string[] {

@@ -4,7 +4,7 @@ import { badRequest } from '../http/errors.js';
 import { errorResponses, IdParams, Ok, page, Paging } from '../http/schemas.js';
 import type { App } from '../http/types.js';
 import { FIELD_TYPES, type FieldType } from './fields.js';
-import { csvCell } from '../http/csv.js';
+import { csvCell } from '../csv.js';
 import { LEGAL_BASES } from '../rules/register.js';
 
 const FieldType_ = Type.Union(FIELD_TYPES.map((t) => Type.Literal(t)));

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IMPORT_LIMITS, parseCsv } from '../../src/rules/consent-import.js';
+import { parseCsv } from '../../src/csv.js';
+import { IMPORT_LIMITS } from '../../src/rules/consent-import.js';
 import { DIALECTS, makeContext, type TestContext } from '../helpers/dialects.js';
 import {
   as,
