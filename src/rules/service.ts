@@ -8,6 +8,7 @@ import { nowIso, transact } from '../db/transaction.js';
 import { badRequest, conflict, isUniqueViolation, notFound } from '../http/errors.js';
 import { DenialAudit } from './denial-audit.js';
 import { latestConsentReader, type LatestConsentReader } from './latest-consent.js';
+import { widening } from './widening.js';
 import { separateRequirements, validatePurpose, type Purpose, type SeparateKind } from './register.js';
 
 export interface RulesVersion {
@@ -444,14 +445,16 @@ export class RulesService {
     const consent = await this.latestConsent(q.subject, q.purpose);
     if (!consent) return [...reasons, 'no_consent'];
     if (consent.given === 0) return [...reasons, 'consent_withdrawn'];
-    // PIPL 14: a change of purpose, method or categories needs consent again.
-    const then = (await this.version(consent.rules_version)).purposes.find((x) => x.key === q.purpose);
-    const widened =
-      !then ||
-      q.categories.some((c) => p.categories.includes(c) && !then.categories.includes(c)) ||
-      p.methods.some((m) => !then.methods.includes(m)) ||
-      p.recipients.some((r) => !then.recipients.some((t) => t.name === r.name));
-    if (widened) reasons.push(`reconsent_required:v${consent.rules_version}`);
+    // PIPL 14: a change of purpose, method or categories needs consent again; for categories, those asked for.
+    const then =
+      consent.rules_version === cur.version
+        ? p
+        : (await this.version(consent.rules_version)).purposes.find((x) => x.key === q.purpose);
+    if (then !== p) {
+      const w = then && widening(then, p);
+      if (!w || w.methods.length || w.recipients.length || q.categories.some((c) => w.categories.includes(c)))
+        reasons.push(`reconsent_required:v${consent.rules_version}`);
+    }
     const given = new Set(JSON.parse(consent.separate) as string[]);
     for (const need of separateRequirements(
       p,

@@ -19,15 +19,20 @@ export function wideningsBetween(before: readonly Purpose[], after: readonly Pur
   for (const p of after) {
     const then = old.get(p.key);
     if (!then) continue;
-    const w: Widening = {
-      purpose: p.key,
-      categories: p.categories.filter((c) => !then.categories.includes(c)),
-      methods: p.methods.filter((m) => !then.methods.includes(m)),
-      recipients: p.recipients
-        .filter((r) => !then.recipients.some((t) => t.name === r.name))
-        .map((r) => r.name),
-    };
+    const w = widening(then, p);
     if (w.categories.length || w.methods.length || w.recipients.length) out.push(w);
   }
   return out;
+}
+
+/** What `now` adds to the same purpose as it stood in `then`: categories, methods, recipients by name. */
+export function widening(then: Purpose, now: Purpose): Widening {
+  return {
+    purpose: now.key,
+    categories: now.categories.filter((c) => !then.categories.includes(c)),
+    methods: now.methods.filter((m) => !then.methods.includes(m)),
+    recipients: now.recipients
+      .filter((r) => !then.recipients.some((t) => t.name === r.name))
+      .map((r) => r.name),
+  };
 }
