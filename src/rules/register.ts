@@ -75,6 +75,10 @@ export interface Purpose {
   minors: boolean;
 }
 
+/** When information held for `p` since `since` (ISO time) reaches the end of its retention (PIPL 19), in ms. */
+export const retentionEnd = (p: Pick<Purpose, 'retentionDays'>, since: string): number =>
+  Date.parse(since) + p.retentionDays * 86_400_000;
+
 /** The separate consents a purpose needs, derived from what it does. */
 export function separateRequirements(
   p: Purpose,

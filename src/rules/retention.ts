@@ -9,7 +9,7 @@ import { conflict, notFound } from '../http/errors.js';
 import { generalize, replace } from '../pii/operators.js';
 import type { FieldType } from '../vault/fields.js';
 import type { VaultService } from '../vault/service.js';
-import type { Purpose } from './register.js';
+import { retentionEnd, type Purpose } from './register.js';
 import type { RulesVersion } from './service.js';
 
 /**
@@ -70,8 +70,6 @@ interface LatestConsent {
   id: string;
 }
 
-const DAY = 86_400_000;
-
 /**
  * Does any purpose still hold a field of this category? Consent-based purposes hold it while the subject's
  * latest consent is given and within the retention period (PIPL 47 (2): withdrawal ends it); other bases
@@ -88,9 +86,9 @@ export function judgeField(
   const holds = listing.some((p) => {
     if (p.legalBasis === 'consent') {
       const c = consentFor(p.key);
-      return !!c && c.given === 1 && Date.parse(c.created_at) + p.retentionDays * DAY > now;
+      return !!c && c.given === 1 && retentionEnd(p, c.created_at) > now;
     }
-    return Date.parse(field.updatedAt) + p.retentionDays * DAY > now;
+    return retentionEnd(p, field.updatedAt) > now;
   });
   if (holds) return null;
   return {

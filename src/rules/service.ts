@@ -9,7 +9,13 @@ import { badRequest, conflict, isUniqueViolation, notFound } from '../http/error
 import { DenialAudit } from './denial-audit.js';
 import { latestConsentReader, type LatestConsentReader } from './latest-consent.js';
 import { widening } from './widening.js';
-import { separateRequirements, validatePurpose, type Purpose, type SeparateKind } from './register.js';
+import {
+  retentionEnd,
+  separateRequirements,
+  validatePurpose,
+  type Purpose,
+  type SeparateKind,
+} from './register.js';
 
 export interface RulesVersion {
   version: number;
@@ -462,8 +468,7 @@ export class RulesService {
     ))
       if (!given.has(need)) reasons.push(`separate_consent_missing:${need}`);
     // PIPL 19: kept no longer than the purpose needs.
-    if (Date.parse(consent.created_at) + p.retentionDays * 86_400_000 < Date.now())
-      reasons.push('retention_expired');
+    if (retentionEnd(p, consent.created_at) < Date.now()) reasons.push('retention_expired');
     return reasons;
   }
 
