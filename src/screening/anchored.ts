@@ -1,6 +1,7 @@
 import {
   C_NONE,
   C_SKIP,
+  C_SPECIAL,
   F_HASHED,
   F_SORTED,
   FIRST_SYMBOL,
@@ -38,12 +39,32 @@ export interface StartTables {
   latinPairs: Int32Array;
   /** Bitset over Latin (first, second, third) symbols that begin a longer pattern. */
   latinTriples: Int32Array;
+  /** No Latin symbol begins a pattern inside a word: the rest of a word can be skipped in one loop. */
+  plainWords: boolean;
+  /** Per code (markers included): R_EXIT, R_SKIP, R_FIRST, R_SECOND, R_NONE, for runs of non-Latin text. */
+  runFlags: Uint8Array;
 }
+
+/** Leaves the run loop: a Latin symbol, a rare character or a one-symbol pattern. */
+const R_EXIT = 1;
+/** Skipped (separator or invisible): nothing changes. */
+const R_SKIP = 2;
+/** As START_FIRST and START_SECOND. */
+const R_FIRST = 4;
+const R_SECOND = 8;
+/** In no pattern: ends every walk. */
+const R_NONE = 16;
+/** `last` in the run loop when there is none: no code equals it. */
+const NO_LAST = 0x10000;
 
 /** A one-symbol pattern is this symbol. */
 const START_SINGLE = 1;
 /** Some pattern beginning with this symbol may begin inside a Latin word (not whole-word). */
 const START_IN_WORD = 2;
+/** Some pattern of two or more symbols begins with this symbol. */
+const START_FIRST = 4;
+/** This symbol is the second of some pattern: only then is the pair bitset read. */
+const START_SECOND = 8;
 
 /**
  * Builds the start filter of an automaton: linear in its states, done once per compiled set (and again
@@ -72,7 +93,11 @@ export function startTables(a: Automaton, wordStart: Uint8Array | undefined): St
     if (r === 0) continue;
     if (own[r] !== 0) startFlags[c] |= START_SINGLE;
     if (inWord[r] !== 0) startFlags[c] |= START_IN_WORD;
-    pairs += (states[(r << 2) + 1] - states[r << 2]) >> 1;
+    const e0 = states[r << 2];
+    const e1 = states[(r << 2) + 1];
+    if (e1 > e0) startFlags[c] |= START_FIRST;
+    for (let e = e0; e < e1; e += 2) startFlags[edges[e]] |= START_SECOND;
+    pairs += (e1 - e0) >> 1;
   }
   // About 1 bit in 16 set: a false pass costs one child lookup; the table stays within the L2 cache.
   let log = 15;
@@ -107,7 +132,21 @@ export function startTables(a: Automaton, wordStart: Uint8Array | undefined): St
       }
     }
   }
-  return { pairBits, pairShift, startFlags, latinPairs, latinTriples };
+  let plainWords = true;
+  for (let c = FIRST_SYMBOL; c < Math.min(LATIN_CODE_LIMIT, a.alphabetSize); c++)
+    if ((startFlags[c] & START_IN_WORD) !== 0) plainWords = false;
+  const runFlags = new Uint8Array(Math.max(a.alphabetSize, FIRST_SYMBOL));
+  runFlags[C_SKIP] = R_SKIP;
+  runFlags[C_NONE] = R_NONE;
+  runFlags[C_SPECIAL] = R_EXIT;
+  for (let c = FIRST_SYMBOL; c < a.alphabetSize; c++) {
+    const f = startFlags[c];
+    runFlags[c] =
+      (c < LATIN_CODE_LIMIT || (f & START_SINGLE) !== 0 ? R_EXIT : 0) |
+      ((f & START_FIRST) !== 0 ? R_FIRST : 0) |
+      ((f & START_SECOND) !== 0 ? R_SECOND : 0);
+  }
+  return { pairBits, pairShift, startFlags, latinPairs, latinTriples, plainWords, runFlags };
 }
 
 /** Walks alive at once; more (a long self-overlapping pattern) falls back to the full automaton walk. */
@@ -160,6 +199,8 @@ function walkRange(
   const latinTriples = st.latinTriples;
   const collapse = m.collapse;
   const track = switches !== undefined;
+  const plainWords = st.plainWords;
+  const runFlags = st.runFlags;
   let last = -1;
   let kind = -1;
   let prevC = -1;
@@ -195,66 +236,126 @@ function walkRange(
       if (i >= to) break;
     }
     if (nw === 0) {
-      // The common case, kept tight: no walk alive, and the symbol neither begins a pattern with the one
-      // before it nor is a one-symbol pattern. Anything else leaves for the full step below.
-      for (; i < to; i++) {
-        const q = codes[text.charCodeAt(i)];
-        if (q < FIRST_SYMBOL) {
-          if (q === C_SKIP) continue;
-          if (q !== C_NONE) break;
-          last = -1;
-          kind = -1;
-          prevOk = false;
-          continue;
+      common: for (;;) {
+        if (kind !== 1 && latinAt !== i - 1) {
+          // A run of other (non-Latin) symbols with no walk alive: one pair-bitset read per character and
+          // no branch that depends on the character, until a pair may begin a pattern or a Latin symbol,
+          // rare character or one-symbol pattern comes. Skipped units and collapsed repeats keep the state.
+          let pm: number = prevOk ? -1 : 0;
+          let lf = last < 0 ? NO_LAST : last;
+          let pc = prevC;
+          let pp = prevPos;
+          let kd = kind;
+          for (; i < to; i++) {
+            const q = codes[text.charCodeAt(i)];
+            const g = runFlags[q];
+            const h = Math.imul((pc << 16) | q, 0x9e3779b1) >>> pairShift;
+            if (((pairBits[h >>> 5] & (1 << (h & 31)) & pm & -((g >> 3) & 1)) | (g & R_EXIT)) !== 0) {
+            // A false pass of the hashed bitset costs one child lookup here, not a trip through the full step.
+            if ((g & R_EXIT) !== 0 || childOf(a, rootNext[pc], q) > 0) break;
+          }
+            const keep = (((q ^ lf) - 1) >> 31) | -((g >> 1) & 1);
+            pc = (pc & keep) | (q & ~keep);
+            pp = (pp & keep) | (i & ~keep);
+            pm = (pm & keep) | (-((g >> 2) & 1) & ~keep);
+            kd = (kd & keep) | (-((g >> 4) & 1) & ~keep);
+            if (collapse) lf = (lf & keep) | (q & ~keep);
+          }
+          prevOk = pm !== 0;
+          prevC = pc;
+          prevPos = pp;
+          kind = kd;
+          last = lf === NO_LAST || lf === C_NONE ? -1 : lf;
+          if (i >= to) break;
         }
-        const qLatin = q < LATIN_CODE_LIMIT;
-        const after = latinAt === i - 1;
-        if (q === last) {
+        // The common case, kept tight: no walk alive, and the symbol neither begins a pattern with the one
+        // before it nor is a one-symbol pattern. Anything else leaves for the full step below.
+        for (; i < to; i++) {
+          const q = codes[text.charCodeAt(i)];
+          if (q < FIRST_SYMBOL) {
+            if (q === C_SKIP) continue;
+            if (q !== C_NONE) break;
+            last = -1;
+            kind = -1;
+            prevOk = false;
+            continue;
+          }
+          const qLatin = q < LATIN_CODE_LIMIT;
+          const after = latinAt === i - 1;
+          if (q === last) {
+            if (qLatin) latinAt = i;
+            continue;
+          }
+          if (track) {
+            // A first symbol after a reset sets the kind; a change of kind is a switch (the full step).
+            const kk = qLatin ? 1 : 0;
+            if (kk !== kind) {
+              if (kind >= 0) break;
+              kind = kk;
+            }
+          }
+          const fq = startFlags[q];
+          let okq = (fq & START_IN_WORD) !== 0 || !after;
+          if (okq && (fq & START_SINGLE) !== 0) break;
+          if (okq && qLatin && (fq & START_IN_WORD) === 0) {
+            // A Latin word starts: a whole-word pattern begins here only with these three letters (or is
+            // these two), when they are plain and not repeats; then the trie says.
+            if (i + 2 < to) {
+              const q2 = codes[text.charCodeAt(i + 1)];
+              const q3 = codes[text.charCodeAt(i + 2)];
+              if (
+                q2 >= FIRST_SYMBOL &&
+                q2 < LATIN_CODE_LIMIT &&
+                q3 >= FIRST_SYMBOL &&
+                q3 < LATIN_CODE_LIMIT &&
+                q2 !== q &&
+                q3 !== q2
+              ) {
+                const x = (q - FIRST_SYMBOL) * LATIN_CODES + q2 - FIRST_SYMBOL;
+                const y = x * LATIN_CODES + q3 - FIRST_SYMBOL;
+                if (
+                  (latinPairs[x >>> 5] & (1 << (x & 31))) === 0 &&
+                  (latinTriples[y >>> 5] & (1 << (y & 31))) === 0
+                )
+                  okq = false;
+              }
+            }
+            if (okq) okq = mayBegin(text, m, a, q, i + 1, to);
+          }
+          if (prevOk && (fq & START_SECOND) !== 0) {
+            const h = Math.imul((prevC << 16) | q, 0x9e3779b1) >>> pairShift;
+            if ((pairBits[h >>> 5] & (1 << (h & 31))) !== 0) break;
+          }
           if (qLatin) latinAt = i;
-          continue;
-        }
-        if (track) {
-          // A first symbol after a reset sets the kind; a change of kind is a switch (the full step).
-          const kk = qLatin ? 1 : 0;
-          if (kk !== kind) {
-            if (kind >= 0) break;
-            kind = kk;
+          if (collapse) last = q;
+          prevC = q;
+          prevPos = i;
+          prevOk = okq && (fq & START_FIRST) !== 0;
+          if (!okq && qLatin && plainWords) {
+            // The rest of a word where nothing begins: plain Latin symbols change nothing but the word
+            // state and the last symbol, so only the end of the run matters.
+            let j = i + 1;
+            for (; j < to; j++) {
+              const r = codes[text.charCodeAt(j)];
+              if (r < FIRST_SYMBOL || r >= LATIN_CODE_LIMIT) break;
+            }
+            if (j > i + 1) {
+              i = j - 1;
+              const r = codes[text.charCodeAt(i)];
+              latinAt = i;
+              if (collapse) last = r;
+              if (r !== q) {
+                prevC = r;
+                prevPos = i;
+              }
+            }
+          }
+          if (!qLatin) {
+            i++;
+            continue common;
           }
         }
-        const fq = startFlags[q];
-        let okq = (fq & START_IN_WORD) !== 0 || !after;
-        if (okq && (fq & START_SINGLE) !== 0) break;
-        if (okq && qLatin && (fq & START_IN_WORD) === 0 && i + 2 < to) {
-          // A Latin word starts: a whole-word pattern begins here only with these three letters (or is
-          // these two), when they are plain and not repeats.
-          const q2 = codes[text.charCodeAt(i + 1)];
-          const q3 = codes[text.charCodeAt(i + 2)];
-          if (
-            q2 >= FIRST_SYMBOL &&
-            q2 < LATIN_CODE_LIMIT &&
-            q3 >= FIRST_SYMBOL &&
-            q3 < LATIN_CODE_LIMIT &&
-            q2 !== q &&
-            q3 !== q2
-          ) {
-            const x = (q - FIRST_SYMBOL) * LATIN_CODES + q2 - FIRST_SYMBOL;
-            const y = x * LATIN_CODES + q3 - FIRST_SYMBOL;
-            if (
-              (latinPairs[x >>> 5] & (1 << (x & 31))) === 0 &&
-              (latinTriples[y >>> 5] & (1 << (y & 31))) === 0
-            )
-              okq = false;
-          }
-        }
-        if (prevOk) {
-          const h = Math.imul((prevC << 16) | q, 0x9e3779b1) >>> pairShift;
-          if ((pairBits[h >>> 5] & (1 << (h & 31))) !== 0) break;
-        }
-        if (qLatin) latinAt = i;
-        if (collapse) last = q;
-        prevC = q;
-        prevPos = i;
-        prevOk = okq;
+        break;
       }
       if (i >= to) break;
     }
@@ -321,7 +422,7 @@ function walkRange(
         }
         const f = startFlags[c];
         const ok = (f & START_IN_WORD) !== 0 || !afterLatin;
-        if (prevOk) {
+        if (prevOk && (f & START_SECOND) !== 0) {
           const h = Math.imul((prevC << 16) | c, 0x9e3779b1) >>> pairShift;
           if ((pairBits[h >>> 5] & (1 << (h & 31))) !== 0) {
             const t = childOf(a, rootNext[prevC], c);
@@ -337,7 +438,7 @@ function walkRange(
           }
         }
         if ((f & START_SINGLE) !== 0 && ok) emit(text, m, a, rootNext[c], start, end, out);
-        prevOk = ok;
+        prevOk = ok && (f & START_FIRST) !== 0;
         prevC = c;
         prevPos = start;
       }
@@ -347,6 +448,35 @@ function walkRange(
   }
   return true;
 }
+
+/**
+ * Whether some pattern may begin with symbol `q` (read just before `j`): follows the trie along the
+ * symbols that come next (separators skipped, repeats collapsed as the walk does) until it leaves the
+ * trie (false) or reaches a pattern's end, a rare character or MAX_PROBE symbols (true, the walk decides).
+ */
+function mayBegin(text: string, m: ScanTables, a: Automaton, q: number, j: number, to: number): boolean {
+  const codes = m.codes;
+  let s = a.rootNext[q];
+  if (s === 0) return false;
+  let last = m.collapse ? q : -1;
+  for (let depth = 1; j < to; j++) {
+    const c = codes[text.charCodeAt(j)];
+    if (c < FIRST_SYMBOL) {
+      if (c === C_SKIP) continue;
+      if (c === C_NONE) return false;
+      return true;
+    }
+    if (c === last) continue;
+    if (m.collapse) last = c;
+    s = childOf(a, s, c);
+    if (s <= 0) return false;
+    if (a.own[s] !== 0 || ++depth >= MAX_PROBE) return true;
+  }
+  return false;
+}
+
+/** Symbols a start probe follows before leaving the decision to the walk. */
+const MAX_PROBE = 8;
 
 /** The child of `s` (not the root) on `c`, or -1. */
 function childOf(a: Automaton, s: number, c: number): number {

@@ -45,6 +45,22 @@ const PIECES = [
   'free',
   'money',
   'casino',
+  // Words the fast paths skip or probe: case, digits and look-alikes inside words, split and
+  // zero-width letters, repeats, short words, and characters in no pattern.
+  'CaSiNo',
+  'c4s1no',
+  'fr33',
+  'f.r.e.e',
+  'ca\u200bsino',
+  'cаsíno',
+  'to',
+  'be',
+  'see',
+  'll',
+  'the',
+  '龘',
+  '博彩',
+  'Du',
   ...terms.slice(0, 60),
 ];
 const text = fc.array(fc.constantFrom(...PIECES), { maxLength: 40 }).map((xs) => xs.join(''));
