@@ -1,16 +1,5 @@
-import {
-  C_NONE,
-  C_SKIP,
-  C_SPECIAL,
-  F_HASHED,
-  F_SORTED,
-  FIRST_SYMBOL,
-  LATIN_CODE_LIMIT,
-  LATIN_CODES,
-  ROW_SHIFT,
-  hashSlot,
-  type Automaton,
-} from './automaton.js';
+import * as automaton from './automaton.js';
+import { hashSlot, type Automaton } from './automaton.js';
 import { isLatinUnit } from './normalize.js';
 import {
   pend,
@@ -21,6 +10,18 @@ import {
   type Offsets,
   type ScanTables,
 } from './scan.js';
+
+// Module-local copies of the automaton's constants: optimized code reads an imported binding through
+// its cell, with a check, at every use; a constant of the module itself is folded into the code.
+const C_NONE = automaton.C_NONE;
+const C_SKIP = automaton.C_SKIP;
+const C_SPECIAL = automaton.C_SPECIAL;
+const F_HASHED = automaton.F_HASHED;
+const F_SORTED = automaton.F_SORTED;
+const FIRST_SYMBOL = automaton.FIRST_SYMBOL;
+const LATIN_CODE_LIMIT = automaton.LATIN_CODE_LIMIT;
+const LATIN_CODES = automaton.LATIN_CODES;
+const ROW_SHIFT = automaton.ROW_SHIFT;
 
 /**
  * Where a pattern can begin, precomputed per automaton: a start filter read before any automaton state.
