@@ -23,7 +23,12 @@ export function child(
     const on = (d: Buffer) => {
       out += d;
       const m = ready.exec(out);
-      if (m) resolve({ url: m[1], pid: c.pid!, kill: () => c.kill('SIGKILL') });
+      // SIGINT first so a profiled child (`node --cpu-prof`) writes its profile; SIGKILL if it lingers.
+      const kill = () => {
+        c.kill('SIGINT');
+        setTimeout(() => c.kill('SIGKILL'), 3000).unref();
+      };
+      if (m) resolve({ url: m[1], pid: c.pid!, kill });
     };
     c.stdout.on('data', on);
     c.stderr.on('data', on);

@@ -3,7 +3,8 @@
 // beside a bare Fastify route returning a constant, measured in the same run. Prints Markdown.
 //   node --import tsx bench/purpose-check/index.ts [sqlite] [postgres]
 // PostgreSQL: CUSTODIAN_TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test), in a schema of
-// its own, dropped afterwards. BENCH_CONSENTS, BENCH_LOAD_SECONDS, BENCH_ROUNDS, BENCH_INPROC_SECONDS resize it.
+// its own, dropped afterwards. BENCH_CONSENTS, BENCH_LOAD_SECONDS, BENCH_ROUNDS, BENCH_INPROC_SECONDS resize it;
+// BENCH_SERVER_ARGS adds Node flags to the server process (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
 import autocannon from 'autocannon';
 import { SYSTEM, type ActorRef } from '../../src/audit/actor.js';
 import { AppContext } from '../../src/context.js';
@@ -94,7 +95,12 @@ async function measure(dialect: Dialect, bare: { url: string; pid: number }) {
     await ctx.close();
 
     const server = await child(
-      ['--import', 'tsx', 'bench/purpose-check/server.ts'],
+      [
+        ...(process.env.BENCH_SERVER_ARGS?.split(' ').filter(Boolean) ?? []),
+        '--import',
+        'tsx',
+        'bench/purpose-check/server.ts',
+      ],
       { BENCH_STORE: JSON.stringify(b) },
       /READY (http:\/\/\S+)/,
     );

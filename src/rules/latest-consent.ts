@@ -12,6 +12,9 @@ const COLUMNS = 'given, rules_version, separate, created_at';
 // Ties in time cannot happen through recordConsent; `id` keeps the answer stable if an import made one.
 const ORDER = 'created_at desc, id desc';
 
+/** The SQLite form of the read (exported for the plan test). */
+export const SQLITE_LATEST = `select ${COLUMNS} from consents where subject = cast(? as text) and purpose_key = cast(? as text) order by ${ORDER} limit 1`;
+
 /**
  * The purpose check's one read, built once per store because it runs on every check: on SQLite a prepared
  * statement on the embedded handle (no query building per call); on PostgreSQL the reads of one turn of the
@@ -31,9 +34,10 @@ export function latestConsentReader(store: Pick<Store, 'db' | 'sqlite' | 'pg'>):
       .limit(1)
       .executeTakeFirst();
   if (sqlite) {
-    const stmt = sqlite.prepare<[string, string], LatestConsent>(
-      `select ${COLUMNS} from consents where subject = ? and purpose_key = ? order by ${ORDER} limit 1`,
-    );
+    // The values are bound through `cast`: a bare `?` compared with an indexed column lets SQLite (built with
+    // STAT4, as better-sqlite3 is) re-plan the statement for every new value once ANALYZE or PRAGMA optimize
+    // has run, which costs twice the read itself. The plan is the same for every value: the covering index.
+    const stmt = sqlite.prepare<[string, string], LatestConsent>(SQLITE_LATEST);
     return (subject, purpose) =>
       // Inside another unit of work's open transaction the handle would see its uncommitted rows; the
       // query builder waits for that transaction to end instead.
