@@ -252,9 +252,9 @@ function walkRange(
             const g = runFlags[q];
             const h = Math.imul((pc << 16) | q, 0x9e3779b1) >>> pairShift;
             if (((pairBits[h >>> 5] & (1 << (h & 31)) & pm & -((g >> 3) & 1)) | (g & R_EXIT)) !== 0) {
-            // A false pass of the hashed bitset costs one child lookup here, not a trip through the full step.
-            if ((g & R_EXIT) !== 0 || childOf(a, rootNext[pc], q) > 0) break;
-          }
+              // A false pass of the hashed bitset costs one child lookup, not a trip through the full step.
+              if ((g & R_EXIT) !== 0 || childOf(a, rootNext[pc], q) > 0) break;
+            }
             const keep = (((q ^ lf) - 1) >> 31) | -((g >> 1) & 1);
             pc = (pc & keep) | (q & ~keep);
             pp = (pp & keep) | (i & ~keep);
