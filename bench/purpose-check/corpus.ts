@@ -156,6 +156,8 @@ export function makeQueries(
   count: number,
   deniedShare: number,
   seed: number,
+  /** Only purposes on contract or a legal duty: allowed without reading the ledger (the web stack alone). */
+  ledgerFree = false,
 ): Array<{ subject: string; purpose: string; categories: string[] }> {
   const r = rng(seed);
   const pickOf = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)];
@@ -172,7 +174,14 @@ export function makeQueries(
   };
   const out = [];
   for (let i = 0; i < count; i++) {
-    if (r() < deniedShare) {
+    if (ledgerFree) {
+      const pi = pickOf(other);
+      out.push({
+        subject: subjectRef(Math.floor(r() * subjects)),
+        purpose: purposes[pi].key,
+        categories: cats(pi),
+      });
+    } else if (r() < deniedShare) {
       const k = r();
       if (k < 0.4) {
         // A subject the ledger has never seen.

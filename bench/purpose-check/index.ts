@@ -20,8 +20,17 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const INPROC_SECONDS = Number(process.env.BENCH_INPROC_SECONDS ?? 3);
 const args = process.argv.slice(2).filter((a): a is Dialect => a === 'sqlite' || a === 'postgres');
 const DIALECTS: Dialect[] = args.length ? args : ['sqlite', 'postgres'];
-// Shares of denied checks to measure; the first is the realistic mix the target is judged on.
-const MIXES = (process.env.BENCH_DENIED ?? '0.05,0.5').split(',').map((x, k) => {
+// Shares of denied checks to measure; the first is the realistic mix the target is judged on. `ledger-free`
+// checks only purposes on contract or a legal duty: allowed without a ledger read, so it shows what the web
+// stack, API key, validation and audit counters cost alone.
+const MIXES = (process.env.BENCH_DENIED ?? '0.05,0.5,ledger-free').split(',').map((x, k) => {
+  if (x === 'ledger-free')
+    return {
+      name: 'no ledger read (contract and legal-duty purposes)',
+      denied: 0,
+      seed: k + 1,
+      ledgerFree: true,
+    };
   const denied = Number(x);
   const name =
     denied === 0
@@ -29,7 +38,7 @@ const MIXES = (process.env.BENCH_DENIED ?? '0.05,0.5').split(',').map((x, k) => 
       : denied < 0.2
         ? `mostly allowed (${denied * 100}% denied)`
         : `denial-heavy (${denied * 100}% denied)`;
-  return { name, denied, seed: k + 1 };
+  return { name, denied, seed: k + 1, ledgerFree: false };
 });
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en');
@@ -81,7 +90,7 @@ async function measure(dialect: Dialect, bare: { url: string; pid: number }) {
     const key = await ctx.accounts.createApiKey(SYSTEM, { name: 'bench', scopes: ['purpose:check'] });
     const actor: ActorRef = { type: 'api_key', id: key.id };
     const queries = MIXES.map((m) =>
-      makeQueries(purposes, gen.pairs, gen.subjects, 20_000, m.denied, m.seed),
+      makeQueries(purposes, gen.pairs, gen.subjects, 20_000, m.denied, m.seed, m.ledgerFree),
     );
 
     const inproc = [];

@@ -76,7 +76,7 @@ export function openStore(opts: StoreOptions): Store {
     sqlite.pragma('synchronous = FULL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 10000');
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: statementCache(sqlite) }) });
     return { db, dialect: SQLITE, location: opts.file, sqlite, close: () => db.destroy() };
   }
   if (opts.kind === 'postgres') {
@@ -103,6 +103,34 @@ export function openStore(opts: StoreOptions): Store {
     close: async () => {
       await db.destroy();
       await opts.close?.();
+    },
+  };
+}
+
+/**
+ * The SQLite handle as Kysely sees it, with its statements kept by SQL text: Kysely prepares every query
+ * anew, and SQLite's prepare costs more than most single-row reads and writes (an audit entry's insert, a
+ * purpose check's denial). Parameters are bound, so one query shape is one statement. A statement still
+ * streaming rows is never handed out twice; schema changes clear the cache.
+ */
+export function statementCache(
+  sqlite: SqliteDatabase.Database,
+  max = 500,
+): { close(): void; prepare(sql: string): SqliteDatabase.Statement } {
+  let cache = new Map<string, SqliteDatabase.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(sql: string): SqliteDatabase.Statement {
+      const hit = cache.get(sql);
+      if (hit && !hit.busy) return hit;
+      const stmt = sqlite.prepare(sql);
+      if (/^\s*(create|alter|drop)\b/i.test(sql)) cache = new Map();
+      else if (!hit) {
+        // Query shapes are few; a flood of distinct texts (long IN lists) just starts the cache afresh.
+        if (cache.size >= max) cache = new Map();
+        cache.set(sql, stmt);
+      }
+      return stmt;
     },
   };
 }
