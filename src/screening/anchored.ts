@@ -298,6 +298,11 @@ function walkRange(
           const fq = startFlags[q];
           let okq = (fq & START_IN_WORD) !== 0 || !after;
           if (okq && (fq & START_SINGLE) !== 0) break;
+          // Before the word-start check below, which reports what it finds: the full step would again.
+          if (prevOk && (fq & START_SECOND) !== 0) {
+            const h = Math.imul((prevC << 16) | q, 0x9e3779b1) >>> pairShift;
+            if ((pairBits[h >>> 5] & (1 << (h & 31))) !== 0) break;
+          }
           if (okq && qLatin && (fq & START_IN_WORD) === 0) {
             // A Latin word starts: a whole-word pattern begins here only with these three letters (or is
             // these two), when they are plain and not repeats; then the trie says.
@@ -321,11 +326,9 @@ function walkRange(
                   okq = false;
               }
             }
-            if (okq) okq = mayBegin(text, m, a, q, i + 1, to);
-          }
-          if (prevOk && (fq & START_SECOND) !== 0) {
-            const h = Math.imul((prevC << 16) | q, 0x9e3779b1) >>> pairShift;
-            if ((pairBits[h >>> 5] & (1 << (h & 31))) !== 0) break;
+            // The walk from here is followed ahead and reports its patterns; the full step takes it
+            // only when a rare character comes.
+            if (okq) okq = !walkAhead(text, m, a, q, i, to, out);
           }
           if (qLatin) latinAt = i;
           if (collapse) last = q;
@@ -451,33 +454,43 @@ function walkRange(
 }
 
 /**
- * Whether some pattern may begin with symbol `q` (read just before `j`): follows the trie along the
- * symbols that come next (separators skipped, repeats collapsed as the walk does) until it leaves the
- * trie (false) or reaches a pattern's end, a rare character or MAX_PROBE symbols (true, the walk decides).
+ * Follows the walk that begins with symbol `q` at `start` as the full step would (separators skipped,
+ * repeats collapsed, goto edges only) and reports the patterns it reaches. Returns false, having
+ * reported nothing, when a rare character comes before the walk ends: the full step then takes it.
  */
-function mayBegin(text: string, m: ScanTables, a: Automaton, q: number, j: number, to: number): boolean {
-  const codes = m.codes;
+function walkAhead(
+  text: string,
+  m: ScanTables,
+  a: Automaton,
+  q: number,
+  start: number,
+  to: number,
+  out: Candidates,
+): boolean {
   let s = a.rootNext[q];
-  if (s === 0) return false;
-  let last = m.collapse ? q : -1;
-  for (let depth = 1; j < to; j++) {
+  if (s === 0) return true;
+  const codes = m.codes;
+  const collapse = m.collapse;
+  const states = a.states;
+  const mark = out.length;
+  let last = collapse ? q : -1;
+  for (let j = start + 1; j < to; j++) {
     const c = codes[text.charCodeAt(j)];
     if (c < FIRST_SYMBOL) {
       if (c === C_SKIP) continue;
-      if (c === C_NONE) return false;
-      return true;
+      if (c === C_NONE) return true;
+      out.length = mark;
+      return false;
     }
     if (c === last) continue;
-    if (m.collapse) last = c;
+    if (collapse) last = c;
     s = childOf(a, s, c);
-    if (s <= 0) return false;
-    if (a.own[s] !== 0 || ++depth >= MAX_PROBE) return true;
+    if (s <= 0) return true;
+    if (a.own[s] !== 0) emit(text, m, a, s, start, j + 1, out);
+    if (states[(s << 2) + 1] === states[s << 2]) return true;
   }
-  return false;
+  return true;
 }
-
-/** Symbols a start probe follows before leaving the decision to the walk. */
-const MAX_PROBE = 8;
 
 /** The child of `s` (not the root) on `c`, or -1. */
 function childOf(a: Automaton, s: number, c: number): number {

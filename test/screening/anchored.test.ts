@@ -109,6 +109,22 @@ describe.each(SETS)('start-filtered walk (%s)', (_name, set) => {
     expect(r.ac.cands.length).toBeGreaterThan(40);
   });
 
+  it('when the walk from a word start, followed ahead, meets a rare character', () => {
+    for (const t of [
+      '@bleerce',
+      'c@sino',
+      'cas$no',
+      'casin0 $',
+      'free m0ney',
+      'ca𝐬ino',
+      'casino@',
+      'fr\u00e9e ﬁsh',
+    ]) {
+      const r = both(t, inner.tables, inner.starts);
+      expect(r.anchored).toEqual(r.ac);
+    }
+  });
+
   it('and on the benchmark corpus', () => {
     for (const t of [...makeTexts('zh', 20, 400, terms), ...makeTexts('en', 20, 400, terms)]) {
       const r = both(t, inner.tables, inner.starts);
