@@ -20,6 +20,21 @@ import type { Finding, ScanOptions } from './types.js';
  * //  { type: 'CN_RESIDENT_ID', start: 21, end: 39, text: '11010519491231002X', score: 0.96, validated: true }]
  */
 export function scan(text: string, options?: ScanOptions): Finding[] {
+  if (!WIDE_DIGIT.test(text)) return scanAscii(text, options);
+  // Chinese input methods type full-width forms (１３８－００１３－８０００, ｌｉ＠ｅｘａｍｐｌｅ．ｃｏｍ). Each
+  // folds to one ASCII unit, so the offsets found in the folded text are those of `text`.
+  const findings = scanAscii(text.replace(WIDE, foldWide), options);
+  for (const f of findings) f.text = text.slice(f.start, f.end);
+  return findings;
+}
+
+/** Only text with a full-width digit or '＠' is folded: other full-width forms alone make no finding. */
+const WIDE_DIGIT = /[\uFF10-\uFF19\uFF20]/;
+/** Full-width + - . digits @ letters _, and the ideographic space; not the CJK punctuation context words use. */
+const WIDE = /[\uFF0B\uFF0D\uFF0E\uFF10-\uFF19\uFF20-\uFF3A\uFF3F\uFF41-\uFF5A\u3000]/g;
+const foldWide = (c: string) => (c === '\u3000' ? ' ' : String.fromCharCode(c.charCodeAt(0) - 0xfee0));
+
+function scanAscii(text: string, options?: ScanOptions): Finding[] {
   const st = new ScanState(text, options);
   const t = st.text;
   const n = st.n;

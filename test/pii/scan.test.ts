@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { scan, type PiiType } from '../../src/pii/index.js';
+import { redact, scan, type PiiType } from '../../src/pii/index.js';
 
 /** [type, text] pairs found in `s`. */
 const found = (s: string, opts?: Parameters<typeof scan>[1]) => scan(s, opts).map((f) => [f.type, f.text]);
@@ -165,5 +165,33 @@ describe('scan: offsets, overlaps, options', () => {
   it('handles empty and plain text', () => {
     expect(scan('')).toEqual([]);
     expect(scan('The quick brown fox 123 jumps 😀 今天天气很好。')).toEqual([]);
+  });
+});
+
+describe('scan: full-width forms', () => {
+  // Chinese input methods in full-width mode type digits, letters and @ as U+FF10–FF5A; each is one UTF-16
+  // unit, so offsets are those of the original text and `text` is the original.
+  const wide = (s: string) =>
+    s.replace(/[!-~]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0)).replace(/ /g, '\u3000');
+
+  it('finds phones, resident IDs, e-mail and grouped bank cards typed full-width, at their original offsets', () => {
+    const text = `手机：${wide('138-0013-8000')}，身份证 ${wide('11010519491231002X')}，邮箱 ${wide('li.ming@example.com')}，卡号 ${wide('6222 0212 3456 7890 128')}。`;
+    const fs = scan(text);
+    expect(fs.map((f) => [f.type, f.text, f.validated])).toEqual([
+      ['PHONE_NUMBER', wide('138-0013-8000'), true],
+      ['CN_RESIDENT_ID', wide('11010519491231002X'), true],
+      ['EMAIL_ADDRESS', wide('li.ming@example.com'), true],
+      ['BANK_CARD', wide('6222 0212 3456 7890 128'), true],
+    ]);
+    for (const f of fs) expect(text.slice(f.start, f.end)).toBe(f.text);
+  });
+
+  it('redacts them in the original text and keeps the CJK punctuation around them', () => {
+    expect(redact(`电话：${wide('13800138000')}；谢谢`).text).toBe('电话：<PHONE_NUMBER>；谢谢');
+  });
+
+  it('still checks what it folds: a wrong check character or an impossible date is no ID', () => {
+    expect(types(`身份证 ${wide('110105194912310021')}`)).toEqual([]);
+    expect(types(`编号 ${wide('12345')} 和全角字母 ＡＢＣ`)).toEqual([]);
   });
 });
