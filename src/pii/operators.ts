@@ -106,12 +106,15 @@ function keyBytes(key: KeyInput, name: string, exact?: number): Buffer {
 
 /**
  * The canonical form used for pseudonyms, so that different writings of one value give one token:
- * separators dropped and upper-cased for numbers and codes, +86 dropped from mainland mobiles, e-mail lower-cased.
+ * full-width forms folded, separators dropped and upper-cased for numbers and codes, +86 dropped from mainland
+ * mobiles, e-mail lower-cased.
  *
  * @example
  * normalizeValue('+86 138-0013-8000', 'PHONE_NUMBER'); // '13800138000'
  */
-export function normalizeValue(value: string, type: PiiType): string {
+export function normalizeValue(raw: string, type: PiiType): string {
+  // NFKC first: a value typed in full-width forms (１３８…, ｌｉ＠…) is the same value.
+  const value = raw.normalize('NFKC');
   switch (type) {
     case 'EMAIL_ADDRESS':
       return value.trim().toLowerCase();

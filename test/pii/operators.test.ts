@@ -45,6 +45,10 @@ describe('pseudonymize', () => {
     const a = pseudonymize('13800138000', 'PHONE_NUMBER', KEY);
     expect(a).toMatch(/^<PHONE_NUMBER:[0-9a-f]{16}>$/);
     expect(pseudonymize('+86 138-0013-8000', 'PHONE_NUMBER', KEY)).toBe(a);
+    // Typed in full-width forms: the same person, the same pseudonym.
+    expect(pseudonymize('１３８－００１３－８０００', 'PHONE_NUMBER', KEY)).toBe(a);
+    expect(pseudonymize('１３９００１３８０００', 'PHONE_NUMBER', KEY)).not.toBe(a);
+    expect(normalizeValue('ＬＩ＠Ｅｘａｍｐｌｅ．ｃｏｍ', 'EMAIL_ADDRESS')).toBe('li@example.com');
     expect(pseudonymize('13800138000', 'PHONE_NUMBER', randomBytes(32))).not.toBe(a);
     expect(pseudonymize('13800138001', 'PHONE_NUMBER', KEY)).not.toBe(a);
     expect(pseudonymize('A@B.cn', 'EMAIL_ADDRESS', KEY)).toBe(pseudonymize('a@b.cn', 'EMAIL_ADDRESS', KEY));

@@ -1,12 +1,13 @@
 // Turns input records into output lines for `custodian pii scan|redact`. Runs in worker threads and in process.
-import { piiTypeInfo, redact, scan, type Finding, type PiiType } from '../../pii/index.js';
+import { decryptText, piiTypeInfo, redact, scan, type Finding, type PiiType } from '../../pii/index.js';
 import { formatCsvRecord, parseCsvRecord } from './pii-csv.js';
 
 export type PiiInputFormat = 'text' | 'jsonl' | 'csv';
-export type PiiCliOperator = 'mask' | 'redact' | 'replace' | 'pseudonymize';
+export type PiiCliOperator = 'mask' | 'redact' | 'replace' | 'pseudonymize' | 'encrypt';
 
 export interface PiiJobConfig {
-  mode: 'scan' | 'redact';
+  /** decrypt: restores the values of `redact --operator encrypt` under the same key. */
+  mode: 'scan' | 'redact' | 'decrypt';
   format: PiiInputFormat;
   /** jsonl: string fields to process. */
   fields: string[];
@@ -16,6 +17,8 @@ export interface PiiJobConfig {
   header: string[];
   operator: PiiCliOperator;
   pseudonymKeyHex?: string;
+  /** 32 bytes as hex, for the encrypt operator and for decrypt. */
+  encryptionKeyHex?: string;
   types?: PiiType[];
   minScore?: number;
 }
@@ -68,12 +71,27 @@ export function processBatch(config: PiiJobConfig, batch: PiiBatch): PiiBatchRes
     ...scanOptions,
     default: config.operator,
     pseudonymKey: config.pseudonymKeyHex,
+    encryptionKey: config.encryptionKeyHex,
   };
   const tally = (fs: Finding[]) => {
     for (const f of fs) {
       result.counts[f.type] = (result.counts[f.type] ?? 0) + 1;
       if (piiTypeInfo(f.type).sensitive) result.sensitive++;
     }
+  };
+
+  /** redact or decrypt one value. */
+  const rewrite = (value: string): string => {
+    if (config.mode === 'decrypt') {
+      try {
+        return decryptText(value, config.encryptionKeyHex!);
+      } catch {
+        throw new RecordError('a token does not decrypt: another key, or the token was altered');
+      }
+    }
+    const r = redact(value, redactOptions);
+    tally(r.findings);
+    return r.text;
   };
 
   for (let k = 0; k < batch.records.length; k++) {
@@ -85,11 +103,7 @@ export function processBatch(config: PiiJobConfig, batch: PiiBatch): PiiBatchRes
           const fs = scan(raw, scanOptions);
           tally(fs);
           result.out.push(JSON.stringify({ line, findings: fs.map((f) => shape(f)) }));
-        } else {
-          const r = redact(raw, redactOptions);
-          tally(r.findings);
-          result.out.push(r.text);
-        }
+        } else result.out.push(rewrite(raw));
       } else if (config.format === 'jsonl') {
         if (raw.trim() === '') continue;
         const rec = parseJsonRecord(raw);
@@ -103,11 +117,7 @@ export function processBatch(config: PiiJobConfig, batch: PiiBatch): PiiBatchRes
             const fs = scan(value, scanOptions);
             tally(fs);
             for (const f of fs) all.push(shape(f, multi ? { field } : undefined));
-          } else {
-            const r = redact(value, redactOptions);
-            tally(r.findings);
-            rec[field] = r.text;
-          }
+          } else rec[field] = rewrite(value);
         }
         result.out.push(JSON.stringify(config.mode === 'scan' ? { id: rec.id ?? null, findings: all } : rec));
       } else {
@@ -121,11 +131,7 @@ export function processBatch(config: PiiJobConfig, batch: PiiBatch): PiiBatchRes
             const fs = scan(value, scanOptions);
             tally(fs);
             for (const f of fs) all.push(shape(f, { column: config.header[c] ?? String(c) }));
-          } else {
-            const r = redact(value, redactOptions);
-            tally(r.findings);
-            cells[c] = r.text;
-          }
+          } else cells[c] = rewrite(value);
         }
         result.out.push(
           config.mode === 'scan' ? JSON.stringify({ row: line, findings: all }) : formatCsvRecord(cells),

@@ -57,13 +57,21 @@ export function registerPiiCommands(program: Command): void {
     .addOption(
       new Option(
         '--operator <operator>',
-        'what replaces each finding; pseudonymize reads a hex key from CUSTODIAN_PSEUDONYM_KEY',
+        'what replaces each finding; pseudonymize reads a hex key from CUSTODIAN_PSEUDONYM_KEY, encrypt (AES-256-GCM, reversible with `pii decrypt`) one from CUSTODIAN_ENCRYPTION_KEY',
       )
-        .choices(['mask', 'redact', 'replace', 'pseudonymize'])
+        .choices(['mask', 'redact', 'replace', 'pseudonymize', 'encrypt'])
         .default('replace'),
     )
     .action(async (opts: PiiCliOptions) => {
       process.exitCode = await runPii('redact', opts);
+    });
+
+  withInputOptions(pii.command('decrypt'))
+    .description(
+      'Restore the values that `redact --operator encrypt` replaced, with the key from CUSTODIAN_ENCRYPTION_KEY',
+    )
+    .action(async (opts: PiiCliOptions) => {
+      process.exitCode = await runPii('decrypt', opts);
     });
 }
 
@@ -104,7 +112,7 @@ function list(value: string | undefined): string[] | undefined {
     .filter(Boolean);
 }
 
-async function runPii(mode: 'scan' | 'redact', opts: PiiCliOptions): Promise<number> {
+async function runPii(mode: PiiJobConfig['mode'], opts: PiiCliOptions): Promise<number> {
   try {
     return await pipeline(mode, opts);
   } catch (e) {
@@ -113,7 +121,7 @@ async function runPii(mode: 'scan' | 'redact', opts: PiiCliOptions): Promise<num
   }
 }
 
-function buildConfig(mode: 'scan' | 'redact', opts: PiiCliOptions): PiiJobConfig {
+function buildConfig(mode: PiiJobConfig['mode'], opts: PiiCliOptions): PiiJobConfig {
   const types = list(opts.types) as PiiType[] | undefined;
   for (const t of types ?? []) if (!ALL_PII_TYPES.includes(t)) throw new UsageError(`unknown type ${t}`);
   let pseudonymKeyHex: string | undefined;
@@ -121,6 +129,14 @@ function buildConfig(mode: 'scan' | 'redact', opts: PiiCliOptions): PiiJobConfig
     pseudonymKeyHex = process.env.CUSTODIAN_PSEUDONYM_KEY;
     if (!pseudonymKeyHex || !/^(?:[0-9a-fA-F]{2}){16,}$/.test(pseudonymKeyHex))
       throw new UsageError('--operator pseudonymize needs CUSTODIAN_PSEUDONYM_KEY: at least 16 bytes as hex');
+  }
+  let encryptionKeyHex: string | undefined;
+  if ((mode === 'redact' && opts.operator === 'encrypt') || mode === 'decrypt') {
+    encryptionKeyHex = process.env.CUSTODIAN_ENCRYPTION_KEY;
+    if (!encryptionKeyHex || !/^[0-9a-fA-F]{64}$/.test(encryptionKeyHex))
+      throw new UsageError(
+        `${mode === 'decrypt' ? 'pii decrypt' : '--operator encrypt'} needs CUSTODIAN_ENCRYPTION_KEY: 32 bytes as hex (64 digits)`,
+      );
   }
   const minScore = opts.minScore === undefined ? undefined : Number(opts.minScore);
   if (minScore !== undefined && !(minScore >= 0 && minScore <= 1))
@@ -133,12 +149,13 @@ function buildConfig(mode: 'scan' | 'redact', opts: PiiCliOptions): PiiJobConfig
     header: [],
     operator: opts.operator ?? 'replace',
     pseudonymKeyHex,
+    encryptionKeyHex,
     types,
     minScore,
   };
 }
 
-async function pipeline(mode: 'scan' | 'redact', opts: PiiCliOptions): Promise<number> {
+async function pipeline(mode: PiiJobConfig['mode'], opts: PiiCliOptions): Promise<number> {
   const config = buildConfig(mode, opts);
   const workers = opts.workers === undefined ? Math.min(2, availableParallelism()) : Number(opts.workers);
   if (!Number.isInteger(workers) || workers < 0) throw new UsageError('--workers must be a whole number ≥ 0');
@@ -229,7 +246,7 @@ async function pipeline(mode: 'scan' | 'redact', opts: PiiCliOptions): Promise<n
               return k;
             });
           }
-          if (mode === 'redact') await writeOut(record + '\n');
+          if (mode !== 'scan') await writeOut(record + '\n');
           headerDone = true;
           start();
           continue;
