@@ -16,9 +16,10 @@ const ORDER = 'created_at desc, id desc';
 export const SQLITE_LATEST = `select ${COLUMNS} from consents where subject = cast(? as text) and purpose_key = cast(? as text) order by ${ORDER} limit 1`;
 
 /**
- * The purpose check's one read, built once per store because it runs on every check: on SQLite a prepared
- * statement on the embedded handle (no query building per call); on PostgreSQL the reads of one turn of the
- * event loop go to the server as one statement (a burst of 50 checks costs one round trip, not 50).
+ * The purpose check's one read, built once per store because it runs on every check. The reads of one turn
+ * of the event loop are answered together: on SQLite by a prepared statement on the embedded handle inside
+ * one read transaction; on PostgreSQL by one statement (a burst of 50 checks costs one round trip, not 50).
+ * Either way the burst sees one committed state, so a withdrawal committed before it counts.
  * Both read only the covering index consents_check_idx, never the table.
  */
 export function latestConsentReader(store: Pick<Store, 'db' | 'sqlite' | 'pg'>): LatestConsentReader {
@@ -38,10 +39,16 @@ export function latestConsentReader(store: Pick<Store, 'db' | 'sqlite' | 'pg'>):
     // STAT4, as better-sqlite3 is) re-plan the statement for every new value once ANALYZE or PRAGMA optimize
     // has run, which costs twice the read itself. The plan is the same for every value: the covering index.
     const stmt = sqlite.prepare<[string, string], LatestConsent>(SQLITE_LATEST);
-    return (subject, purpose) =>
+    // One read transaction for the burst: its locks are taken once, and SQLite's code and the index's upper
+    // pages stay in the CPU caches from one read to the next (about half the cost of lone reads).
+    const readAll = sqlite.transaction((keys: Array<[string, string]>) =>
+      keys.map(([s, p]) => stmt.get(s, p)),
+    );
+    return batched(async (keys) =>
       // Inside another unit of work's open transaction the handle would see its uncommitted rows; the
       // query builder waits for that transaction to end instead.
-      sqlite.inTransaction ? viaKysely(subject, purpose) : Promise.resolve(stmt.get(subject, purpose));
+      sqlite.inTransaction ? Promise.all(keys.map(([s, p]) => viaKysely(s, p))) : readAll(keys),
+    );
   }
   // One index probe per pair (LATERAL … LIMIT 1), answered in one round trip.
   const text = `select q.subject, q.purpose_key, ${COLUMNS.replace(/(\w+)/g, 'c.$1')}
@@ -56,16 +63,27 @@ export function latestConsentReader(store: Pick<Store, 'db' | 'sqlite' | 'pg'>):
     const values = [keys.map((k) => k[0]), keys.map((k) => k[1])];
     // A named statement is parsed and planned once per connection; the array parameters keep its text
     // the same whatever the batch size.
-    if (pg) return (await pg.query<Row>({ name: 'custodian-latest-consent', text, values })).rows;
-    return (await db.executeQuery<Row>(CompiledQuery.raw(text, values))).rows;
+    const rows = pg
+      ? (await pg.query<Row>({ name: 'custodian-latest-consent', text, values })).rows
+      : (await db.executeQuery<Row>(CompiledQuery.raw(text, values))).rows;
+    const found = new Map(rows.map((r) => [`${r.subject}\u0000${r.purpose_key}`, r]));
+    return keys.map((k) => {
+      const r = found.get(`${k[0]}\u0000${k[1]}`);
+      return (
+        r && {
+          given: r.given,
+          rules_version: r.rules_version,
+          separate: r.separate,
+          created_at: r.created_at,
+        }
+      );
+    });
   });
 }
 
 /** Collects the reads of one turn of the event loop and answers them from one query. */
 function batched(
-  run: (
-    keys: Array<[string, string]>,
-  ) => Promise<Array<LatestConsent & { subject: string; purpose_key: string }>>,
+  run: (keys: Array<[string, string]>) => Promise<Array<LatestConsent | undefined>>,
 ): LatestConsentReader {
   let pending: Array<{
     key: [string, string];
@@ -76,22 +94,17 @@ function batched(
     const batch = pending;
     pending = [];
     // One entry per distinct pair; duplicates share it.
-    const keys = new Map<string, [string, string]>();
-    for (const p of batch) keys.set(`${p.key[0]}\u0000${p.key[1]}`, p.key);
-    run([...keys.values()]).then(
+    const index = new Map<string, number>();
+    const keys: Array<[string, string]> = [];
+    const at = batch.map((p) => {
+      const id = `${p.key[0]}\u0000${p.key[1]}`;
+      let k = index.get(id);
+      if (k === undefined) index.set(id, (k = keys.push(p.key) - 1));
+      return k;
+    });
+    run(keys).then(
       (rows) => {
-        const found = new Map(rows.map((r) => [`${r.subject}\u0000${r.purpose_key}`, r]));
-        for (const p of batch) {
-          const r = found.get(`${p.key[0]}\u0000${p.key[1]}`);
-          p.resolve(
-            r && {
-              given: r.given,
-              rules_version: r.rules_version,
-              separate: r.separate,
-              created_at: r.created_at,
-            },
-          );
-        }
+        for (let i = 0; i < batch.length; i++) batch[i].resolve(rows[at[i]]);
       },
       (err) => {
         for (const p of batch) p.reject(err);
