@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
-import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -26,6 +25,7 @@ import { authHook } from './auth.js';
 import { errorHandler } from './error-handler.js';
 import { ErrorBody } from './schemas.js';
 import { securityHeaders } from './security-headers.js';
+import { rateLimitHook } from './rate-limit.js';
 import { probeRoutes, systemRoutes } from './system-routes.js';
 import type { App } from './types.js';
 
@@ -137,24 +137,8 @@ export async function buildApp(
       reply.headers(req.url.startsWith('/api/') && !req.url.startsWith('/api/docs') ? apiHeaders : headers);
       done();
     });
-    await main.register(rateLimit, {
-      max: ctx.config.http.rateLimitPerMinute,
-      // Limits are announced when they bite (429 with retry-after), not on every answer.
-      addHeadersOnExceeding: {
-        'x-ratelimit-limit': false,
-        'x-ratelimit-remaining': false,
-        'x-ratelimit-reset': false,
-      },
-      timeWindow: 60_000,
-      errorResponseBuilder: (_req, c) => ({
-        statusCode: 429,
-        error: {
-          code: 'rate_limited',
-          message: `Too many requests; retry in ${Math.ceil(c.ttl / 1000)} s`,
-          details: {},
-        },
-      }),
-    });
+    // Per client address; limits are announced when they bite (429 with retry-after), not on every answer.
+    main.addHook('onRequest', rateLimitHook(ctx.config.http.rateLimitPerMinute));
     await main.register(swagger, {
       openapi: {
         openapi: '3.1.0',

@@ -12,8 +12,8 @@ export function probeRoutes(ctx: AppContext) {
     app.get(
       '/api/health',
       {
-        // Probes are exempt from rate limiting: a load balancer must always get an answer.
-        config: { public: true, rateLimit: false },
+        // Outside the web stack, so never rate limited: a load balancer must always get an answer.
+        config: { public: true },
         logLevel: 'warn',
         schema: { tags, summary: 'Liveness', response: { 200: Type.Object({ status: Type.Literal('ok') }) } },
       },
@@ -23,7 +23,7 @@ export function probeRoutes(ctx: AppContext) {
     app.get(
       '/api/ready',
       {
-        config: { public: true, rateLimit: false },
+        config: { public: true },
         logLevel: 'warn',
         schema: {
           tags,
