@@ -13,9 +13,11 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export function authHook(ctx: AppContext) {
   return async function authenticate(req: FastifyRequest, _reply: FastifyReply) {
     req.principal = null;
-    const cfg = req.routeOptions.config;
+    // One read: `routeOptions` builds a new frozen object on every access.
+    const route = req.routeOptions;
+    const cfg = route.config;
     // Unmatched paths fall through to the 404 handler.
-    if (!req.url.startsWith('/api/v1') || !req.routeOptions.url) return;
+    if (!req.url.startsWith('/api/v1') || !route.url) return;
     // Portal routes know only the portal cookie (checked by their own plugin): staff credentials mean nothing there.
     if (cfg.portal) return;
     const auth = req.headers.authorization;
