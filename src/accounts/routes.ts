@@ -1,3 +1,4 @@
+import cookie from '@fastify/cookie';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
@@ -43,6 +44,8 @@ export function accountRoutes(ctx: AppContext) {
     });
 
   return async function routes(app: App) {
+    // Cookies are set only here (sign-in, sign-out, portal session); other routes carry no cookie hooks.
+    await app.register(cookie);
     const tags = ['accounts'];
     app.addSchema(UserSchema);
     app.addSchema(ApiKeySchema);

@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import cookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -105,7 +104,6 @@ export async function buildApp(
   await app.register(probeRoutes(ctx));
 
   await app.register(async (main: App) => {
-    await main.register(cookie);
     const headers = securityHeaders({
       contentSecurityPolicy: {
         directives: {

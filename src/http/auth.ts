@@ -1,3 +1,4 @@
+import { parseCookie } from 'cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import { AppError, forbidden, unauthorized } from './errors.js';
@@ -26,7 +27,10 @@ export function authHook(ctx: AppContext) {
       if (!req.principal && !cfg.public)
         throw new AppError(401, 'invalid_api_key', 'The API key is unknown or revoked');
     } else {
-      const token = req.cookies?.[SESSION_COOKIE];
+      // Parsed here, not by a cookie plugin on every route: only the routes that set cookies (sign-in, portal)
+      // carry that plugin, so API-key calls pay for no cookie hooks.
+      const header = req.headers.cookie;
+      const token = header ? parseCookie(header)[SESSION_COOKIE] : undefined;
       if (token) req.principal = await ctx.accounts.authenticateSession(token);
     }
     if (cfg.public) return;

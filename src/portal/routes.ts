@@ -1,3 +1,4 @@
+import cookie from '@fastify/cookie';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
@@ -86,6 +87,8 @@ export function portalRoutes(ctx: AppContext) {
   const portal = portalService(ctx);
   const secure = ctx.config.publicUrl?.startsWith('https:') ?? false;
   return async function routes(app: App) {
+    // Cookies are set only here (sign-in, sign-out, portal session); other routes carry no cookie hooks.
+    await app.register(cookie);
     const tags = ['portal'];
     app.decorateRequest('portal', null);
     // Runs after the shared auth hook, which leaves portal routes alone. Before validation, as for staff.
