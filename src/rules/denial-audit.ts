@@ -47,7 +47,10 @@ export class DenialAudit {
       this.queue = [];
       try {
         await transact(this.db, async (tx) => {
-          for (const p of batch) await this.audit.append(tx, p.ev);
+          await this.audit.appendMany(
+            tx,
+            batch.map((p) => p.ev),
+          );
         });
         for (const p of batch) p.resolve();
       } catch (err) {

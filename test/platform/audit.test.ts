@@ -36,6 +36,41 @@ describe.each(DIALECTS)('audit log on %s', (dialect) => {
     for (let i = 1; i < rows.length; i++) expect(rows[i].prev_hash).toBe(rows[i - 1].hash);
   });
 
+  it('appends a burst in one transaction as the same chain, with the checkpoints it crosses', async () => {
+    const head = await t.ctx.db.selectFrom('audit_head').selectAll().executeTakeFirstOrThrow();
+    const events = Array.from({ length: 230 }, (_, i) => ({
+      action: 'test.burst',
+      actor: SYSTEM,
+      target: { type: 'thing', id: `b${i}` },
+      details: { i },
+    }));
+    const out = await transact(t.ctx.db, (tx) => t.ctx.audit.appendMany(tx, events));
+    expect(out.map((e) => e.seq)).toEqual(events.map((_, i) => head.last_seq + 1 + i));
+    const rows = await t.ctx.db
+      .selectFrom('audit_entries')
+      .selectAll()
+      .where('action', '=', 'test.burst')
+      .orderBy('seq')
+      .execute();
+    expect(rows.map((r) => r.target_id)).toEqual(events.map((e) => e.target.id));
+    expect(rows[0].prev_hash).toBe(head.last_hash);
+    for (let i = 1; i < rows.length; i++) expect(rows[i].prev_hash).toBe(rows[i - 1].hash);
+    expect(rows.map((r) => r.hash)).toEqual(out.map((e) => e.hash));
+    const after = await t.ctx.db.selectFrom('audit_head').selectAll().executeTakeFirstOrThrow();
+    expect(after).toMatchObject({ last_seq: out.at(-1)!.seq, last_hash: out.at(-1)!.hash });
+    // Every tenth entry is signed, inside the burst too.
+    const signed = await t.ctx.db
+      .selectFrom('audit_checkpoints')
+      .select('seq')
+      .where('seq', '>', head.last_seq)
+      .where('seq', '<=', out.at(-1)!.seq)
+      .execute();
+    expect(signed.length).toBe(Math.floor(out.at(-1)!.seq / 10) - Math.floor(head.last_seq / 10));
+    const r = await verifyAudit(t.ctx.store, t.ctx.keys);
+    expect(r.problem).toBeNull();
+    expect(r.ok).toBe(true);
+  });
+
   it('writes nothing when the transaction rolls back', async () => {
     const before = await t.ctx.db.selectFrom('audit_head').selectAll().executeTakeFirstOrThrow();
     await expect(
