@@ -44,7 +44,7 @@ export function accountRoutes(ctx: AppContext) {
     });
 
   return async function routes(app: App) {
-    // Cookies are set only here (sign-in, sign-out, portal session); other routes carry no cookie hooks.
+    // The session cookie is set and cleared only here (sign-in, sign-out); other routes carry no cookie hooks.
     await app.register(cookie);
     const tags = ['accounts'];
     app.addSchema(UserSchema);

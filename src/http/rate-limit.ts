@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
+import { AppError } from './errors.js';
 
 /** Distinct clients counted in one window before the count starts afresh (bounds memory under a flood). */
 const MAX_CLIENTS = 100_000;
@@ -23,12 +24,8 @@ export function rateLimitHook(max: number, windowMs = 60_000) {
     counts.set(key, n);
     if (n <= max) return done();
     const retry = Math.ceil((windowEnd - now) / 1000);
-    void reply
-      .code(429)
-      .header('retry-after', String(retry))
-      .send({
-        error: { code: 'rate_limited', message: `Too many requests; retry in ${retry} s`, details: {} },
-      });
+    reply.header('retry-after', String(retry));
+    done(new AppError(429, 'rate_limited', `Too many requests; retry in ${retry} s`));
   };
 }
 

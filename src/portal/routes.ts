@@ -87,7 +87,7 @@ export function portalRoutes(ctx: AppContext) {
   const portal = portalService(ctx);
   const secure = ctx.config.publicUrl?.startsWith('https:') ?? false;
   return async function routes(app: App) {
-    // Cookies are set only here (sign-in, sign-out, portal session); other routes carry no cookie hooks.
+    // The portal session cookie, set, read and cleared only in these routes.
     await app.register(cookie);
     const tags = ['portal'];
     app.decorateRequest('portal', null);
