@@ -1,6 +1,6 @@
+import type pg from 'pg';
 import type { AuditEvent, AuditLog } from '../audit/service.js';
 import type { Db } from '../db/database.js';
-import { transact } from '../db/transaction.js';
 
 interface Pending {
   ev: AuditEvent;
@@ -22,11 +22,13 @@ export class DenialAudit {
    * @param gatherMs how long the first denial waits for others before the commit: 0 gathers one turn of the
    * event loop. On SQLite the commit's fsync blocks the event loop (and every other request) for its
    * duration, so fewer, larger commits are worth a few milliseconds on a denial's answer.
+   * @param pool PostgreSQL's pool, for the one-statement append (`AuditLog.appendAlone`).
    */
   constructor(
     private readonly db: Db,
     private readonly audit: AuditLog,
     private readonly gatherMs = 0,
+    private readonly pool?: pg.Pool,
   ) {}
 
   /** Resolves when `ev` is committed to the audit log; rejects if its transaction failed. */
@@ -46,12 +48,11 @@ export class DenialAudit {
       const batch = this.queue;
       this.queue = [];
       try {
-        await transact(this.db, async (tx) => {
-          await this.audit.appendMany(
-            tx,
-            batch.map((p) => p.ev),
-          );
-        });
+        await this.audit.appendAlone(
+          this.db,
+          this.pool,
+          batch.map((p) => p.ev),
+        );
         for (const p of batch) p.resolve();
       } catch (err) {
         for (const p of batch) p.reject(err);

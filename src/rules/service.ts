@@ -411,7 +411,7 @@ export class RulesService {
   useStore(store: Pick<Store, 'db' | 'sqlite' | 'pg'>): void {
     this.readLatest = latestConsentReader(store);
     // SQLite's commit blocks the event loop for its fsync: denials gather for 10 ms to share one.
-    this.denials = new DenialAudit(store.db, this.audit, store.sqlite ? 10 : 0);
+    this.denials = new DenialAudit(store.db, this.audit, store.sqlite ? 10 : 0, store.pg);
   }
 
   // ---- the purpose check ----

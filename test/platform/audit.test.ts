@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sql } from 'kysely';
 import { SYSTEM } from '../../src/audit/actor.js';
 import { purgeAudit } from '../../src/audit/retention.js';
+import { AuditLog } from '../../src/audit/service.js';
 import { verifyAudit } from '../../src/audit/verify.js';
 import { transact } from '../../src/db/transaction.js';
 import { DIALECTS, makeContext, type TestContext } from '../helpers/dialects.js';
@@ -99,6 +100,110 @@ describe.each(DIALECTS)('audit log on %s', (dialect) => {
       ),
     );
     expect((await verifyAudit(t.ctx.store, t.ctx.keys)).ok).toBe(true);
+  });
+});
+
+describe.each(DIALECTS)('appending alone (denied purpose checks) on %s', (dialect) => {
+  let t: TestContext;
+  beforeAll(async () => {
+    t = await makeContext(dialect, { 'audit.checkpointEvery': 10 });
+  });
+  afterAll(async () => t.cleanup());
+  const ev = (action: string, i: number) => ({
+    action,
+    actor: SYSTEM,
+    target: { type: 'purpose', id: `p${i}` },
+    details: { i },
+  });
+  const head = () => t.ctx.db.selectFrom('audit_head').selectAll().executeTakeFirstOrThrow();
+  // Another Custodian process on the same store: its own AuditLog, which knows nothing of this one's head.
+  const otherProcess = () => new AuditLog(t.ctx.keys, 10);
+  const fastStatements = (spy: { mock: { calls: unknown[][] } }) =>
+    spy.mock.calls.filter((c) => (c[0] as { name?: string })?.name === 'custodian-audit-append').length;
+
+  it('chains entries on from the head and moves it, in one statement on PostgreSQL once the head is known', async () => {
+    await appendMany(t, 2, 'test.before'); // this process now knows the head
+    const before = await head();
+    const pool = t.ctx.store.pg;
+    const spy = pool ? vi.spyOn(pool, 'query') : undefined;
+    try {
+      const out = await t.ctx.audit.appendAlone(t.ctx.db, pool, [ev('test.alone', 1), ev('test.alone', 2)]);
+      expect(out.map((e) => e.seq)).toEqual([before.last_seq + 1, before.last_seq + 2]);
+      const after = await head();
+      expect(after).toMatchObject({ last_seq: out[1].seq, last_hash: out[1].hash });
+      const rows = await t.ctx.db
+        .selectFrom('audit_entries')
+        .selectAll()
+        .where('action', '=', 'test.alone')
+        .orderBy('seq')
+        .execute();
+      expect(rows.map((r) => r.target_id)).toEqual(['p1', 'p2']);
+      expect(rows[0].prev_hash).toBe(before.last_hash);
+      expect(rows[1].prev_hash).toBe(rows[0].hash);
+      // The one statement, and nothing else through the pool (a transaction takes a client of its own).
+      if (spy) expect(spy.mock.calls.length).toBe(1);
+      if (spy) expect(fastStatements(spy)).toBe(1);
+    } finally {
+      spy?.mockRestore();
+    }
+    expect((await verifyAudit(t.ctx.store, t.ctx.keys)).ok).toBe(true);
+  });
+
+  it('goes the usual way when another process moved the head, and the chain stays whole', async () => {
+    await transact(t.ctx.db, (tx) => otherProcess().append(tx, ev('test.other', 0)));
+    const moved = await head();
+    const out = await t.ctx.audit.appendAlone(t.ctx.db, t.ctx.store.pg, [ev('test.after-other', 1)]);
+    expect(out[0].seq).toBe(moved.last_seq + 1);
+    const row = await t.ctx.db
+      .selectFrom('audit_entries')
+      .selectAll()
+      .where('seq', '=', out[0].seq)
+      .executeTakeFirstOrThrow();
+    expect(row.prev_hash).toBe(moved.last_hash);
+    expect((await head()).last_seq).toBe(out[0].seq);
+    const r = await verifyAudit(t.ctx.store, t.ctx.keys);
+    expect(r.problem).toBeNull();
+    expect(r.ok).toBe(true);
+  });
+
+  it('signs the checkpoints a burst reaches', async () => {
+    const before = await head();
+    const events = Array.from({ length: 12 }, (_, i) => ev('test.alone-burst', i));
+    const out = await t.ctx.audit.appendAlone(t.ctx.db, t.ctx.store.pg, events);
+    const last = out.at(-1)!.seq;
+    const signed = await t.ctx.db
+      .selectFrom('audit_checkpoints')
+      .select('seq')
+      .where('seq', '>', before.last_seq)
+      .where('seq', '<=', last)
+      .execute();
+    expect(signed.length).toBe(Math.floor(last / 10) - Math.floor(before.last_seq / 10));
+    expect(signed.length).toBeGreaterThan(0);
+    const r = await verifyAudit(t.ctx.store, t.ctx.keys);
+    expect(r.problem).toBeNull();
+    expect(r.ok).toBe(true);
+  });
+
+  it('keeps one whole chain when two processes and ordinary transactions append at once', async () => {
+    const before = await head();
+    const other = otherProcess();
+    const writes = Array.from({ length: 40 }, (_, i) =>
+      i % 4 === 0
+        ? transact(t.ctx.db, (tx) => t.ctx.audit.append(tx, ev('test.race.tx', i))).then((e) => [e])
+        : (i % 4 === 1 ? other : t.ctx.audit).appendAlone(t.ctx.db, t.ctx.store.pg, [
+            ev('test.race', i),
+            ev('test.race', i + 1000),
+          ]),
+    );
+    const seqs = (await Promise.all(writes)).flat().map((e) => e.seq);
+    // Every entry got its own place, with no gap: 10 single entries and 30 pairs.
+    expect(new Set(seqs).size).toBe(70);
+    expect(Math.min(...seqs)).toBe(before.last_seq + 1);
+    expect(Math.max(...seqs)).toBe(before.last_seq + 70);
+    expect((await head()).last_seq).toBe(before.last_seq + 70);
+    const r = await verifyAudit(t.ctx.store, t.ctx.keys);
+    expect(r.problem).toBeNull();
+    expect(r.ok).toBe(true);
   });
 });
 
