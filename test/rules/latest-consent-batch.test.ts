@@ -39,7 +39,7 @@ function fakeQuery() {
 }
 
 describe('batched ledger reads', () => {
-  it('answers the reads of one turn from one query, duplicates sharing an entry', async () => {
+  it('answers the reads of one turn from one query, in the order asked', async () => {
     const q = fakeQuery();
     const read = batched(q.run);
     const answers = Promise.all([
@@ -53,6 +53,7 @@ describe('batched ledger reads', () => {
     expect(q.calls[0].keys).toEqual([
       ['a', 'ads'],
       ['none-b', 'ads'],
+      ['a', 'ads'],
       ['a', 'geo'],
     ]);
     q.calls[0].resolve();
