@@ -1,4 +1,5 @@
 import { CompiledQuery } from 'kysely';
+import type pg from 'pg';
 import type { Store } from '../db/database.js';
 import type { ConsentTable } from '../db/schema.js';
 
@@ -9,6 +10,8 @@ export type LatestConsent = Pick<ConsentTable, 'given' | 'rules_version' | 'sepa
 export type LatestConsentReader = (subject: string, purpose: string) => Promise<LatestConsent | undefined>;
 
 const COLUMNS = 'given, rules_version, separate, created_at';
+/** Longest wait for the ledger read on PostgreSQL (a check normally takes milliseconds). */
+export const READ_TIMEOUT_MS = 10_000;
 // Ties in time cannot happen through recordConsent; `id` keeps the answer stable if an import made one.
 const ORDER = 'created_at desc, id desc';
 
@@ -23,7 +26,10 @@ export const SQLITE_LATEST = `select ${COLUMNS} from consents where subject = ca
  * the next. Either way the burst sees one committed state, so a withdrawal committed before it counts.
  * Both read only the covering index consents_check_idx, never the table.
  */
-export function latestConsentReader(store: Pick<Store, 'db' | 'sqlite' | 'pg'>): LatestConsentReader {
+export function latestConsentReader(
+  store: Pick<Store, 'db' | 'sqlite' | 'pg'>,
+  { timeoutMs = READ_TIMEOUT_MS } = {},
+): LatestConsentReader {
   const { db, sqlite } = store;
   const viaKysely = (subject: string, purpose: string) =>
     db
@@ -79,7 +85,11 @@ export function latestConsentReader(store: Pick<Store, 'db' | 'sqlite' | 'pg'>):
       text,
       values,
       rowMode: 'array',
-    });
+      // With one statement in flight, a connection that stopped answering would hold up every check; past
+      // this the statement fails (those checks answer 500), the pool drops the connection and the next goes.
+      // (pg's client reads `query_timeout` per query; its type declarations leave it out.)
+      query_timeout: timeoutMs,
+    } as pg.QueryArrayConfig);
     return rows.map((r) =>
       r[0] === null ? undefined : { given: r[0], rules_version: r[1], separate: r[2], created_at: r[3] },
     );

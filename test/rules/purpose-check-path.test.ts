@@ -3,9 +3,10 @@ import type { ActorRef } from '../../src/audit/actor.js';
 import { SYSTEM } from '../../src/audit/actor.js';
 import { verifyAudit } from '../../src/audit/verify.js';
 import type { Purpose } from '../../src/rules/register.js';
-import { DIALECTS, makeContext, type TestContext } from '../helpers/dialects.js';
+import { DIALECTS, makeContext, PG_URL, type TestContext } from '../helpers/dialects.js';
 import { purposeBody } from '../helpers/purposes.js';
-import { SQLITE_LATEST } from '../../src/rules/latest-consent.js';
+import pg from 'pg';
+import { latestConsentReader, SQLITE_LATEST } from '../../src/rules/latest-consent.js';
 
 const purpose = (key: string, extra: Partial<Purpose> = {}): Purpose => ({
   key,
@@ -115,6 +116,27 @@ describe.each(DIALECTS)('purpose check under concurrency on %s', (dialect) => {
       allowed: true,
       reasons: [],
     });
+  });
+
+  it('fails a ledger read that does not come back within its timeout, and the next read works', async () => {
+    const pool = t.ctx.store.pg;
+    if (!pool || !PG_URL) return; // the PostgreSQL server's statement path (embedded stand-ins have no pool)
+    // Another session holds the table so the read cannot proceed, as a connection that stopped answering would.
+    const locker = new pg.Client({ connectionString: PG_URL });
+    await locker.connect();
+    try {
+      await locker.query('begin');
+      await locker.query(`lock table ${t.ctx.store.schema}.consents in access exclusive mode`);
+      const read = latestConsentReader(t.ctx.store, { timeoutMs: 300 });
+      const started = Date.now();
+      await expect(read('s-0', 'ads')).rejects.toThrow(/timeout/i);
+      expect(Date.now() - started).toBeLessThan(5_000);
+      await locker.query('rollback');
+      // The held-up connection was dropped; the next read goes on a working one.
+      expect(await read('s-0', 'ads')).toMatchObject({ given: 1, rules_version: 1 });
+    } finally {
+      await locker.end();
+    }
   });
 
   it('checks a batch of subjects concurrently with the same answers', async () => {
