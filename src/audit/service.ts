@@ -76,7 +76,7 @@ export class AuditLog {
   async appendAlone(db: Db, pool: pg.Pool | undefined, events: AuditEvent[]): Promise<AppendedEntry[]> {
     const known = this.knownHead;
     if (pool && known && events.length <= 1000) {
-      const state = { lastSeq: known.seq, lastHash: known.hash, dirty: false };
+      const state = { lastSeq: known.seq, lastHash: known.hash };
       const rows = this.chain(state, events);
       if (!rows.some((r) => r.seq % this.checkpointEvery === 0)) {
         const col = <K extends keyof (typeof rows)[number]>(k: K) => rows.map((r) => r[k]);
