@@ -115,7 +115,8 @@ export function makeTexts(
   for (let k = 0; k < count; k++) {
     let s = '';
     while (s.length < size) {
-      if (rand() < 0.004) s += pick(planted);
+      // An English term stands as words of its own (Latin terms match whole words), a Chinese one anywhere.
+      if (rand() < 0.004) s += pick(planted) + (lang === 'en' ? ' ' : '');
       if (lang === 'zh') {
         s += pick(chars);
         if (rand() < 0.08) s += pick(['，', '。', '、', '！', '？', ' ']);

@@ -3,6 +3,7 @@ import { hashSlot, type Automaton } from './automaton.js';
 import { isLatinUnit } from './normalize.js';
 import {
   pend,
+  repeatBeginsWord,
   scanCandidates,
   specialEnd,
   specialUnits,
@@ -284,7 +285,11 @@ function walkRange(
           const qLatin = q < LATIN_CODE_LIMIT;
           const after = latinAt === i - 1;
           if (q === last) {
-            if (qLatin) latinAt = i;
+            if (qLatin) {
+              // A repeat that begins a word (said deal) may begin a pattern: the full step takes it.
+              if (!after && repeatBeginsWord(text, m, q, i)) break;
+              latinAt = i;
+            }
             continue;
           }
           if (track) {
@@ -397,6 +402,14 @@ function walkRange(
         const afterLatin = latinAt === start - 1;
         if (c < LATIN_CODE_LIMIT && count === 0) latinAt = start;
         if (c === last) {
+          if (!afterLatin && repeatBeginsWord(text, m, c, start)) {
+            // As scanCandidates moves the collapsed symbol's start to a repeat that begins a word. No walk
+            // begins at that symbol yet (walks begin at a pair), so only where the next one may begin moves.
+            // Within a rare character's symbols the same offset is shared: the full walk settles it.
+            if (count > 0) return false;
+            prevOk = (startFlags[c] & START_FIRST) !== 0;
+            prevPos = start;
+          }
           if (k >= count) break;
           c = pend[k++];
           continue;
@@ -482,7 +495,11 @@ function walkAhead(
       out.length = mark;
       return false;
     }
-    if (c === last) continue;
+    if (c === last) {
+      // The first symbol again, beginning a word: the walk begins anew there (the caller starts it).
+      if (s === a.rootNext[q] && repeatBeginsWord(text, m, c, j)) return true;
+      continue;
+    }
     if (collapse) last = c;
     s = childOf(a, s, c);
     if (s <= 0) return true;

@@ -5,9 +5,17 @@ import { readingsOf } from './pinyin.js';
 export const S_LATIN = 1;
 /** A separator may stand before this symbol (a CJK character, a pinyin syllable, a space in the term). */
 export const S_FREE_GAP = 2;
-/** Bits 2…7: how many times the symbol repeats in the term (collapsed to one symbol). */
+/** Bits 2…6: how many times the symbol repeats in the term (collapsed to one symbol). */
 export const RUN_SHIFT = 2;
-export const MAX_RUN = 63;
+export const MAX_RUN = 31;
+/**
+ * The term has a separator inside this Latin symbol's run (the p of `cheap pills`): a gap there in the text
+ * ends one word of the term, as a separator before the next symbol would.
+ */
+export const S_RUN_GAP = 128;
+
+/** How many times the symbol of `info` repeats in the term. */
+export const runOf = (info: number): number => (info >> RUN_SHIFT) & MAX_RUN;
 
 /** One matchable spelling of a term: its symbol units (repeats collapsed) and their facts. */
 export interface Spelling {
@@ -116,8 +124,10 @@ function build(units: TermUnit[], alts: number[][][], choice: Int8Array, collaps
   const push = (u: number, latin: boolean, free: boolean) => {
     const n = syms.length;
     if (collapse && n > 0 && syms[n - 1] === u) {
-      const run = (info[n - 1] >> RUN_SHIFT) + 1;
-      if (run <= MAX_RUN) info[n - 1] = (info[n - 1] & 3) | (run << RUN_SHIFT);
+      const prev = info[n - 1];
+      const run = runOf(prev) + 1;
+      const gap = latin && free ? S_RUN_GAP : 0;
+      info[n - 1] = (prev & ~(MAX_RUN << RUN_SHIFT)) | gap | (Math.min(run, MAX_RUN) << RUN_SHIFT);
       return;
     }
     syms.push(u);

@@ -37,7 +37,7 @@ export interface ScreenOptions {
 }
 
 /** Bumped when the compiled form or the matching semantics change, so old buffers are refused. */
-export const ENGINE_VERSION = 1;
+export const ENGINE_VERSION = 2;
 
 /** Compiled patterns: the automaton plus per-pattern facts for the verifier. */
 export interface PatternTables {

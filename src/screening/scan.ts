@@ -15,6 +15,15 @@ import {
 } from './automaton.js';
 import { isLatinUnit, M_AMBIG_A, M_AMBIG_S, M_EXPAND, type FoldTable } from './normalize.js';
 
+/**
+ * Whether a repeated Latin symbol `c` read at `i` begins a word: the unit before it is no Latin letter.
+ * Repeats are collapsed across separators (`f r e e e`), but in "said deal" the second d begins a word, and
+ * a whole-word term may begin there: the walks then move the start of the collapsed symbol to it.
+ */
+export function repeatBeginsWord(text: string, m: ScanTables, c: number, i: number): boolean {
+  return c < LATIN_CODE_LIMIT && i > 0 && !isLatinUnit(m.fold.base[text.charCodeAt(i - 1)]);
+}
+
 /** Window of symbol start offsets kept while walking; longer than the longest spelling. */
 export const RING_SIZE = 512;
 const RING_MASK = RING_SIZE - 1;
@@ -124,7 +133,10 @@ export function scanCandidates(
       pos = walk.pos;
       continue;
     }
-    if (c === last) continue;
+    if (c === last) {
+      if (repeatBeginsWord(text, m, c, i)) r[(pos - 1) & RING_MASK] = i;
+      continue;
+    }
     if (collapse) last = c;
     if (track) {
       // Where Latin letters meet other symbols, a term with some characters in pinyin may start.
@@ -202,7 +214,10 @@ function stepSlow(text: string, m: ScanTables, c: number, start: number, end: nu
     walk.last = -1;
     return;
   }
-  if (c === walk.last) return;
+  if (c === walk.last) {
+    if (repeatBeginsWord(text, m, c, start)) ring[(walk.pos - 1) & RING_MASK] = start;
+    return;
+  }
   if (collapse) walk.last = c;
   ring[walk.pos & RING_MASK] = start;
   walk.pos++;

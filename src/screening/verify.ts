@@ -10,7 +10,7 @@ import {
   U_SEPARATOR,
   type FoldTable,
 } from './normalize.js';
-import { RUN_SHIFT, S_FREE_GAP, S_LATIN } from './patterns.js';
+import { runOf, S_FREE_GAP, S_LATIN, S_RUN_GAP } from './patterns.js';
 
 /** How the verifier treats gaps and word edges. */
 export interface VerifyOptions {
@@ -77,7 +77,7 @@ export function verifyCandidate(
   const freeGapOk = () => gapLen <= o.maxGap && (o.joinAcrossClauses || !gapClause);
   const runOk = (inf: number, count: number) => {
     if (!o.collapse) return true;
-    const min = inf >> RUN_SHIFT;
+    const min = runOf(inf);
     // Latin words repeat letters of their own (good, god): only an evident stretch (3+) is collapsed.
     if (inf & S_LATIN) return count === min || count >= Math.max(min + 1, 3);
     return count >= min;
@@ -112,8 +112,14 @@ export function verifyCandidate(
       run = 1;
     } else if (k >= 0 && o.collapse && u === lastUnit) {
       if (latin) {
-        if (gapSep) segGap = true;
-        else segNoGap = true;
+        if (!gapSep) segNoGap = true;
+        else if ((info[k] & S_RUN_GAP) === 0) segGap = true;
+        else {
+          // The term's own gap inside this run (cheap pills): one word of it ends here, evenly split or not.
+          if (!freeGapOk() || (segGap && segNoGap)) return (failed = true);
+          segGap = false;
+          segNoGap = false;
+        }
       } else if (gapSep && !freeGapOk()) return (failed = true);
       run++;
     } else {
@@ -178,7 +184,7 @@ function quickVerify(
     if (b >= M_INVISIBLE && b <= M_HIGH) return SLOW;
   }
   // Each symbol appears once in the text here, so a symbol the term repeats cannot be satisfied.
-  for (let k = 0; k < L - 1; k++) if (info[off + k] >> RUN_SHIFT !== 1 && o.collapse) return -1;
+  for (let k = 0; k < L - 1; k++) if (runOf(info[off + k]) !== 1 && o.collapse) return -1;
   const last = info[off + L - 1];
   if (end < text.length) {
     const next = base[text.charCodeAt(end)];
@@ -200,7 +206,7 @@ function quickVerify(
       }
     }
   }
-  if (o.collapse && last >> RUN_SHIFT !== 1) return -1;
+  if (o.collapse && runOf(last) !== 1) return -1;
   if (o.latinWholeWord && last & S_LATIN && latinAt(text, end, t)) return -1;
   return end;
 }

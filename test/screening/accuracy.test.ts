@@ -20,6 +20,7 @@ describe('evasion test set', () => {
         'plain',
         'repeats',
         'separators',
+        'shared letter',
         'traditional',
       ].sort(),
     );

@@ -15,6 +15,9 @@ const EXTRA: Rule[] = [
   { id: 'abab', pattern: 'abab', category: 'spam', action: 'block' },
   { id: 'a', pattern: 'a', category: 'spam', action: 'flag' },
   { id: 'fish', pattern: 'ﬁsh', category: 'spam', action: 'flag' },
+  // A letter shared with the word before (said deal) or across the term's own space (cheap pills).
+  { id: 'deal', pattern: 'deal', category: 'fraud', action: 'block' },
+  { id: 'pills', pattern: 'cheap pills', category: 'spam', action: 'block' },
   // Long and overlapping itself: more walks alive than the walk keeps, so it falls back.
   { id: 'overlap', pattern: '哈嘿'.repeat(32), category: 'spam', action: 'flag' },
 ];
@@ -47,6 +50,12 @@ const PIECES = [
   'casino',
   // Words the fast paths skip or probe: case, digits and look-alikes inside words, split and
   // zero-width letters, repeats, short words, and characters in no pattern.
+  'said',
+  'deal',
+  'cheap',
+  'pills',
+  'd',
+  'p',
   'CaSiNo',
   'c4s1no',
   'fr33',

@@ -175,6 +175,53 @@ describe('screen', () => {
   });
 });
 
+describe('a letter shared across a space', () => {
+  // Repeats are collapsed across separators (f r e e e), so the walk read the first letter of a term as a
+  // repeat of the word before it when that word ended with the same letter, and a term's own space between
+  // two equal letters counted as an uneven split: ordinary text that a moderator would flag at a glance.
+  const latin = compileRules([
+    { id: 'deal', pattern: 'deal', category: 'fraud', action: 'block' },
+    { id: 'tax', pattern: 'taxfoock', category: 'fraud', action: 'block' },
+    { id: 'pills', pattern: 'cheap pills', category: 'spam', action: 'block' },
+    { id: 'casino', pattern: 'casino', category: 'gambling', action: 'block' },
+  ]);
+  const spans = (t: string) => latin.screen(t).matches.map((m) => [m.rule, m.start, m.end, m.matched]);
+
+  it.each([
+    ['said deal now', [['deal', 5, 9, 'deal']]],
+    ['that taxfoock', [['tax', 5, 13, 'taxfoock']]],
+    ['said. deal', [['deal', 6, 10, 'deal']]],
+    ['Said DEAL', [['deal', 5, 9, 'DEAL']]],
+    ['said d.e.a.l', [['deal', 5, 12, 'd.e.a.l']]],
+    ['said de4l', [['deal', 5, 9, 'de4l']]],
+    ['magic casino', [['casino', 6, 12, 'casino']]],
+    ['c casino', [['casino', 2, 8, 'casino']]],
+  ])('finds a term whose first letter ends the word before it: %j', (text, want) => {
+    expect(spans(text)).toEqual(want);
+  });
+
+  it('still finds no term that begins inside a word', () => {
+    expect(spans('saiddeal')).toEqual([]);
+    expect(spans('said ideal')).toEqual([]);
+    expect(spans('dealt')).toEqual([]);
+  });
+
+  it.each([
+    ['cheap pills', [['pills', 0, 11, 'cheap pills']]],
+    ['buy cheap  pills', [['pills', 4, 16, 'cheap  pills']]],
+    ['cheap-pills', [['pills', 0, 11, 'cheap-pills']]],
+    ['cheappills', [['pills', 0, 10, 'cheappills']]],
+    ['c.h.e.a.p p.i.l.l.s', [['pills', 0, 19, 'c.h.e.a.p p.i.l.l.s']]],
+  ])('finds a term with its own space between two equal letters: %j', (text, want) => {
+    expect(spans(text)).toEqual(want);
+  });
+
+  it('keeps the even-split rule inside the words of such a term', () => {
+    expect(spans('che ap pills')).toEqual([]);
+    expect(spans('cheap pi lls')).toEqual([]);
+  });
+});
+
 describe('rule validation', () => {
   it('names the rule id and the field', () => {
     const issues = validateRules([
