@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compileRules, fromBuffer, normalize, type Rule } from '../../src/screening/index.js';
+import { EN_TERMS, fixtureRules } from './fixtures/terms.js';
 
 const RULES: Rule[] = [
   { id: 'gamble', pattern: '赌博', category: 'gambling', action: 'block' },
@@ -92,6 +93,44 @@ describe('properties', () => {
         expect(set.screen(t).matches.some((m) => m.rule === 'gamble')).toBe(true);
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('in ordinary English sentences, every planted term is found with its exact span, and nothing else', () => {
+    // Common words beside the terms share letters with them at every word edge (said deal, sex chat).
+    const fixture = compileRules(fixtureRules());
+    const words =
+      'the of and to in is it he was for on as his at be this had by but not all we can said use an each she do how if will so some her make like him has see no way my first been call who oil its now find long day did get come made may part sale cash new best fast real online'.split(
+        ' ',
+      );
+    const terms = [...EN_TERMS.map(([, t]) => t), 'cheap pills'];
+    const ruleOf = new Map(fixtureRules().map((r) => [r.pattern, r.id]));
+    const piece = fc.oneof(
+      { weight: 4, arbitrary: fc.constantFrom(...words).map((w) => ({ text: w, rule: undefined })) },
+      {
+        weight: 1,
+        arbitrary: fc
+          .tuple(fc.constantFrom(...terms), fc.boolean())
+          .map(([t, upper]) => ({ text: upper ? t.toUpperCase() : t, rule: ruleOf.get(t) })),
+      },
+    );
+    const sentence = fc.array(fc.tuple(fc.constantFrom(' ', ' ', ', ', '. ', '! ', ' - ', '\n'), piece), {
+      minLength: 1,
+      maxLength: 12,
+    });
+    fc.assert(
+      fc.property(sentence, (parts) => {
+        let t = '';
+        const want: [string, number, number][] = [];
+        parts.forEach(([sep, p], k) => {
+          if (k > 0) t += sep;
+          if (p.rule) want.push([p.rule, t.length, t.length + p.text.length]);
+          t += p.text;
+        });
+        const got = fixture.screen(t).matches.map((m) => [m.rule, m.start, m.end]);
+        expect(got.sort()).toEqual(want.sort());
+      }),
+      { numRuns: 1500 },
     );
   });
 
