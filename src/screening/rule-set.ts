@@ -1,7 +1,7 @@
 import { scanAnchored, startTables, type StartTables } from './anchored.js';
 import { automatonBytes, type Automaton } from './automaton.js';
 import type { ResolvedCompileOptions } from './compile.js';
-import { foldTableFor, regexView, type FoldTable } from './normalize.js';
+import { foldTableFor, M_SEPARATOR, regexView, type FoldTable } from './normalize.js';
 import { S_LATIN } from './patterns.js';
 import { parseRegexSource, type Rule, type RuleAction } from './rules.js';
 import { Candidates, Offsets, RING_SIZE, type ScanTables } from './scan.js';
@@ -85,6 +85,8 @@ export class CompiledRuleSet {
   private readonly pinyinCands = new Candidates();
   private readonly regexes: { rule: number; re: RegExp }[];
   private readonly contentTypes: (Set<string> | undefined)[];
+  /** Per rule: its pattern has a letter, so a match needs one too (455 is a number, not "ass"). */
+  private readonly lettered: boolean[];
   private readonly verifyOptions: VerifyOptions;
   private readonly cands = new Candidates();
   private readonly found = new Candidates();
@@ -133,6 +135,7 @@ export class CompiledRuleSet {
       }
     });
     this.contentTypes = state.rules.map((r) => (r.contentTypes ? new Set(r.contentTypes) : undefined));
+    this.lettered = state.rules.map((r) => LETTER.test(r.pattern));
     this.verifyOptions = {
       collapse: state.options.collapseRepeats,
       latinWholeWord: state.options.latinWholeWord,
@@ -304,7 +307,12 @@ export class CompiledRuleSet {
         this.verifyOptions,
       );
       if (end < 0) continue;
-      (patAllow[p] ? allowed : found).push(rule, verifiedStart, end);
+      const start = verifiedStart;
+      if (patAllow[p]) {
+        // An allowed word is a legitimate word, written as one: with a separator inside (洗钱 包) it is a
+        // term followed by something else, and vetoes nothing.
+        if (!separatorIn(text, start, end, this.tables.fold)) allowed.push(rule, start, end);
+      } else if (!this.lettered[rule] || LETTER.test(text.slice(start, end))) found.push(rule, start, end);
     }
   }
 
@@ -329,6 +337,13 @@ export class CompiledRuleSet {
       }
     }
   }
+}
+
+const LETTER = /\p{L}/u;
+
+function separatorIn(text: string, start: number, end: number, fold: FoldTable): boolean {
+  for (let j = start; j < end; j++) if (fold.base[text.charCodeAt(j)] === M_SEPARATOR) return true;
+  return false;
 }
 
 /** Sorts (rule, start, end) triples by start, end, rule: insertion sort, as a text has few hits. */

@@ -51,8 +51,10 @@ describe('screen', () => {
 
   it('allow-list entries veto a match inside a longer legitimate word', () => {
     expect(set.screen('你别赌气了，我们打赌吧').decision).toBe('allow');
-    // traditional and spaced forms of the allowed word veto too
-    expect(set.screen('別賭 氣').decision).toBe('allow');
+    // its traditional form vetoes too; a spaced form does not: otherwise the rest of an allowed word written
+    // after a gap would hide the term (洗钱 包你满意)
+    expect(set.screen('別賭氣').decision).toBe('allow');
+    expect(set.screen('別賭 氣').decision).toBe('review');
     // the term outside an allowed word is still found
     expect(hits('赌气之后他又去赌')).toEqual([['bet', '赌']]);
   });
@@ -219,6 +221,46 @@ describe('a letter shared across a space', () => {
   it('keeps the even-split rule inside the words of such a term', () => {
     expect(spans('che ap pills')).toEqual([]);
     expect(spans('cheap pi lls')).toEqual([]);
+  });
+});
+
+describe('ordinary text that only looks like an evasion', () => {
+  const words = compileRules([
+    { id: 'ass', pattern: 'ass', category: 'obscenity-violence', action: 'block' },
+    { id: 'slot', pattern: 'slot', category: 'gambling', action: 'block' },
+    { id: 'seven', pattern: '7 stars', category: 'other', action: 'block' },
+    {
+      id: 'launder',
+      pattern: '洗钱',
+      category: 'fraud',
+      action: 'block',
+      allow: ['洗钱包'],
+    },
+    { id: 'bet', pattern: '赌', category: 'gambling', action: 'review', allow: ['赌上'] },
+  ]);
+  const rules = (t: string) => words.screen(t).matches.map((m) => [m.rule, m.matched]);
+
+  it('a number is no leetspeak word: a term with letters needs a letter in the text', () => {
+    expect(rules('The total was 455 dollars')).toEqual([]);
+    expect(rules('version 4.5.5 released')).toEqual([]);
+    expect(rules('call 5107 now, IP 5.1.0.7')).toEqual([]);
+    expect(rules('４５５')).toEqual([]);
+    // Leetspeak with a letter left is still found, and so is a term written with digits of its own.
+    expect(rules('kick 4ss')).toEqual([['ass', '4ss']]);
+    expect(rules('a$$ and 5l0t')).toEqual([
+      ['ass', 'a$$'],
+      ['slot', '5l0t'],
+    ]);
+    expect(rules('rated 7 stars')).toEqual([['seven', '7 stars']]);
+  });
+
+  it('an allowed word vetoes a match only where it is written as one word', () => {
+    expect(rules('买个洗钱包')).toEqual([]);
+    expect(rules('帮你洗钱 包你满意')).toEqual([['launder', '洗钱']]);
+    expect(rules('洗钱.包赚')).toEqual([['launder', '洗钱']]);
+    expect(rules('洗钱 🔥 包')).toEqual([['launder', '洗钱']]);
+    expect(rules('赌上一切')).toEqual([]);
+    expect(rules('来赌 上海')).toEqual([['bet', '赌']]);
   });
 });
 
