@@ -44,6 +44,15 @@ function isClauseBreak(c: number): boolean {
   );
 }
 
+/** ASCII punctuation that ends a sentence or a clause when white space follows it. */
+function isSentenceMark(c: number): boolean {
+  return c === 0x2e || c === 0x21 || c === 0x3f || c === 0x3b || c === 0x3a || c === 0x2c;
+}
+
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0xa0 || c === 0x3000;
+}
+
 /**
  * Checks a candidate from the walk against the original text: gaps only where the spelling allows them
  * (evenly inside a Latin word: `f.r.e.e` yes, `of reel` no), repeats against the term's own repeats,
@@ -71,10 +80,16 @@ export function verifyCandidate(
   let gapSep = false;
   let gapLen = 0;
   let gapClause = false;
+  // Sentence punctuation in the gap, then white space after it ("free. Money"): the end of a sentence.
+  let gapPunct = false;
+  let gapSentence = false;
   let segGap = false;
   let segNoGap = false;
   let failed = false;
   const freeGapOk = () => gapLen <= o.maxGap && (o.joinAcrossClauses || !gapClause);
+  // Between two words of a Latin term: a line break is only a wrapped line, but the end of a sentence
+  // ends the term, unless the word before it was split letter by letter (f.r.e.e. m.o.n.e.y).
+  const wordGapOk = () => gapLen <= o.maxGap && (o.joinAcrossClauses || segGap || !gapSentence);
   const runOk = (inf: number, count: number) => {
     if (!o.collapse) return true;
     const min = runOf(inf);
@@ -92,7 +107,10 @@ export function verifyCandidate(
     if (u === U_SEPARATOR) {
       gapSep = true;
       gapLen += e - s;
-      if (isClauseBreak(text.charCodeAt(s))) gapClause = true;
+      const ch = text.charCodeAt(s);
+      if (isClauseBreak(ch)) gapClause = true;
+      if (isSentenceMark(ch)) gapPunct = true;
+      else if (gapPunct && isSpace(ch)) gapSentence = true;
       // A long gap past the candidate ends the extension.
       return s >= end && gapLen > o.maxGap;
     }
@@ -116,7 +134,7 @@ export function verifyCandidate(
         else if ((info[k] & S_RUN_GAP) === 0) segGap = true;
         else {
           // The term's own gap inside this run (cheap pills): one word of it ends here, evenly split or not.
-          if (!freeGapOk() || (segGap && segNoGap)) return (failed = true);
+          if (!wordGapOk() || (segGap && segNoGap)) return (failed = true);
           segGap = false;
           segNoGap = false;
         }
@@ -129,7 +147,9 @@ export function verifyCandidate(
       const inf = info[k];
       if (k > 0) {
         if (inf & S_FREE_GAP) {
-          if ((gapSep && !freeGapOk()) || (segGap && segNoGap)) return (failed = true);
+          const words = inf & info[k - 1] & S_LATIN;
+          if ((gapSep && !(words ? wordGapOk() : freeGapOk())) || (segGap && segNoGap))
+            return (failed = true);
           segGap = false;
           segNoGap = false;
         } else if (gapSep) segGap = true;
@@ -141,6 +161,8 @@ export function verifyCandidate(
     gapSep = false;
     gapLen = 0;
     gapClause = false;
+    gapPunct = false;
+    gapSentence = false;
     return false;
   });
   if (failed || k !== L - 1 || (segGap && segNoGap)) return -1;

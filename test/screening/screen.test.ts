@@ -264,6 +264,30 @@ describe('ordinary text that only looks like an evasion', () => {
   });
 });
 
+describe('the words of a Latin term', () => {
+  const terms = compileRules([
+    { id: 'free', pattern: 'free money', category: 'spam', action: 'block' },
+    { id: 'click', pattern: 'click here', category: 'spam', action: 'block' },
+    { id: 'chat', pattern: 'sex chat', category: 'obscenity-violence', action: 'block' },
+  ]);
+  const rules = (t: string) => terms.screen(t).matches.map((m) => [m.rule, m.matched]);
+
+  it('are not joined across the end of a sentence', () => {
+    expect(rules('Entry is free. Money raised goes to charity.')).toEqual([]);
+    expect(rules('Click. Here we go.')).toEqual([]);
+    expect(rules('Sex? Chat with your doctor.')).toEqual([]);
+    expect(rules('It is free, money back if not.')).toEqual([]);
+  });
+
+  it('are joined across a line break, and across separators that hide them', () => {
+    expect(rules('free\nmoney')).toEqual([['free', 'free\nmoney']]);
+    expect(rules('CLICK\r\nHERE')).toEqual([['click', 'CLICK\r\nHERE']]);
+    expect(rules('free.money')).toEqual([['free', 'free.money']]);
+    expect(rules('free - money')).toEqual([['free', 'free - money']]);
+    expect(rules('f.r.e.e. m.o.n.e.y')).toEqual([['free', 'f.r.e.e. m.o.n.e.y']]);
+  });
+});
+
 describe('rule validation', () => {
   it('names the rule id and the field', () => {
     const issues = validateRules([
