@@ -1,6 +1,5 @@
 import * as automaton from './automaton.js';
 import { hashSlot, type Automaton } from './automaton.js';
-import { isLatinUnit } from './normalize.js';
 import {
   pend,
   repeatBeginsWord,
@@ -11,6 +10,7 @@ import {
   type Offsets,
   type ScanTables,
 } from './scan.js';
+import { wordAfter, wordBefore } from './words.js';
 
 // Module-local copies of the automaton's constants: optimized code reads an imported binding through
 // its cell, with a check, at every use; a constant of the module itself is folded into the code.
@@ -560,16 +560,9 @@ function emit(
   const wordStart = m.wordStart;
   const wordEnd = m.wordEnd;
   const base = m.fold.base;
-  const next = end < text.length ? base[text.charCodeAt(end)] : 0;
-  const midWord = isLatinUnit(next) && next !== base[text.charCodeAt(end - 1)];
+  const midWord = wordAfter(text, end, base);
   for (let p = a.own[t]; p !== 0; p = a.patNext[p - 1]) {
-    if (
-      wordStart !== undefined &&
-      wordStart[p - 1] !== 0 &&
-      start > 0 &&
-      isLatinUnit(base[text.charCodeAt(start - 1)])
-    )
-      continue;
+    if (wordStart !== undefined && wordStart[p - 1] !== 0 && wordBefore(text, start, base)) continue;
     if (midWord && wordEnd !== undefined && wordEnd[p - 1] !== 0) continue;
     out.push(p - 1, start, end);
   }

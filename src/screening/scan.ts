@@ -14,6 +14,7 @@ import {
   type Automaton,
 } from './automaton.js';
 import { isLatinUnit, M_AMBIG_A, M_AMBIG_S, M_EXPAND, type FoldTable } from './normalize.js';
+import { wordAfter, wordBefore } from './words.js';
 
 /**
  * Whether a repeated Latin symbol `c` read at `i` begins a word: the unit before it is no Latin letter.
@@ -252,20 +253,13 @@ function report(
   const base = m.fold.base;
   // The next character: a Latin letter other than the last one (which could extend a stretched run)
   // means any Latin-ending pattern here ends inside a word ("stand" in "standard").
-  const next = end < text.length ? base[text.charCodeAt(end)] : 0;
-  const midWord = isLatinUnit(next) && next !== base[text.charCodeAt(end - 1)];
+  const midWord = wordAfter(text, end, base);
   let t = a.own[s] !== 0 ? s : a.dict[s];
   while (t !== 0) {
     for (let p = a.own[t]; p !== 0; p = a.patNext[p - 1]) {
       const start = ring[(pos - a.patLen[p - 1]) & RING_MASK];
       // A Latin word that starts inside another word ("nix" in "phoenix") is no candidate.
-      if (
-        wordStart !== undefined &&
-        wordStart[p - 1] !== 0 &&
-        start > 0 &&
-        isLatinUnit(base[text.charCodeAt(start - 1)])
-      )
-        continue;
+      if (wordStart !== undefined && wordStart[p - 1] !== 0 && wordBefore(text, start, base)) continue;
       if (midWord && wordEnd !== undefined && wordEnd[p - 1] !== 0) continue;
       out.push(p - 1, start, end);
     }

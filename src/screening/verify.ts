@@ -1,6 +1,5 @@
 import {
   forEachUnit,
-  isLatinUnit,
   M_AMBIG_A,
   M_AMBIG_S,
   M_HIGH,
@@ -11,6 +10,7 @@ import {
   type FoldTable,
 } from './normalize.js';
 import { runOf, S_FREE_GAP, S_LATIN, S_RUN_GAP } from './patterns.js';
+import { besideUnit, wordUnit } from './words.js';
 
 /** How the verifier treats gaps and word edges. */
 export interface VerifyOptions {
@@ -69,7 +69,7 @@ export function verifyCandidate(
   o: VerifyOptions,
 ): number {
   verifiedStart = from;
-  if (o.latinWholeWord && symInfo[infoStart] & S_LATIN && latinAt(text, from - 1, t)) return -1;
+  if (o.latinWholeWord && symInfo[infoStart] & S_LATIN && wordAt(text, from - 1, -1, t)) return -1;
   const quick = quickVerify(text, from, end, symInfo, infoStart, L, t, o);
   if (quick !== SLOW) return quick;
   let start = from;
@@ -166,7 +166,7 @@ export function verifyCandidate(
     return false;
   });
   if (failed || k !== L - 1 || (segGap && segNoGap)) return -1;
-  if (o.latinWholeWord && info[0] & S_LATIN && latinAt(text, start - 1, t)) return -1;
+  if (o.latinWholeWord && info[0] & S_LATIN && wordAt(text, start - 1, -1, t)) return -1;
   verifiedStart = start;
   const lastLatin = (info[L - 1] & S_LATIN) !== 0;
   const baseRun = run - extRuns.length;
@@ -174,7 +174,7 @@ export function verifyCandidate(
     const r = x >= 0 ? extRuns[x] : baseRun;
     const e = x >= 0 ? extEnds[x] : end;
     if (!runOk(info[L - 1], r)) continue;
-    if (o.latinWholeWord && lastLatin && latinAt(text, e, t)) continue;
+    if (o.latinWholeWord && lastLatin && wordAt(text, e, 1, t)) continue;
     return e;
   }
   return -1;
@@ -229,12 +229,14 @@ function quickVerify(
     }
   }
   if (o.collapse && runOf(last) !== 1) return -1;
-  if (o.latinWholeWord && last & S_LATIN && latinAt(text, end, t)) return -1;
+  if (o.latinWholeWord && last & S_LATIN && wordAt(text, end, 1, t)) return -1;
   return end;
 }
 
-function latinAt(text: string, i: number, t: FoldTable): boolean {
-  if (i < 0 || i >= text.length) return false;
-  const b = t.base[text.charCodeAt(i)];
-  return isLatinUnit(b) || b === M_AMBIG_A || b === M_AMBIG_S;
+/** Whether a word goes on from `i` in direction `step` (`@` and `$` count: they may stand for letters). */
+function wordAt(text: string, i: number, step: 1 | -1, t: FoldTable): boolean {
+  const j = besideUnit(text, i, step);
+  if (j < 0) return false;
+  const b = t.base[text.charCodeAt(j)];
+  return b === M_AMBIG_A || b === M_AMBIG_S || wordUnit(text, j, t.base);
 }

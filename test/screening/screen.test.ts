@@ -288,6 +288,45 @@ describe('the words of a Latin term', () => {
   });
 });
 
+describe('word edges beyond ASCII', () => {
+  const terms = compileRules(
+    ['meth', 'casino', 'sex', 'ration', 'cafe', 'ash', 'nance', 'balls', 'spa', 'heroin'].map((t) => ({
+      id: t,
+      pattern: t,
+      category: 'other',
+      action: 'block' as const,
+    })),
+  );
+  const rules = (t: string) => terms.screen(t).matches.map((m) => [m.rule, m.matched]);
+
+  it.each([
+    '𝐒𝐨𝐦𝐞𝐭𝐡𝐢𝐧𝐠 else', // styled letters around the term
+    '𝐜𝐚𝐬𝐢𝐧𝐨𝐬',
+    'Sus\u00adsex', // a soft hyphen or a zero-width space inside a word
+    'Es\u200bsex',
+    'sex\u00adual',
+    'Libe\u0301ration', // a decomposed accent
+    'cafe\u0301s',
+    'ﬂash sale', // ligatures
+    'ﬁnance',
+    'Fußballs', // letters with no ASCII form
+    'Spaß haben',
+    'Großcasino',
+  ])('finds no term inside a word written with non-ASCII letters: %j', (text) => {
+    expect(rules(text)).toEqual([]);
+  });
+
+  it('still finds the term as a word of its own', () => {
+    expect(rules('𝐜𝐚𝐬𝐢𝐧𝐨 tonight')).toEqual([['casino', '𝐜𝐚𝐬𝐢𝐧𝐨']]);
+    expect(rules('get heroin\u0301')).toEqual([['heroin', 'heroin']]);
+    expect(rules('我在casino玩')).toEqual([['casino', 'casino']]);
+    expect(rules('\u200bcasino!')).toEqual([['casino', 'casino']]);
+    expect(rules('ca\u200bsino')).toEqual([['casino', 'ca\u200bsino']]);
+    expect(rules('Olé casino')).toEqual([['casino', 'casino']]);
+    expect(rules('Straße: casino')).toEqual([['casino', 'casino']]);
+  });
+});
+
 describe('rule validation', () => {
   it('names the rule id and the field', () => {
     const issues = validateRules([
