@@ -4,6 +4,7 @@ import {
   pend,
   repeatBeginsWord,
   scanCandidates,
+  specialKind,
   specialEnd,
   specialUnits,
   type Candidates,
@@ -384,11 +385,19 @@ function walkRange(
         continue;
       }
       // The rare characters (`@`, `$`, expansions, surrogate pairs): zero or more symbols, all spanning
-      // [i, end); they do not move the Latin/other boundaries (as in scanCandidates).
+      // [i, end); they do not move the Latin/other word positions (as in scanCandidates).
       count = specialUnits(text, i, m);
       end = specialEnd;
       i = end - 1;
       if (count === 0) continue;
+      if (track) {
+        // A styled letter or a ligature is Latin: where it meets other symbols, pinyin may begin.
+        const kk = specialKind(text, start, m, count);
+        if (kk >= 0 && kk !== kind) {
+          if (kind >= 0) switches.push(start);
+          kind = kk;
+        }
+      }
       c = pend[0];
       k = 1;
     }

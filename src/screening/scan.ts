@@ -125,13 +125,23 @@ export function scanCandidates(
         kind = -1;
         continue;
       }
+      const count = specialUnits(text, i, m);
+      const next = specialEnd;
+      if (track) {
+        const k = specialKind(text, i, m, count);
+        if (k >= 0 && k !== kind) {
+          if (kind >= 0) switches.push(i);
+          kind = k;
+        }
+      }
       walk.s = s;
       walk.last = last;
       walk.pos = pos;
-      i = special(text, i, m, out) - 1;
+      for (let x = 0; x < count; x++) stepSlow(text, m, pend[x], i, next, out);
       s = walk.s;
       last = walk.last;
       pos = walk.pos;
+      i = next - 1;
       continue;
     }
     if (c === last) {
@@ -267,12 +277,16 @@ function report(
   }
 }
 
-/** The rare characters: `@`/`$` (letter or separator by context), expansions, surrogate pairs. Returns the next index. */
-function special(text: string, i: number, m: ScanTables, out: Candidates): number {
-  const count = specialUnits(text, i, m);
-  const next = specialEnd;
-  for (let k = 0; k < count; k++) stepSlow(text, m, pend[k], i, next, out);
-  return next;
+/**
+ * Which side of a Latin/other boundary the rare character at `i` (its `count` symbols just read into `pend`)
+ * stands on: 1 Latin (a styled letter, a ligature), 0 other, −1 neither (`@` and `$`, which may be no
+ * letter; a character in no pattern).
+ */
+export function specialKind(text: string, i: number, m: ScanTables, count: number): number {
+  if (count === 0 || pend[0] === C_NONE) return -1;
+  const b = m.fold.base[text.charCodeAt(i)];
+  if (b === M_AMBIG_A || b === M_AMBIG_S) return -1;
+  return pend[0] < LATIN_CODE_LIMIT ? 1 : 0;
 }
 
 /** End (exclusive) of the character last read by `specialUnits`. */

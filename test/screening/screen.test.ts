@@ -70,6 +70,9 @@ describe('screen', () => {
     expect(hits('来赌bo吧')).toContainEqual(['gamble', '赌bo']);
     expect(hits('出售shen份证')).toEqual([['idcard', '出售shen份证']]);
     expect(hits('chu售身fen证')).toEqual([['idcard', 'chu售身fen证']]);
+    // in styled letters or a ligature, with no plain Latin letter anywhere near
+    expect(hits('来赌𝐛𝐨吧')).toContainEqual(['gamble', '赌𝐛𝐨']);
+    expect(hits('𝐝𝐮博')).toContainEqual(['gamble', '𝐝𝐮博']);
   });
 
   it('finds pinyin spellings anywhere in a long text (walked in windows around Latin/Chinese boundaries)', () => {
