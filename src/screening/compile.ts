@@ -22,7 +22,10 @@ import { CompiledRuleSet, ENGINE_VERSION, type PatternTables } from './rule-set.
 export interface CompileOptions extends NormalizeOptions {
   /** Latin spellings match whole words only (default true): "sex" is not flagged in "Sussex". */
   latinWholeWord?: boolean;
-  /** Join a term across Chinese clause punctuation and line breaks (default false). */
+  /**
+   * Join a term across clause breaks (default false): Chinese clause punctuation and line breaks, and the end
+   * of a sentence (`free. Money`) between the words of a Latin term.
+   */
   joinAcrossClauses?: boolean;
   /** Longest run of separators inside a term, in UTF-16 units (default 10). */
   maxGap?: number;
