@@ -235,7 +235,7 @@ function quickVerify(
 
 /** Whether a word goes on from `i` in direction `step` (`@` and `$` count: they may stand for letters). */
 function wordAt(text: string, i: number, step: 1 | -1, t: FoldTable): boolean {
-  const j = besideUnit(text, i, step);
+  const j = i >= 0 && i < text.length && text.charCodeAt(i) < 0x80 ? i : besideUnit(text, i, step);
   if (j < 0) return false;
   const b = t.base[text.charCodeAt(j)];
   return b === M_AMBIG_A || b === M_AMBIG_S || wordUnit(text, j, t.base);

@@ -78,6 +78,9 @@ export function wordUnit(text: string, j: number, base: Uint16Array): boolean {
 
 /** Whether a word goes on before `start` (a whole-word term cannot begin there: "nix" in "phoenix"). */
 export function wordBefore(text: string, start: number, base: Uint16Array): boolean {
+  if (start === 0) return false;
+  const c = text.charCodeAt(start - 1);
+  if (c < 0x80) return isLatinUnit(base[c]);
   const j = besideUnit(text, start - 1, -1);
   return j >= 0 && wordUnit(text, j, base);
 }
@@ -87,6 +90,12 @@ export function wordBefore(text: string, start: number, base: Uint16Array): bool
  * count: it may stretch the match (casinooo).
  */
 export function wordAfter(text: string, end: number, base: Uint16Array): boolean {
+  if (end >= text.length) return false;
+  const c = text.charCodeAt(end);
+  if (c < 0x80) {
+    const b = base[c];
+    return isLatinUnit(b) && b !== base[text.charCodeAt(end - 1)];
+  }
   const j = besideUnit(text, end, 1);
   return j >= 0 && wordUnit(text, j, base) && base[text.charCodeAt(j)] !== base[text.charCodeAt(end - 1)];
 }
