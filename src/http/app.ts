@@ -22,6 +22,7 @@ import { webhookRoutes } from '../webhooks/routes.js';
 import { piiRoutes } from './pii-routes.js';
 import { authHook } from './auth.js';
 import { errorHandler } from './error-handler.js';
+import { buildValidator } from './validation.js';
 import { ErrorBody } from './schemas.js';
 import { securityHeaders } from './security-headers.js';
 import { rateLimitHook } from './rate-limit.js';
@@ -62,9 +63,7 @@ export async function buildApp(
       return typeof given === 'string' && /^[\w-]{8,64}$/.test(given) ? given : randomUUID();
     },
     requestIdHeader: false,
-    ajv: {
-      customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
-    },
+    schemaController: { compilersFactory: { buildValidator } },
     return503OnClosing: true,
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App & { routeAccess: RouteAccess[] };
 

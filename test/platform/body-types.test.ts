@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DIALECTS, makeContext, type TestContext } from '../helpers/dialects.js';
+import { as, makeApp, setupAdmin, STRONG_PASSWORD, type Session, type TestApp } from '../helpers/http.js';
+import { purposeBody } from '../helpers/purposes.js';
+
+// A JSON body is typed: a value of the wrong type is refused, never coerced (null would become false and
+// re-enable an account, record a withdrawal or switch a rule set off). Query strings are text and coerced.
+describe.each(DIALECTS)('request bodies keep their types on %s', (dialect) => {
+  let t: TestContext;
+  let app: TestApp;
+  let admin: Session;
+
+  beforeAll(async () => {
+    t = await makeContext(dialect);
+    app = await makeApp(t.ctx);
+    admin = await setupAdmin(app);
+    await as(app, admin).put('/api/v1/purposes/marketing', purposeBody());
+    await as(app, admin).post('/api/v1/rules/publish', {});
+  });
+  afterAll(async () => {
+    await app.close();
+    await t.cleanup();
+  });
+
+  const refused = (res: { statusCode: number; json(): { error: { message: string } } }, field: string) => {
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.message).toContain(field);
+  };
+
+  it('null is no false: a disabled account stays disabled', async () => {
+    const id = (
+      await as(app, admin).post('/api/v1/users', {
+        username: 'mod9',
+        password: STRONG_PASSWORD,
+        role: 'moderator',
+      })
+    ).json().id;
+    expect((await as(app, admin).patch(`/api/v1/users/${id}`, { disabled: true })).statusCode).toBe(200);
+    refused(await as(app, admin).patch(`/api/v1/users/${id}`, { disabled: null }), 'disabled');
+    const users = (await as(app, admin).get('/api/v1/users?q=mod9')).json().items;
+    expect(users[0].disabled).toBe(true);
+  });
+
+  it('null is no withdrawal, and a category is no list of categories', async () => {
+    const consent = { subject: 's-1', purpose: 'marketing', rulesVersion: 1, channel: 'web' };
+    refused(await as(app, admin).post('/api/v1/consents', { ...consent, given: null }), 'given');
+    refused(await as(app, admin).post('/api/v1/consents', { ...consent, given: 'false' }), 'given');
+    expect((await as(app, admin).get('/api/v1/consents?subject=s-1')).json().items).toEqual([]);
+    refused(
+      await as(app, admin).post('/api/v1/purpose-check', {
+        subject: 's-1',
+        purpose: 'marketing',
+        categories: 'contact',
+      }),
+      'categories',
+    );
+  });
+
+  it('null does not switch a rule set off', async () => {
+    const set = (await as(app, admin).post('/api/v1/rule-sets', { name: 'forum' })).json();
+    refused(await as(app, admin).patch(`/api/v1/rule-sets/${set.id}`, { active: null }), 'active');
+    expect((await as(app, admin).get(`/api/v1/rule-sets/${set.id}`)).json().active).toBe(set.active);
+  });
+
+  it('query strings are still read as numbers and lists', async () => {
+    const res = await as(app, admin).get('/api/v1/audit?limit=2');
+    expect(res.statusCode).toBe(200);
+    expect(res.json().items).toHaveLength(2);
+  });
+
+  it('a time JavaScript cannot hold (a leap second) is refused with its field, and nothing is published', async () => {
+    const before = (await as(app, admin).get('/api/v1/rules/current')).json().version;
+    refused(
+      await as(app, admin).post('/api/v1/rules/publish', { effectiveAt: '2016-12-31T23:59:60Z' }),
+      'effectiveAt',
+    );
+    expect((await as(app, admin).get('/api/v1/rules/current')).json().version).toBe(before);
+    refused(await as(app, admin).get('/api/v1/audit?from=2016-12-31T23:59:60Z'), 'from');
+  });
+});
