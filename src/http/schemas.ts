@@ -23,7 +23,8 @@ export const errorResponses = {
 
 export const Paging = Type.Object({
   limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
-  offset: Type.Integer({ minimum: 0, default: 0 }),
+  // Beyond this the stores cannot page (SQLite answers a datatype mismatch past 2⁶³).
+  offset: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, default: 0 }),
 });
 
 export const page = <T extends TSchema>(item: T) =>

@@ -423,7 +423,7 @@ export function moderationRoutes(ctx: AppContext) {
               ),
               category: Type.Optional(Type.String({ maxLength: 64 })),
               contentType: Type.Optional(Type.String({ maxLength: 64 })),
-              olderThanHours: Type.Optional(Type.Integer({ minimum: 1 })),
+              olderThanHours: Type.Optional(Type.Integer({ minimum: 1, maximum: 24 * 366 * 100 })),
               q: Type.Optional(Type.String({ maxLength: 200 })),
             }),
           ]),

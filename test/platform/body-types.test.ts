@@ -62,6 +62,18 @@ describe.each(DIALECTS)('request bodies keep their types on %s', (dialect) => {
     expect((await as(app, admin).get(`/api/v1/rule-sets/${set.id}`)).json().active).toBe(set.active);
   });
 
+  it.each([
+    ['/api/v1/users?offset=1e20', 'offset'],
+    ['/api/v1/users?limit=1e400', 'limit'],
+    ['/api/v1/users?limit=Infinity', 'limit'],
+    ['/api/v1/cases?olderThanHours=13800138000', 'olderThanHours'],
+    ['/api/v1/screen/stats?days=1e400', 'days'],
+    ['/api/v1/consents/stats?utcOffset=1e400', 'utcOffset'],
+    ['/api/v1/webhooks/deliveries?offset=1e20', 'offset'],
+  ])('a number no store or date can hold is refused with its field: %s', async (url, field) => {
+    refused(await as(app, admin).get(url), field);
+  });
+
   it('query strings are still read as numbers and lists', async () => {
     const res = await as(app, admin).get('/api/v1/audit?limit=2');
     expect(res.statusCode).toBe(200);
