@@ -44,9 +44,10 @@ export function errorHandler(err: FastifyError, req: FastifyRequest, reply: Fast
     return reply.status(400).send({
       error: {
         code: 'invalid_request',
+        // The whole part (an empty body, a body that is no object) is named once: "body: must be object".
         message: `${err.validationContext ?? 'body'}.${first.field}: ${first.problem}`.replace(
-          /^(\w+)\.\1\./,
-          '$1.',
+          /^(\w+)\.\1([.:])/,
+          '$1$2',
         ),
         details: { field: first.field, in: err.validationContext, problems },
       },

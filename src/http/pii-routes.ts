@@ -65,9 +65,14 @@ function units(body: Body): Array<{ id: string | null; field: string | null; tex
   if (body.text !== undefined) return [{ id: null, field: null, text: body.text }];
   const out: Array<{ id: string | null; field: string | null; text: string }> = [];
   let chars = 0;
+  const ids = new Set<string>();
   for (const [i, r] of body.records!.entries()) {
     if (r.text === undefined && !r.fields)
       throw badRequest('invalid_record', `records[${i}] needs text or fields`, `records.${i}`);
+    // Answers are keyed by id: a second record with the same id would overwrite the first one's.
+    if (ids.has(r.id))
+      throw badRequest('duplicate_id', `records[${i}].id repeats an earlier record's id`, `records.${i}.id`);
+    ids.add(r.id);
     if (r.text !== undefined) out.push({ id: r.id, field: null, text: r.text });
     for (const [k, v] of Object.entries(r.fields ?? {})) out.push({ id: r.id, field: k, text: v });
   }

@@ -118,6 +118,7 @@ export class RuleSetService {
     input: { name: string; description?: string; options?: CompileOptions },
     requestId?: string,
   ): Promise<RuleSetView> {
+    if (input.options !== undefined) await checkOptions(input.options);
     const now = nowIso();
     const row: RuleSetTable = {
       id: randomUUID(),
@@ -160,11 +161,7 @@ export class RuleSetService {
       if (patch.description !== undefined) set.description = patch.description;
       if (patch.active !== undefined) set.active = patch.active ? 1 : 0;
       if (patch.options !== undefined) {
-        try {
-          (await engine()).compileRules([], patch.options);
-        } catch (err) {
-          throw badRequest('invalid_options', `options: ${(err as Error).message}`, 'options');
-        }
+        await checkOptions(patch.options);
         set.options = JSON.stringify(patch.options);
       }
       await tx.db.updateTable('rule_sets').set(set).where('id', '=', id).execute();
@@ -376,5 +373,14 @@ export class RuleSetCache {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+  }
+}
+
+/** Options the engine refuses are a 400 when saved, not a 500 at the next version. */
+async function checkOptions(options: CompileOptions): Promise<void> {
+  try {
+    (await engine()).compileRules([], options);
+  } catch (err) {
+    throw badRequest('invalid_options', `options: ${(err as Error).message}`, 'options');
   }
 }

@@ -181,7 +181,7 @@ function checkRow(
 
   let time: string | null = null;
   const t = typeof v.time === 'string' ? v.time.trim() : '';
-  if (!ISO.test(t) || Number.isNaN(Date.parse(t)))
+  if (!ISO.test(t) || Number.isNaN(Date.parse(t)) || !onCalendar(t))
     bad(
       'time',
       'invalid_time',
@@ -383,4 +383,13 @@ export async function importConsents(
     errors: errors.slice(0, IMPORT_LIMITS.errors),
     errorsTruncated: errors.length > IMPORT_LIMITS.errors,
   };
+}
+
+/** The date and time of day exist: Date.parse rolls 2025-02-30 over to 2 March and 24:00 to the next day. */
+function onCalendar(t: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(t);
+  if (!m) return false;
+  const [y, mo, d, h, mi] = m.slice(1).map(Number);
+  const days = new Date(Date.UTC(y, mo, 0)).getUTCDate();
+  return mo >= 1 && mo <= 12 && d >= 1 && d <= days && h <= 23 && mi <= 59;
 }

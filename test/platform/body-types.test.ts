@@ -74,6 +74,39 @@ describe.each(DIALECTS)('request bodies keep their types on %s', (dialect) => {
     refused(await as(app, admin).get(url), field);
   });
 
+  it('rule-set options the engine refuses are a 400 when the set is created, and no set is made', async () => {
+    const before = (await as(app, admin).get('/api/v1/rule-sets')).json().total;
+    refused(
+      await as(app, admin).post('/api/v1/rule-sets', { name: 'bad', options: { maxGap: -1 } }),
+      'options',
+    );
+    refused(
+      await as(app, admin).post('/api/v1/rule-sets', { name: 'bad', options: { zzz: true } }),
+      'options',
+    );
+    expect((await as(app, admin).get('/api/v1/rule-sets')).json().total).toBe(before);
+  });
+
+  it('records with the same id are refused: one answer would overwrite the other', async () => {
+    const res = await as(app, admin).post('/api/v1/pii/redact', {
+      records: [
+        { id: 'a', text: 'phone 13800138000' },
+        { id: 'a', text: 'hello' },
+      ],
+      operator: 'redact',
+    });
+    refused(res, 'records[1].id');
+    expect(res.json().error.details.field).toBe('records.1.id');
+    expect(JSON.stringify(res.json())).not.toContain('13800138000');
+  });
+
+  it('a body that is no object, or empty where fields are needed, names the body once', async () => {
+    const set = (await as(app, admin).post('/api/v1/rule-sets', { name: 'named' })).json();
+    const res = await as(app, admin).patch(`/api/v1/rule-sets/${set.id}`, {});
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.message).toMatch(/^body: /);
+  });
+
   it('query strings are still read as numbers and lists', async () => {
     const res = await as(app, admin).get('/api/v1/audit?limit=2');
     expect(res.statusCode).toBe(200);

@@ -206,6 +206,22 @@ describe.each(DIALECTS)('bulk consent import on %s', (dialect) => {
     expect(two.errors.map((e: { field: string }) => e.field).sort()).toEqual(['given', 'purpose']);
   });
 
+  it('refuses a date or a time of day that does not exist (Date.parse would roll it over)', async () => {
+    const data = [
+      HEADER,
+      'x-1,marketing,true,1,web,2025-02-30T00:00:00Z,,',
+      'x-2,marketing,true,1,web,2025-01-01T24:00:00Z,,',
+      'x-3,marketing,true,1,web,2024-02-29T23:59:00+08:00,,',
+    ].join('\n');
+    const res = (await importFile({ data, dryRun: true })).json();
+    expect(
+      res.errors.map((e: { row: number; field: string; code: string }) => [e.row, e.field, e.code]),
+    ).toEqual([
+      [2, 'time', 'invalid_time'],
+      [3, 'time', 'invalid_time'],
+    ]);
+  });
+
   it('atomic (default) writes nothing when a row fails; atomic=false writes the good rows', async () => {
     const data = [
       HEADER,
