@@ -1,5 +1,20 @@
 import { hash } from 'node:crypto';
 
+/**
+ * Whether `value` nests arrays and objects deeper than `limit` levels. Checked without recursion, so a
+ * hostile document (thousands of levels in a few kilobytes) cannot overflow the stack before it is refused.
+ */
+export function nestedDeeperThan(value: unknown, limit: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (!v || typeof v !== 'object') continue;
+    if (depth >= limit) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 /** JSON with object keys sorted, so the same details always give the same digest. */
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(sortKeys(value));

@@ -1,13 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { ActorRef } from '../audit/actor.js';
-import { canonicalJson } from '../audit/canonical.js';
+import { canonicalJson, nestedDeeperThan } from '../audit/canonical.js';
 import type { AuditLog } from '../audit/service.js';
 import type { Db } from '../db/database.js';
 import type { ConsentTable } from '../db/schema.js';
 import { transact } from '../db/transaction.js';
 import { AppError, badRequest } from '../http/errors.js';
 import { SEPARATE } from './register.js';
-import type { RulesVersion } from './service.js';
+import { MAX_EVIDENCE_CHARS, MAX_EVIDENCE_DEPTH, type RulesVersion } from './service.js';
 import { CsvError, parseCsv } from '../csv.js';
 
 /**
@@ -24,7 +24,6 @@ const COLUMNS = ['subject', 'purpose', 'given', 'rulesVersion', 'channel', 'time
 const REQUIRED = ['subject', 'purpose', 'given', 'rulesVersion', 'time'];
 // A date-time with its zone: a consent's moment must not depend on the importing server's clock setting.
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
-const MAX_EVIDENCE = 8192;
 
 export interface ImportRowError {
   /** 1-based line of the file where the row starts (the CSV header is line 1). */
@@ -218,10 +217,16 @@ function checkRow(
       }
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
       bad('evidence', 'invalid_evidence', 'evidence must be a JSON object');
+    else if (nestedDeeperThan(parsed, MAX_EVIDENCE_DEPTH))
+      bad('evidence', 'invalid_evidence', `evidence nests deeper than ${MAX_EVIDENCE_DEPTH} levels`);
     else {
       evidence = canonicalJson(parsed);
-      if (evidence.length > MAX_EVIDENCE)
-        bad('evidence', 'evidence_too_large', `evidence must be at most ${MAX_EVIDENCE} characters of JSON`);
+      if (evidence.length > MAX_EVIDENCE_CHARS)
+        bad(
+          'evidence',
+          'evidence_too_large',
+          `evidence must be at most ${MAX_EVIDENCE_CHARS} characters of JSON`,
+        );
     }
   }
 

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { ActorRef } from '../audit/actor.js';
-import { canonicalJson } from '../audit/canonical.js';
+import { canonicalJson, nestedDeeperThan } from '../audit/canonical.js';
 import type { AuditLog } from '../audit/service.js';
 import type { Db, Store } from '../db/database.js';
 import type { ConsentTable } from '../db/schema.js';
@@ -346,6 +346,7 @@ export class RulesService {
         `purpose ${input.purpose} is not in rules version ${v.version}`,
         'purpose',
       );
+    const evidence = consentEvidence(input.evidence);
     const row: ConsentTable = {
       id: randomUUID(),
       subject: input.subject,
@@ -354,7 +355,7 @@ export class RulesService {
       rules_version: v.version,
       channel: input.channel,
       separate: JSON.stringify(input.given ? [...new Set(input.separate ?? [])] : []),
-      evidence: canonicalJson(input.evidence ?? {}),
+      evidence,
       actor_type: actor.type,
       actor_id: actor.id,
       created_at: nowIso(),
@@ -497,4 +498,25 @@ export class RulesService {
       this.audit.append(tx, { action: 'purpose.check.allowed', actor, details: { counts } }),
     );
   }
+}
+
+/** Longest evidence kept with a consent (canonical JSON) and how deep it may nest; the import keeps the same. */
+export const MAX_EVIDENCE_CHARS = 8192;
+export const MAX_EVIDENCE_DEPTH = 16;
+
+function consentEvidence(evidence: Record<string, unknown> | undefined): string {
+  if (nestedDeeperThan(evidence ?? {}, MAX_EVIDENCE_DEPTH))
+    throw badRequest(
+      'invalid_evidence',
+      `evidence nests deeper than ${MAX_EVIDENCE_DEPTH} levels`,
+      'evidence',
+    );
+  const json = canonicalJson(evidence ?? {});
+  if (json.length > MAX_EVIDENCE_CHARS)
+    throw badRequest(
+      'evidence_too_large',
+      `evidence must be at most ${MAX_EVIDENCE_CHARS} characters of JSON`,
+      'evidence',
+    );
+  return json;
 }

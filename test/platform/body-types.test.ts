@@ -56,6 +56,19 @@ describe.each(DIALECTS)('request bodies keep their types on %s', (dialect) => {
     );
   });
 
+  it('evidence nested thousands of levels deep is a 400, not a stack overflow, and is not stored', async () => {
+    let deep: unknown = 'x';
+    for (let i = 0; i < 2500; i++) deep = [deep];
+    const consent = { subject: 's-2', purpose: 'marketing', given: true, rulesVersion: 1, channel: 'web' };
+    refused(await as(app, admin).post('/api/v1/consents', { ...consent, evidence: { x: deep } }), 'evidence');
+    expect((await as(app, admin).get('/api/v1/consents?subject=s-2')).json().items).toEqual([]);
+    const ok = await as(app, admin).post('/api/v1/consents', {
+      ...consent,
+      evidence: { form: { id: 'A-17' } },
+    });
+    expect(ok.statusCode).toBe(201);
+  });
+
   it('null does not switch a rule set off', async () => {
     const set = (await as(app, admin).post('/api/v1/rule-sets', { name: 'forum' })).json();
     refused(await as(app, admin).patch(`/api/v1/rule-sets/${set.id}`, { active: null }), 'active');

@@ -222,6 +222,27 @@ describe.each(DIALECTS)('bulk consent import on %s', (dialect) => {
     ]);
   });
 
+  it('refuses evidence nested deeper than 16 levels, row by row, without overflowing the stack', async () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 2000; i++) deep = [deep];
+    const row = {
+      subject: 'x-4',
+      purpose: 'marketing',
+      given: true,
+      rulesVersion: 1,
+      time: '2025-01-01T00:00:00Z',
+    };
+    const res = await as(app, { key }).post('/api/v1/consents/import', {
+      format: 'jsonl',
+      dryRun: true,
+      data: JSON.stringify({ ...row, evidence: { x: deep } }),
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().errors).toEqual([
+      expect.objectContaining({ row: 1, field: 'evidence', code: 'invalid_evidence' }),
+    ]);
+  });
+
   it('atomic (default) writes nothing when a row fails; atomic=false writes the good rows', async () => {
     const data = [
       HEADER,
