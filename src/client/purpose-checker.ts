@@ -1,4 +1,9 @@
 import type { CustodianClient } from './index.js';
+import type { paths } from './schema.js';
+
+// The server names the categories it accepts (the register's); a check with any other is answered 400.
+type Categories =
+  paths['/api/v1/purpose-check']['post']['requestBody']['content']['application/json']['categories'];
 
 export interface PurposeQuery {
   /** The provider's reference for the person. */
@@ -69,14 +74,14 @@ export function createPurposeChecker(client: CustodianClient, opts: PurposeCheck
     try {
       if (waiting.length === 1) {
         const { data, error, response } = await client.POST('/api/v1/purpose-check', {
-          body: { subject: waiting[0].subject, purpose, categories },
+          body: { subject: waiting[0].subject, purpose, categories: categories as Categories },
         });
         if (!data) throw fail(response.status, error);
         waiting[0].resolve({ allowed: data.allowed, reasons: data.reasons });
         return;
       }
       const { data, error, response } = await client.POST('/api/v1/purpose-check/batch', {
-        body: { purpose, categories, subjects: waiting.map((w) => w.subject) },
+        body: { purpose, categories: categories as Categories, subjects: waiting.map((w) => w.subject) },
       });
       if (!data) throw fail(response.status, error);
       // Results come in the order of the subjects sent.

@@ -7417,7 +7417,7 @@ export interface paths {
                         /** @description The provider’s reference for the person */
                         subject: string;
                         purpose: string;
-                        categories: string[];
+                        categories: ("identity-document" | "financial-account" | "location" | "biometric" | "health" | "religion" | "specific-identity" | "browsing-history" | "minor" | "contact" | "basic-personal" | "network-identifier" | "device" | "vehicle")[];
                     };
                 };
             };
@@ -7517,7 +7517,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         purpose: string;
-                        categories: string[];
+                        categories: ("identity-document" | "financial-account" | "location" | "biometric" | "health" | "religion" | "specific-identity" | "browsing-history" | "minor" | "contact" | "basic-personal" | "network-identifier" | "device" | "vehicle")[];
                         subjects: string[];
                     };
                 };

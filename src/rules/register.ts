@@ -102,7 +102,8 @@ export function validatePurpose(p: Purpose): void {
     if (!CATEGORY_IDS.includes(c))
       throw badRequest(
         'unknown_category',
-        `categories.${i}: ${c} is not a known category (${CATEGORY_IDS.join(', ')})`,
+        // The value is not repeated: a mistyped field may hold personal information.
+        `categories.${i} is not a known category (${CATEGORY_IDS.join(', ')})`,
         `categories.${i}`,
       );
   const needsNecessity = p.categories.some(isSensitive) || p.recipients.some((r) => r.kind === 'third_party');

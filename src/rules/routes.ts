@@ -6,6 +6,10 @@ import type { App } from '../http/types.js';
 import { Category, Organisation, presentVersion, publicationRoutes } from './publication-routes.js';
 import { CATEGORY_IDS, DATA_CATEGORIES, LEGAL_BASES, SEPARATE, type Purpose } from './register.js';
 
+// Categories a check may name: the register's own. Anything else is refused without being repeated back,
+// in the answer or the audit log (a mistyped field may hold personal information).
+const CheckCategories = Type.Array(Type.Union(CATEGORY_IDS.map((c) => Type.Literal(c))), { maxItems: 50 });
+
 const lit = (xs: readonly string[]) => Type.Union(xs.map((x) => Type.Literal(x)));
 const PurposeBody = Type.Object(
   {
@@ -268,7 +272,7 @@ export function rulesRoutes(ctx: AppContext) {
             {
               subject: Subject,
               purpose: Type.String({ minLength: 1, maxLength: 64 }),
-              categories: Type.Array(Type.String({ maxLength: 64 }), { maxItems: 50 }),
+              categories: CheckCategories,
             },
             { additionalProperties: false },
           ),
@@ -287,7 +291,7 @@ export function rulesRoutes(ctx: AppContext) {
           body: Type.Object(
             {
               purpose: Type.String({ minLength: 1, maxLength: 64 }),
-              categories: Type.Array(Type.String({ maxLength: 64 }), { maxItems: 50 }),
+              categories: CheckCategories,
               subjects: Type.Array(Subject, { minItems: 1, maxItems: 1000 }),
             },
             { additionalProperties: false },

@@ -10,6 +10,7 @@ import { DenialAudit } from './denial-audit.js';
 import { latestConsentReader, type LatestConsentReader } from './latest-consent.js';
 import { widening } from './widening.js';
 import {
+  CATEGORY_IDS,
   retentionEnd,
   separateRequirements,
   validatePurpose,
@@ -437,7 +438,7 @@ export class RulesService {
         actor,
         requestId,
         target: { type: 'purpose', id: q.purpose },
-        details: { reasons, categories: q.categories },
+        details: { reasons: reasons.map(unnamedCategory), categories: q.categories.map(knownCategory) },
       });
     return { allowed, reasons };
   }
@@ -520,3 +521,11 @@ function consentEvidence(evidence: Record<string, unknown> | undefined): string 
     );
   return json;
 }
+
+// An in-process caller may name a category the register does not know; the audit log keeps no such text
+// (a mistyped field may hold personal information), only that it was unknown.
+const knownCategory = (c: string) => (CATEGORY_IDS.includes(c) ? c : '(unknown)');
+const unnamedCategory = (reason: string) =>
+  reason.startsWith('category_not_in_scope:')
+    ? `category_not_in_scope:${knownCategory(reason.slice('category_not_in_scope:'.length))}`
+    : reason;

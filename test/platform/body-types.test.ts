@@ -69,6 +69,29 @@ describe.each(DIALECTS)('request bodies keep their types on %s', (dialect) => {
     expect(ok.statusCode).toBe(201);
   });
 
+  it('a category the register does not know is refused without being repeated, and never reaches the audit log', async () => {
+    const secret = '110105194912310021';
+    const res = await as(app, admin).post('/api/v1/purpose-check', {
+      subject: 's-3',
+      purpose: 'marketing',
+      categories: [secret],
+    });
+    refused(res, 'categories');
+    expect(res.body).not.toContain(secret);
+    const put = await as(app, admin).put('/api/v1/purposes/other', purposeBody({ categories: [secret] }));
+    expect(put.statusCode).toBe(400);
+    expect(put.body).not.toContain(secret);
+    // In process, the check answers as before, and its audit entry names no unknown category.
+    await t.ctx.rules.check(
+      { type: 'system', id: 'test' },
+      { subject: 's-3', purpose: 'marketing', categories: [secret] },
+    );
+    const audit = await as(app, admin).get('/api/v1/audit?action=purpose.check.denied');
+    expect(audit.statusCode).toBe(200);
+    expect(audit.body).not.toContain(secret);
+    expect(audit.body).toContain('(unknown)');
+  });
+
   it('null does not switch a rule set off', async () => {
     const set = (await as(app, admin).post('/api/v1/rule-sets', { name: 'forum' })).json();
     refused(await as(app, admin).patch(`/api/v1/rule-sets/${set.id}`, { active: null }), 'active');
