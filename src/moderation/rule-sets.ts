@@ -53,8 +53,11 @@ const toVersion = (v: RuleSetVersionTable): VersionView => ({
   publishedAt: v.published_at,
 });
 
-/** Turns an engine error into a 400 that names the rule and field. */
-function ruleError(err: unknown): never {
+/**
+ * Turns an engine error into a 400 that names the rule and field; a file that does not parse names the field
+ * it came in (`text`).
+ */
+function ruleError(err: unknown, field = 'rules'): never {
   if (err instanceof RuleValidationError) {
     const first = err.issues[0];
     throw new AppError(400, 'invalid_rules', err.message, {
@@ -62,8 +65,7 @@ function ruleError(err: unknown): never {
       issues: err.issues.slice(0, 50),
     });
   }
-  if (err instanceof RuleFormatError)
-    throw new AppError(400, 'invalid_rules', err.message, { field: 'rules' });
+  if (err instanceof RuleFormatError) throw new AppError(400, 'invalid_rules', err.message, { field });
   throw err;
 }
 
@@ -183,14 +185,17 @@ export class RuleSetService {
   ): Promise<Rule[]> {
     let rules: Rule[];
     const { compileRules } = await engine();
+    if ((input.rules === undefined) === (input.text === undefined))
+      throw badRequest('invalid_rules', 'give either rules or text', input.rules ? 'text' : 'rules');
+    const field = input.rules ? 'rules' : 'text';
     try {
-      if (input.rules) rules = input.rules;
-      else if (input.text !== undefined) rules = parseRules(input.text, input.format ?? 'jsonl');
-      else throw badRequest('invalid_rules', 'give rules or text', 'rules');
+      rules = input.rules ?? parseRules(input.text!, input.format ?? 'jsonl');
       compileRules(rules, options);
     } catch (err) {
-      ruleError(err);
+      ruleError(err, field);
     }
+    // A version that screens nothing, once published, would let everything through: switch the set off instead.
+    if (rules.length === 0) throw badRequest('no_rules', `${field} holds no rule`, field);
     return rules;
   }
 

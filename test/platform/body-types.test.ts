@@ -143,6 +143,20 @@ describe.each(DIALECTS)('request bodies keep their types on %s', (dialect) => {
     expect(res.json().error.message).toMatch(/^body: /);
   });
 
+  it('a rule-set version takes rules or text, not both, names the field a file came in, and holds a rule', async () => {
+    const set = (await as(app, admin).post('/api/v1/rule-sets', { name: 'versions' })).json();
+    const url = `/api/v1/rule-sets/${set.id}/versions`;
+    const line = JSON.stringify({ id: 'g1', pattern: '赌博', category: 'gambling', action: 'block' });
+    refused(await as(app, admin).post(url, { rules: [], text: line }), 'either rules or text');
+    const garbled = await as(app, admin).post(url, { text: 'zz', format: 'jsonl' });
+    expect(garbled.statusCode).toBe(400);
+    expect(garbled.json().error.details.field).toBe('text');
+    refused(await as(app, admin).post(url, { text: '' }), 'no rule');
+    refused(await as(app, admin).post(url, { rules: [] }), 'no rule');
+    expect((await as(app, admin).get(`/api/v1/rule-sets/${set.id}`)).json().versions).toEqual([]);
+    expect((await as(app, admin).post(url, { text: line })).statusCode).toBe(201);
+  });
+
   it('query strings are still read as numbers and lists', async () => {
     const res = await as(app, admin).get('/api/v1/audit?limit=2');
     expect(res.statusCode).toBe(200);
