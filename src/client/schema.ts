@@ -2421,7 +2421,7 @@ export interface paths {
                     "application/json": {
                         name: string;
                         url: string;
-                        events: string[];
+                        events: ("*" | "content.removed" | "content.restored")[];
                     };
                 };
             };

@@ -3,6 +3,7 @@ import type { AppContext } from '../context.js';
 import { badRequest } from '../http/errors.js';
 import { errorResponses, IdParams, Ok, Paging } from '../http/schemas.js';
 import type { App } from '../http/types.js';
+import { WEBHOOK_EVENTS } from './service.js';
 
 const Endpoint = Type.Object({
   id: Type.String(),
@@ -52,7 +53,8 @@ export function webhookRoutes(ctx: AppContext) {
             {
               name: Type.String({ minLength: 1, maxLength: 100 }),
               url: Type.String({ minLength: 8, maxLength: 2000 }),
-              events: Type.Array(Type.String({ minLength: 1, maxLength: 100 }), {
+              // An event Custodian never sends would leave the endpoint silent without anyone noticing.
+              events: Type.Array(Type.Union(WEBHOOK_EVENTS.map((e) => Type.Literal(e))), {
                 minItems: 1,
                 maxItems: 50,
               }),

@@ -9,6 +9,8 @@ import { notFound } from '../http/errors.js';
 import { signWebhook } from './signature.js';
 
 export const WEBHOOK_JOB = 'webhook.deliver';
+/** What an endpoint may subscribe to: the events Custodian sends, or `*` for all of them. */
+export const WEBHOOK_EVENTS = ['*', 'content.removed', 'content.restored'] as const;
 
 export interface WebhookEndpointView {
   id: string;

@@ -112,9 +112,17 @@ describe.each(DIALECTS)('jobs, webhooks and the outbox on %s', (dialect) => {
     const bad = await as(app, admin).post('/api/v1/webhooks', {
       name: 'x',
       url: 'ftp://example',
-      events: ['a'],
+      events: ['content.removed'],
     });
     expect(bad.json().error.details.field).toBe('url');
+    // An event Custodian never sends is refused, not stored to leave the endpoint silent.
+    const unknown = await as(app, admin).post('/api/v1/webhooks', {
+      name: 'x',
+      url: 'https://example.com/hook',
+      events: ['zzz.unknown'],
+    });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().error.details.field).toBe('events.0');
 
     failNext = 1;
     await transact(t.ctx.db, (tx) => t.ctx.webhooks.emit(tx, 'content.removed', { contentId: 'post-1' }));
