@@ -78,11 +78,12 @@ function readCsv(text: string): RawRow[] {
   }
   if (!records.length) return [];
   const header = records[0].cells.map((h) => h.trim());
-  for (const h of header)
+  for (const [i, h] of header.entries())
     if (!COLUMNS.includes(h))
+      // Named by position, not repeated: a file without a header has a data row here (subjects, phones…).
       throw badRequest(
         'unknown_column',
-        `line 1: column "${h.slice(0, 40)}" is not one of ${COLUMNS.join(', ')}`,
+        `line 1: column ${i + 1} is not one of ${COLUMNS.join(', ')} (is the header line missing?)`,
         'data',
       );
   for (const h of REQUIRED)

@@ -304,6 +304,11 @@ describe.each(DIALECTS)('bulk consent import on %s', (dialect) => {
     const header = await importFile({ data: 'subject,purpose,given,rulesVersion,colour\n' });
     expect(header.statusCode).toBe(400);
     expect(header.json().error).toMatchObject({ code: 'unknown_column', details: { field: 'data' } });
+    expect(header.json().error.message).toContain('column 5');
+    // A file without its header: the first data row is not repeated in the error.
+    const headless = await importFile({ data: '13912345678,marketing,true,1,web,2025-01-01T00:00:00Z,,\n' });
+    expect(headless.json().error.code).toBe('unknown_column');
+    expect(headless.body).not.toContain('13912345678');
     const missing = await importFile({ data: 'subject,purpose,given\n' });
     expect(missing.json().error.code).toBe('missing_column');
     const format = await importFile({ format: 'xml', data: '' });
