@@ -4,6 +4,7 @@ import { nowIso, transact, type Tx } from '../db/transaction.js';
 import type { KeyRing } from '../crypto/keyring.js';
 import type { ActorRef } from './actor.js';
 import { canonicalJson, checkpointMessage, entryHash, sha256Hex } from './canonical.js';
+import { auditText } from './free-text.js';
 
 export interface AuditEvent {
   /** Dotted verb, e.g. `user.create`, `auth.login.failed`, `subject.field.read`. */
@@ -127,8 +128,12 @@ export class AuditLog {
         actor_id: ev.actor.id,
         action: ev.action,
         target_type: ev.target?.type ?? null,
-        target_id: ev.target?.id ?? null,
-        purpose: ev.purpose ?? null,
+        // A purpose is typed by a caller, so it may hold personal information; internal ids cannot.
+        target_id:
+          ev.target?.type === 'purpose' && ev.target.id !== null
+            ? auditText(ev.target.id)
+            : (ev.target?.id ?? null),
+        purpose: ev.purpose === undefined ? null : auditText(ev.purpose),
         request_id: ev.requestId ?? null,
         details,
         details_digest: sha256Hex(details),

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS, makeContext, type TestContext } from '../helpers/dialects.js';
 import { as, makeApp, setupAdmin, STRONG_PASSWORD, type Session, type TestApp } from '../helpers/http.js';
 import { purposeBody } from '../helpers/purposes.js';
+import { transact } from '../../src/db/transaction.js';
 
 // A JSON body is typed: a value of the wrong type is refused, never coerced (null would become false and
 // re-enable an account, record a withdrawal or switch a rule set off). Query strings are text and coerced.
@@ -90,6 +91,29 @@ describe.each(DIALECTS)('request bodies keep their types on %s', (dialect) => {
     expect(audit.statusCode).toBe(200);
     expect(audit.body).not.toContain(secret);
     expect(audit.body).toContain('(unknown)');
+  });
+
+  it('personal information typed into a purpose never reaches the audit log in plaintext', async () => {
+    const phone = '13912345678';
+    const res = await as(app, admin).post('/api/v1/purpose-check', {
+      subject: 's-4',
+      purpose: `lookup ${phone}`,
+      categories: ['contact'],
+    });
+    expect(res.json().reasons).toEqual(['purpose_unpublished']);
+    await transact(t.ctx.db, (tx) =>
+      t.ctx.audit.append(tx, {
+        action: 'subject.field.read',
+        actor: { type: 'system', id: 'test' },
+        purpose: `call ${phone} back`,
+        target: { type: 'subject', id: 's-4' },
+      }),
+    );
+    const audit = (await as(app, admin).get('/api/v1/audit?limit=20')).body;
+    expect(audit).not.toContain(phone);
+    expect(audit).toContain('lookup <PHONE_NUMBER>');
+    expect(audit).toContain('call <PHONE_NUMBER> back');
+    expect((await as(app, admin).get('/api/v1/audit/verify')).json()).toMatchObject({ ok: true });
   });
 
   it('null does not switch a rule set off', async () => {
