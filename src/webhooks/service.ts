@@ -68,7 +68,7 @@ export class WebhookService {
     return {
       id,
       name: input.name,
-      url: input.url,
+      url: shownUrl(input.url),
       events: input.events,
       active: true,
       createdAt: now,
@@ -243,9 +243,27 @@ function toView(r: {
   return {
     id: r.id,
     name: r.name,
-    url: r.url,
+    url: shownUrl(r.url),
     events: JSON.parse(r.events) as string[],
     active: r.active === 1,
     createdAt: r.created_at,
   };
+}
+
+const SECRET_PARAM = /token|key|secret|sig|pass|auth/i;
+
+/**
+ * An endpoint's address as shown to staff: a password in it, and query values whose names say they are
+ * secrets (`?token=…`), are masked. Deliveries use the address as stored.
+ */
+export function shownUrl(url: string): string {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return url;
+  }
+  if (u.password) u.password = '***';
+  for (const [k] of u.searchParams) if (SECRET_PARAM.test(k)) u.searchParams.set(k, '***');
+  return u.toString();
 }

@@ -123,6 +123,17 @@ describe.each(DIALECTS)('jobs, webhooks and the outbox on %s', (dialect) => {
     });
     expect(unknown.statusCode).toBe(400);
     expect(unknown.json().error.details.field).toBe('events.0');
+    // Credentials in an endpoint's address are not shown back to staff.
+    const withSecrets = await as(app, admin).post('/api/v1/webhooks', {
+      name: 'secrets',
+      url: 'https://hook:Pa55word@example.com/h?token=abc123&site=shop',
+      events: ['content.removed'],
+    });
+    expect(withSecrets.json().url).toBe('https://hook:***@example.com/h?token=***&site=shop');
+    const listed = (await as(app, admin).get('/api/v1/webhooks')).body;
+    expect(listed).not.toContain('Pa55word');
+    expect(listed).not.toContain('abc123');
+    await as(app, admin).delete(`/api/v1/webhooks/${withSecrets.json().id}`);
 
     failNext = 1;
     await transact(t.ctx.db, (tx) => t.ctx.webhooks.emit(tx, 'content.removed', { contentId: 'post-1' }));
