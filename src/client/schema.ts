@@ -3269,6 +3269,7 @@ export interface paths {
                             name: string;
                             type: "CN_RESIDENT_ID" | "PASSPORT" | "CN_HMT_PERMIT" | "BANK_CARD" | "GEO_COORDINATES" | "PHONE_NUMBER" | "EMAIL_ADDRESS" | "ADDRESS" | "PERSON_NAME" | "BIRTH_DATE" | "IP_ADDRESS" | "LICENSE_PLATE" | "CN_USCC" | "OTHER";
                             value: string;
+                            /** @description Required for OTHER: one of the register’s categories; fixed by any other type */
                             category?: string;
                         }[];
                     };
@@ -3625,6 +3626,7 @@ export interface paths {
                             name: string;
                             type: "CN_RESIDENT_ID" | "PASSPORT" | "CN_HMT_PERMIT" | "BANK_CARD" | "GEO_COORDINATES" | "PHONE_NUMBER" | "EMAIL_ADDRESS" | "ADDRESS" | "PERSON_NAME" | "BIRTH_DATE" | "IP_ADDRESS" | "LICENSE_PLATE" | "CN_USCC" | "OTHER";
                             value: string;
+                            /** @description Required for OTHER: one of the register’s categories; fixed by any other type */
                             category?: string;
                         }[];
                         remove?: string[];
@@ -4006,7 +4008,7 @@ export interface paths {
                         recipient: string;
                         /** @description Why the data is read; recorded in the audit log */
                         purpose: string;
-                        categories: string[];
+                        categories: ("identity-document" | "financial-account" | "location" | "biometric" | "health" | "religion" | "specific-identity" | "browsing-history" | "minor" | "contact" | "basic-personal" | "network-identifier" | "device" | "vehicle")[];
                         legalBasis: "consent" | "contract" | "legal_duty" | "emergency" | "news" | "public_information" | "other_law";
                     };
                 };

@@ -22,6 +22,11 @@ export const DATA_CATEGORIES = [
 ] as const;
 
 export const CATEGORY_IDS: string[] = DATA_CATEGORIES.map((c) => c.id);
+/**
+ * Vault categories that are no personal information: a unified social credit code names an organisation,
+ * not a natural person (PIPL 4), so no purpose of the register needs to cover it.
+ */
+export const NON_PERSONAL_CATEGORIES: readonly string[] = ['organisation-identifier'];
 export const isSensitive = (id: string) => DATA_CATEGORIES.some((c) => c.id === id && c.sensitive);
 
 /** PIPL 13: the lawful bases. Only `consent` needs a consent in the ledger. */

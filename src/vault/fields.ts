@@ -11,6 +11,7 @@ import {
   luhn,
 } from '../pii/validators.js';
 import { badRequest } from '../http/errors.js';
+import { CATEGORY_IDS, isSensitive } from '../rules/register.js';
 
 /** Field types the vault accepts: every detected type plus OTHER (with a category given by the provider). */
 export type FieldType = PiiType | 'OTHER';
@@ -65,8 +66,41 @@ export async function validateFieldValue(name: string, type: FieldType, value: s
   if (!ok) throw badRequest('invalid_field', `${field} is not a valid ${type} (its check failed)`, field);
 }
 
+/**
+ * The category a field is filed under: fixed by a detected type; for OTHER, one of the register's
+ * categories, so that a purpose can cover it and a sensitive one is treated as such (PIPL 28).
+ */
+export function checkFieldCategory(name: string, type: FieldType, category: string | undefined): void {
+  const field = `fields.${name}.category`;
+  if (type === 'OTHER') {
+    if (category === undefined)
+      throw badRequest(
+        'invalid_field',
+        `${field} is required for an OTHER field: one of ${CATEGORY_IDS.join(', ')}`,
+        field,
+      );
+    if (!CATEGORY_IDS.includes(category))
+      throw badRequest(
+        'invalid_field',
+        `${field} must be one of the register's categories: ${CATEGORY_IDS.join(', ')}`,
+        field,
+      );
+    return;
+  }
+  const fixed = classify(type).category;
+  if (category !== undefined && category !== fixed)
+    throw badRequest(
+      'invalid_field',
+      `${field}: a ${type} field is filed under ${fixed}; omit category or give ${fixed}`,
+      field,
+    );
+}
+
 export function classify(type: FieldType, category?: string): { category: string; sensitive: boolean } {
-  if (type === 'OTHER') return { category: category ?? 'other', sensitive: false };
+  if (type === 'OTHER') {
+    const c = category ?? 'other';
+    return { category: c, sensitive: isSensitive(c) };
+  }
   const info = PII_TYPES.find((t) => t.type === type)!;
   return { category: info.category, sensitive: info.sensitive };
 }

@@ -5,7 +5,7 @@ import { errorResponses, IdParams, Ok, page, Paging } from '../http/schemas.js';
 import type { App } from '../http/types.js';
 import { FIELD_TYPES, type FieldType } from './fields.js';
 import { csvCell } from '../csv.js';
-import { LEGAL_BASES } from '../rules/register.js';
+import { CATEGORY_IDS, LEGAL_BASES } from '../rules/register.js';
 
 const FieldType_ = Type.Union(FIELD_TYPES.map((t) => Type.Literal(t)));
 const FieldInput = Type.Object(
@@ -13,7 +13,13 @@ const FieldInput = Type.Object(
     name: Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z][a-z0-9_]*$' }),
     type: FieldType_,
     value: Type.String({ minLength: 1, maxLength: 2000 }),
-    category: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    category: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 64,
+        description: 'Required for OTHER: one of the register’s categories; fixed by any other type',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -269,7 +275,8 @@ export function vaultRoutes(ctx: AppContext) {
             {
               recipient: Type.String({ minLength: 1, maxLength: 200 }),
               purpose: Purpose,
-              categories: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), {
+              // The register's categories: a transfer of anything else would cover no field.
+              categories: Type.Array(Type.Union(CATEGORY_IDS.map((c) => Type.Literal(c))), {
                 minItems: 1,
                 maxItems: 50,
               }),

@@ -6,7 +6,16 @@ import type { Db } from '../db/database.js';
 import type { SubjectFieldTable, SubjectTable } from '../db/schema.js';
 import { nowIso, transact, type Tx } from '../db/transaction.js';
 import { AppError, badRequest, conflict, isUniqueViolation, notFound } from '../http/errors.js';
-import { classify, indexValue, isIndexed, maskValue, validateFieldValue, type FieldType } from './fields.js';
+import { NON_PERSONAL_CATEGORIES } from '../rules/register.js';
+import {
+  checkFieldCategory,
+  classify,
+  indexValue,
+  isIndexed,
+  maskValue,
+  validateFieldValue,
+  type FieldType,
+} from './fields.js';
 
 export interface FieldInput {
   name: string;
@@ -107,6 +116,10 @@ export class VaultService {
   ) {
     if (!this.guard || !(await this.guard.published())) return;
     if (LEGAL_PURPOSES.includes(purpose)) return;
+    const personal = categories.filter((c) => !NON_PERSONAL_CATEGORIES.includes(c));
+    // Only organisation identifiers read: nothing of a person, so no purpose of the register applies.
+    if (categories.length > 0 && personal.length === 0) return;
+    categories = personal;
     const r = await this.guard.check(
       actor,
       { subject: s.external_id ?? s.id, purpose, categories },
@@ -146,6 +159,7 @@ export class VaultService {
       if (seen.has(f.name))
         throw badRequest('duplicate_field', `field ${f.name} is given twice`, `fields.${f.name}`);
       seen.add(f.name);
+      checkFieldCategory(f.name, f.type, f.category);
       await validateFieldValue(f.name, f.type, f.value);
     }
   }

@@ -170,6 +170,16 @@ describeBrowser('personal information and moderation in Chromium', () => {
     await shown(second.getByText('该值未通过格式校验。'));
     expect(await idValue.getAttribute('aria-invalid')).toBe('true');
     await idValue.fill(RESIDENT_ID);
+    // A field of no detected type is filed under a category of the register, chosen from a list.
+    await page.getByRole('button', { name: '添加字段' }).click();
+    const third = page.getByRole('group', { name: '字段 3' });
+    await third.getByLabel('类型').selectOption('OTHER');
+    await third.getByLabel('字段名').fill('diagnosis');
+    await third.getByLabel('值', { exact: true }).fill('asthma');
+    await page.getByRole('button', { name: '保存主体' }).click();
+    await shown(third.getByText('必填'));
+    expect(await third.getByLabel('类别').getAttribute('aria-invalid')).toBe('true');
+    await third.getByLabel('类别').selectOption({ label: '医疗健康信息（敏感）' });
     await page.getByRole('button', { name: '保存主体' }).click();
     await shown(page.getByRole('heading', { level: 1, name: /^个人信息主体/ }));
     await shown(page.getByRole('status').filter({ hasText: '已保存主体' }));
@@ -192,7 +202,9 @@ describeBrowser('personal information and moderation in Chromium', () => {
     // Masked until revealed, with sensitivity badges.
     await shown(page.getByRole('cell', { name: '138****8000', exact: true }));
     await shown(page.getByRole('cell', { name: '110105********002X', exact: true }));
-    expect(await page.getByRole('cell', { name: '敏感', exact: true }).count()).toBe(2);
+    // The health record is sensitive too (PIPL 28), whatever type carried it.
+    expect(await page.getByRole('cell', { name: '敏感', exact: true }).count()).toBe(3);
+    await shown(page.getByRole('main').getByText('医疗健康信息', { exact: true }));
     expect(await page.content()).not.toContain(PHONE);
 
     await page.getByRole('button', { name: '显示 phone' }).click();

@@ -242,4 +242,22 @@ describe.each(DIALECTS)('processing register, rules, consent and purpose check o
     // The person's own access request rests on law, not consent (PIPL 45).
     expect((await reveal('subject-request', ['id_number'])).statusCode).toBe(200);
   });
+
+  it('an organisation identifier needs no purpose: it is no personal information', async () => {
+    const company = await as(app, dpo).post('/api/v1/subjects', {
+      externalId: 'u3-company',
+      fields: [
+        { name: 'uscc', type: 'CN_USCC', value: '91350100M000100Y43' },
+        { name: 'phone', type: 'PHONE_NUMBER', value: '13800138000' },
+      ],
+    });
+    expect(company.statusCode).toBe(201);
+    const reveal = (purpose: string, fields?: string[]) =>
+      as(app, dpo).post(`/api/v1/subjects/${company.json().id}/reveal`, { purpose, fields });
+    expect((await reveal('just looking', ['uscc'])).statusCode).toBe(200);
+    // Read with a person's data, only the person's categories are checked.
+    const all = await reveal('just looking');
+    expect(all.statusCode).toBe(403);
+    expect(all.json().error.details.reasons).toEqual(['purpose_unpublished']);
+  });
 });

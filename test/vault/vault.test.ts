@@ -173,6 +173,15 @@ describe.each(DIALECTS)('subject vault on %s', (dialect) => {
       legalBasis: 'contract',
     });
     expect(tr.statusCode).toBe(201);
+    // A category the register does not know would cover no field: refused, naming it.
+    const unknown = await as(app, officer).post(`/api/v1/subjects/${subjectId}/transfers`, {
+      recipient: 'SF Express',
+      purpose: 'parcel delivery',
+      categories: ['contact', 'addresses'],
+      legalBasis: 'contract',
+    });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().error.details.field).toMatch(/^categories/);
     const wrongRecipient = await as(app, officer).get(
       `/api/v1/subjects/${subjectId}/export?purpose=delivery&recipient=Other&transferId=${tr.json().id}`,
     );
@@ -297,5 +306,33 @@ describe.each(DIALECTS)('subject vault on %s', (dialect) => {
     expect(audit.length).toBe(4);
     expect(JSON.stringify(audit)).not.toContain(PHONE);
     expect(JSON.parse(audit[0].details).findings.PHONE_NUMBER).toBe(1);
+  });
+  it('files an OTHER field under a category of the register, and a typed field under its own', async () => {
+    const post = (fields: unknown[]) => as(app, officer).post('/api/v1/subjects', { fields });
+    const before = (await as(app, officer).get('/api/v1/subjects')).json().total;
+    const missing = await post([{ name: 'diagnosis', type: 'OTHER', value: 'asthma' }]);
+    expect(missing.statusCode).toBe(400);
+    expect(missing.json().error.details.field).toBe('fields.diagnosis.category');
+    const unknown = await post([{ name: 'diagnosis', type: 'OTHER', value: 'asthma', category: 'medical' }]);
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().error.message).toContain('health');
+    expect(unknown.json().error.message).not.toContain('asthma');
+    const wrongFixed = await post([
+      { name: 'phone', type: 'PHONE_NUMBER', value: PHONE, category: 'health' },
+    ]);
+    expect(wrongFixed.statusCode).toBe(400);
+    expect(wrongFixed.json().error.details.field).toBe('fields.phone.category');
+    expect((await as(app, officer).get('/api/v1/subjects')).json().total).toBe(before);
+    // A health record is sensitive whatever type carries it (PIPL 28).
+    const ok = await post([
+      { name: 'diagnosis', type: 'OTHER', value: 'asthma', category: 'health' },
+      { name: 'phone', type: 'PHONE_NUMBER', value: PHONE, category: 'contact' },
+    ]);
+    expect(ok.statusCode).toBe(201);
+    const byName = Object.fromEntries(
+      ok.json().fields.map((f: { name: string; category: string; sensitive: boolean }) => [f.name, f]),
+    );
+    expect(byName.diagnosis).toMatchObject({ category: 'health', sensitive: true });
+    expect(byName.phone.category).toBe('contact');
   });
 });

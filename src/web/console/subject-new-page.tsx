@@ -8,6 +8,7 @@ import { AddRowButton, RowFieldset } from '../components/row-fieldset.js';
 import { FormActions } from '../components/form-panel.js';
 import { useErrorText } from '../error-text.js';
 import { FIELD_TYPES, useLabels, type FieldType } from '../labels.js';
+import { useCategories, useRuleText } from '../rules-data.js';
 import { useTitle } from '../use-title.js';
 
 interface Row {
@@ -42,6 +43,8 @@ export function SubjectNewPage() {
   const { t } = useTranslation();
   useTitle(t('subjects.newTitle'));
   const labels = useLabels();
+  const categories = useCategories();
+  const ruleText = useRuleText(categories);
   const errorText = useErrorText();
   const navigate = useNavigate();
   const nextKey = useRef(2);
@@ -105,6 +108,7 @@ export function SubjectNewPage() {
       else if (seen.has(r.name)) re.name = t('subjects.nameTwice');
       seen.add(r.name);
       if (!r.value.trim()) re.value = t('common.required');
+      if (r.type === 'OTHER' && !r.category) re.category = t('common.required');
       if (Object.keys(re).length) errs[r.key] = re;
     }
     setRowErrors(errs);
@@ -120,7 +124,7 @@ export function SubjectNewPage() {
               name: r.name,
               type: r.type,
               value: r.value.trim(),
-              category: r.type === 'OTHER' && r.category.trim() ? r.category.trim() : undefined,
+              category: r.type === 'OTHER' ? r.category : undefined,
             })),
           },
         }),
@@ -192,12 +196,20 @@ export function SubjectNewPage() {
                 autoFocus={i === 0}
               />
               {r.type === 'OTHER' ? (
-                <TextField
+                // The register's categories only: a purpose can cover the field, and a sensitive one is marked.
+                <SelectField
                   label={t('subjects.colCategory')}
                   value={r.category}
                   onChange={(v) => update(r.key, { category: v })}
                   error={rowErrors[r.key]?.category}
-                  maxLength={64}
+                  required
+                  options={[
+                    { value: '', label: t('subjects.chooseCategory') },
+                    ...categories.map((c) => ({
+                      value: c.id,
+                      label: `${ruleText.category(c.id)}${c.sensitive ? t('register.sensitiveMark') : ''}`,
+                    })),
+                  ]}
                 />
               ) : null}
             </div>

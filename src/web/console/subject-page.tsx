@@ -13,6 +13,7 @@ import { useErrorText } from '../error-text.js';
 import { useSubmit } from '../use-submit.js';
 import { useDateTime } from '../format.js';
 import { useLabels } from '../labels.js';
+import { useCategories } from '../rules-data.js';
 import { useSignedIn } from '../session.js';
 import { useLoad } from '../use-load.js';
 import { useTitle } from '../use-title.js';
@@ -378,7 +379,13 @@ function TransferForm({
 }) {
   const { t } = useTranslation();
   const labels = useLabels();
-  const categories = useMemo(() => [...new Set(subject.fields.map((f) => f.category))].sort(), [subject]);
+  // Only the register's categories can be provided: an organisation identifier is no personal information.
+  const known = useCategories();
+  const categories = useMemo(
+    () =>
+      [...new Set(subject.fields.map((f) => f.category))].filter((c) => known.some((k) => k.id === c)).sort(),
+    [subject, known],
+  );
   const [recipient, setRecipient] = useState('');
   const [purpose, setPurpose] = useState('');
   const [chosen, setChosen] = useState<string[]>([]);
@@ -394,7 +401,7 @@ function TransferForm({
         await call(
           api.POST('/api/v1/subjects/{id}/transfers', {
             params: { path: { id: subject.id } },
-            body: { recipient, purpose, categories: chosen, legalBasis: basis },
+            body: { recipient, purpose, categories: chosen as never, legalBasis: basis },
           }),
         ),
       );
