@@ -98,6 +98,12 @@ const url = (protocols: string[]) => (v: unknown, name: string) => {
   }
   if (!protocols.includes(u.protocol))
     throw new ConfigError(name, `must start with ${protocols.map((p) => p + '//').join(' or ')}`);
+  // fetch refuses an http(s) address with credentials in it; SMTP takes them there.
+  if ((u.username || u.password) && (u.protocol === 'http:' || u.protocol === 'https:'))
+    throw new ConfigError(
+      name,
+      'must not hold a user name or password (the gateway token has its own setting)',
+    );
   return s;
 };
 const base64Key = (v: unknown, name: string) => {
@@ -147,7 +153,12 @@ const SETTINGS: Setting[] = [
   { key: 'notifier.kind', env: 'CUSTODIAN_NOTIFIER', parse: oneOf('outbox', 'smtp', 'http') },
   { key: 'notifier.smtpUrl', env: 'CUSTODIAN_SMTP_URL', parse: url(['smtp:', 'smtps:']), secret: true },
   { key: 'notifier.emailFrom', env: 'CUSTODIAN_EMAIL_FROM', parse: nullableStr },
-  { key: 'notifier.smsGatewayUrl', env: 'CUSTODIAN_SMS_GATEWAY_URL', parse: url(['http:', 'https:']) },
+  {
+    key: 'notifier.smsGatewayUrl',
+    env: 'CUSTODIAN_SMS_GATEWAY_URL',
+    parse: url(['http:', 'https:']),
+    secret: true,
+  },
   { key: 'notifier.smsGatewayToken', env: 'CUSTODIAN_SMS_GATEWAY_TOKEN', parse: nullableStr, secret: true },
   { key: 'http.bodyLimitBytes', env: 'CUSTODIAN_BODY_LIMIT_BYTES', parse: int(1024, 100 * 1024 * 1024) },
   { key: 'http.rateLimitPerMinute', env: 'CUSTODIAN_RATE_LIMIT_PER_MINUTE', parse: int(1, 10_000_000) },

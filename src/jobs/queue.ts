@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Db, Store } from '../db/database.js';
 import type { JobTable } from '../db/schema.js';
 import { nowIso } from '../db/transaction.js';
+import { errorText } from '../audit/free-text.js';
 
 export type JobHandler = (payload: any, job: { id: string; attempts: number }) => Promise<void>;
 
@@ -110,7 +111,7 @@ export class JobQueue {
         .where('id', '=', job.id)
         .execute();
     } catch (err) {
-      const message = (err instanceof Error ? err.message : String(err)).slice(0, 500);
+      const message = errorText(err, 500);
       const dead = !handler || job.attempts >= job.max_attempts;
       await db
         .updateTable('jobs')

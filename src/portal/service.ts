@@ -1,6 +1,7 @@
 import { createHash, randomBytes, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { ActorRef } from '../audit/actor.js';
+import { errorText } from '../audit/free-text.js';
 import type { AuditLog } from '../audit/service.js';
 import type { KeyRing } from '../crypto/keyring.js';
 import type { Db } from '../db/database.js';
@@ -200,7 +201,7 @@ export class PortalService {
       });
     } catch (err) {
       // The reason only: the recipient and the code stay out of the log.
-      this.logger.warn({ challenge: challengeId, err: (err as Error).message }, 'portal code not sent');
+      this.logger.warn({ challenge: challengeId, err: errorText(err) }, 'portal code not sent');
     }
   }
 

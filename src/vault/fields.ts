@@ -31,6 +31,8 @@ const INDEXED = new Set<FieldType>([
 
 export const isIndexed = (t: FieldType) => INDEXED.has(t);
 
+const PHONE_SHAPE = /^[+\uff0b]?[\d\uff10-\uff19\s().\-\uff08\uff09\uff0d]+$/;
+
 /** Formats with a check are checked on the way in, so the vault holds only values that can be real. */
 export async function validateFieldValue(name: string, type: FieldType, value: string): Promise<void> {
   const v = value.trim();
@@ -52,6 +54,9 @@ export async function validateFieldValue(name: string, type: FieldType, value: s
       case 'IP_ADDRESS':
         return isValidIpv4(v) || isValidIpv6(v);
       case 'PHONE_NUMBER': {
+        // Digits and the marks numbers are written with, nothing else: normalising drops letters and words, so
+        // `call me 13812345678` would otherwise be stored, verbatim, as a phone number.
+        if (!PHONE_SHAPE.test(v)) return false;
         const n = normalizeValue(v, 'PHONE_NUMBER');
         if (isMainlandMobile(n)) return true;
         // The full engine (international numbers) is loaded only when a non-mainland number comes in.

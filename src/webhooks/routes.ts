@@ -76,6 +76,13 @@ export function webhookRoutes(ctx: AppContext) {
         }
         if (u.protocol !== 'https:' && u.protocol !== 'http:')
           throw badRequest('invalid_url', 'url must use http or https', 'url');
+        // No delivery could be made: fetch refuses an address with credentials in it.
+        if (u.username || u.password)
+          throw badRequest(
+            'invalid_url',
+            'url must not hold a user name or password; the signature authenticates each delivery',
+            'url',
+          );
         if (ctx.config.mode === 'production' && u.protocol !== 'https:')
           throw badRequest('insecure_url', 'url must use https in production', 'url');
         return reply

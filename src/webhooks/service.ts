@@ -7,6 +7,7 @@ import { nowIso, transact, type Tx } from '../db/transaction.js';
 import type { JobQueue } from '../jobs/queue.js';
 import { notFound } from '../http/errors.js';
 import { signWebhook } from './signature.js';
+import { errorText, maskUrl } from '../audit/free-text.js';
 
 export const WEBHOOK_JOB = 'webhook.deliver';
 /** What an endpoint may subscribe to: the events Custodian sends, or `*` for all of them. */
@@ -191,7 +192,8 @@ export class WebhookService {
       await res.body?.cancel();
       if (status < 200 || status >= 300) error = `endpoint answered ${status}`;
     } catch (err) {
-      error = (err as Error).message.slice(0, 300);
+      // Kept and shown to staff: fetch quotes the address, with any secret in it.
+      error = errorText(err);
     }
     await this.db
       .updateTable('webhook_deliveries')
@@ -250,20 +252,8 @@ function toView(r: {
   };
 }
 
-const SECRET_PARAM = /token|key|secret|sig|pass|auth/i;
-
 /**
  * An endpoint's address as shown to staff: a password in it, and query values whose names say they are
  * secrets (`?token=…`), are masked. Deliveries use the address as stored.
  */
-export function shownUrl(url: string): string {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    return url;
-  }
-  if (u.password) u.password = '***';
-  for (const [k] of u.searchParams) if (SECRET_PARAM.test(k)) u.searchParams.set(k, '***');
-  return u.toString();
-}
+export const shownUrl = maskUrl;

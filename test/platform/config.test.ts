@@ -36,6 +36,13 @@ describe('configuration', () => {
     expect(() => loadConfig({ env: { CUSTODIAN_AUDIT_RETENTION_DAYS: '30' }, configFile: '/none' })).toThrow(
       /CUSTODIAN_AUDIT_RETENTION_DAYS: must be an integer from 180/,
     );
+    // fetch would refuse every message: the token has its own setting, and the password is not echoed.
+    expect(() =>
+      loadConfig({
+        env: { CUSTODIAN_SMS_GATEWAY_URL: 'https://u:gw-pass@sms.example.com/send' },
+        configFile: '/none',
+      }),
+    ).toThrow(/^CUSTODIAN_SMS_GATEWAY_URL: must not hold a user name or password[^]*$/);
     writeFileSync(file, JSON.stringify({ prot: 1 }));
     expect(() => loadConfig({ env: {}, configFile: file })).toThrow(/prot: is not a known setting/);
     writeFileSync(file, '{ nope');
@@ -54,6 +61,7 @@ describe('configuration', () => {
         CUSTODIAN_DATABASE_URL: 'postgres://app:s3cret-pw@db:5432/custodian',
         CUSTODIAN_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'),
         CUSTODIAN_SMS_GATEWAY_TOKEN: 'tok-123',
+        CUSTODIAN_SMS_GATEWAY_URL: 'https://sms.example.com/send?key=gw-key-9',
       },
       configFile: '/none',
     });
@@ -61,6 +69,7 @@ describe('configuration', () => {
     expect(shown).not.toContain('s3cret-pw');
     expect(shown).not.toContain(Buffer.alloc(32, 7).toString('base64'));
     expect(shown).not.toContain('tok-123');
+    expect(shown).not.toContain('gw-key-9');
     expect(shown).toContain('db:5432');
   });
 });

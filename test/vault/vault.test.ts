@@ -53,6 +53,15 @@ describe.each(DIALECTS)('subject vault on %s', (dialect) => {
     });
     expect(res.statusCode).toBe(400);
     expect(res.json().error.details.field).toBe('fields.id_number');
+    // A phone number with words around it is no phone number, though its digits are one.
+    for (const value of ['x13812345678x', 'call me 13812345678', '13812345678 李四']) {
+      const r = await as(app, officer).post('/api/v1/subjects', {
+        fields: [{ name: 'phone', type: 'PHONE_NUMBER', value }],
+      });
+      expect(r.statusCode).toBe(400);
+      expect(r.json().error.details.field).toBe('fields.phone');
+      expect(r.body).not.toContain('13812345678');
+    }
     expect((await as(app, officer).get('/api/v1/subjects')).json().total).toBe(0);
   });
 
