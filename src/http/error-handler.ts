@@ -8,14 +8,39 @@ interface ValidationIssue {
   keyword?: string;
 }
 
+// A property name the caller invented is echoed only when it looks like one: a mistyped field name
+// (`usename`) helps; a name that is really a value (an ID number, a password, an e-mail) is not repeated.
+const ECHOED_NAME = /^[A-Za-z_$][A-Za-z0-9_$-]{0,63}$/;
+const shownName = (name: string) => ECHOED_NAME.test(name) && !/\d{5}/.test(name);
+
 /** Names the field a validation error is about, e.g. `body.username` or `query.limit`. */
 function fieldOf(issue: ValidationIssue, context: string | undefined): string {
   let path = (issue.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.');
   if (issue.keyword === 'required' && issue.params?.missingProperty)
     path = path ? `${path}.${issue.params.missingProperty}` : String(issue.params.missingProperty);
-  if (issue.keyword === 'additionalProperties' && issue.params?.additionalProperty)
-    path = path ? `${path}.${issue.params.additionalProperty}` : String(issue.params.additionalProperty);
+  const extra = issue.keyword === 'additionalProperties' ? issue.params?.additionalProperty : undefined;
+  if (typeof extra === 'string' && shownName(extra)) path = path ? `${path}.${extra}` : extra;
   return path || context || 'body';
+}
+
+/** The problem in words; a union of constants (an enum) lists the values it allows. */
+function problemOf(issue: ValidationIssue, issues: ValidationIssue[]): string {
+  if (issue.keyword === 'required') return 'is required';
+  if (issue.keyword === 'additionalProperties') {
+    const extra = issue.params?.additionalProperty;
+    return typeof extra === 'string' && shownName(extra)
+      ? 'is not allowed'
+      : 'has a property that is not allowed (its name is not repeated here)';
+  }
+  if (issue.keyword === 'const' || issue.keyword === 'anyOf' || issue.keyword === 'enum') {
+    const allowed = issues
+      .filter((x) => x.instancePath === issue.instancePath && x.keyword === 'const')
+      .map((x) => JSON.stringify(x.params?.allowedValue));
+    if (issue.keyword === 'enum' && Array.isArray(issue.params?.allowedValues))
+      allowed.push(...(issue.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)));
+    if (allowed.length > 1) return `must be one of ${allowed.join(', ')}`;
+  }
+  return issue.message ?? 'is invalid';
 }
 
 /**
@@ -30,16 +55,10 @@ export function errorHandler(err: FastifyError, req: FastifyRequest, reply: Fast
   }
   if (err.validation) {
     const issues = err.validation as ValidationIssue[];
-    const problems = issues.map((i) => {
-      const field = fieldOf(i, err.validationContext);
-      const problem =
-        i.keyword === 'required'
-          ? 'is required'
-          : i.keyword === 'additionalProperties'
-            ? 'is not allowed'
-            : (i.message ?? 'is invalid');
-      return { field, problem };
-    });
+    const problems = issues.map((i) => ({
+      field: fieldOf(i, err.validationContext),
+      problem: problemOf(i, issues),
+    }));
     const first = problems[0];
     return reply.status(400).send({
       error: {

@@ -57,6 +57,27 @@ describe.each(DIALECTS)('request bodies keep their types on %s', (dialect) => {
     );
   });
 
+  it('an enum error lists the values allowed; an unknown property is named only when it looks like a name', async () => {
+    const consent = { subject: 's-2', purpose: 'marketing', rulesVersion: 1, given: true };
+    const channel = await as(app, admin).post('/api/v1/consents', { ...consent, channel: 'fax' });
+    expect(channel.statusCode).toBe(400);
+    expect(channel.json().error.message).toBe(
+      'body.channel: must be one of "web", "app", "sms", "paper", "import"',
+    );
+    const typo = await as(app, admin).post('/api/v1/consents', { ...consent, channel: 'web', chanel: 'x' });
+    expect(typo.json().error.message).toBe('body.chanel: is not allowed');
+    // A property "name" that is really a value is not repeated back (nor logged with the error).
+    for (const name of ['11010519491231002X', 'li.si@example.org', 'N3w!Passw0rd', 'x13812345678']) {
+      const r = await as(app, admin).post('/api/v1/consents', { ...consent, channel: 'web', [name]: 1 });
+      expect(r.statusCode).toBe(400);
+      expect(r.body).not.toContain(name);
+      expect(r.json().error.message).toBe(
+        'body: has a property that is not allowed (its name is not repeated here)',
+      );
+    }
+    expect((await as(app, admin).get('/api/v1/consents?subject=s-2')).json().items).toEqual([]);
+  });
+
   it('evidence nested thousands of levels deep is a 400, not a stack overflow, and is not stored', async () => {
     let deep: unknown = 'x';
     for (let i = 0; i < 2500; i++) deep = [deep];
