@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { strToU8, zipSync } from 'fflate';
 import type { ActorRef } from '../audit/actor.js';
+import { auditText } from '../audit/free-text.js';
 import type { AuditLog } from '../audit/service.js';
 import type { Db } from '../db/database.js';
 import type { ReportPackageTable } from '../db/schema.js';
@@ -265,7 +266,8 @@ export class ReportService {
         actor,
         requestId,
         target: { type: 'report', id },
-        details: { submittedTo: set.submitted_to, receipt: set.receipt !== null },
+        // The authority as typed by staff: it may name an officer and a contact, kept masked in the log.
+        details: { submittedTo: auditText(set.submitted_to), receipt: set.receipt !== null },
       });
       return toView({ ...r, ...set });
     });

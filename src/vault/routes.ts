@@ -8,9 +8,11 @@ import { csvCell } from '../csv.js';
 import { CATEGORY_IDS, LEGAL_BASES } from '../rules/register.js';
 
 const FieldType_ = Type.Union(FIELD_TYPES.map((t) => Type.Literal(t)));
+// A field's name, wherever one is given: a value typed there by mistake is refused by its shape.
+const FieldName = Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z][a-z0-9_]*$' });
 const FieldInput = Type.Object(
   {
-    name: Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z][a-z0-9_]*$' }),
+    name: FieldName,
     type: FieldType_,
     value: Type.String({ minLength: 1, maxLength: 2000 }),
     category: Type.Optional(
@@ -166,7 +168,7 @@ export function vaultRoutes(ctx: AppContext) {
           body: Type.Object(
             {
               set: Type.Optional(Type.Array(FieldInput, { maxItems: 100 })),
-              remove: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 100 })),
+              remove: Type.Optional(Type.Array(FieldName, { maxItems: 100 })),
             },
             { additionalProperties: false, minProperties: 1 },
           ),
@@ -188,9 +190,7 @@ export function vaultRoutes(ctx: AppContext) {
           body: Type.Object(
             {
               purpose: Purpose,
-              fields: Type.Optional(
-                Type.Array(Type.String({ maxLength: 64 }), { minItems: 1, maxItems: 100 }),
-              ),
+              fields: Type.Optional(Type.Array(FieldName, { minItems: 1, maxItems: 100 })),
             },
             { additionalProperties: false },
           ),

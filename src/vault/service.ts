@@ -245,6 +245,20 @@ export class VaultService {
     return transact(this.db, async (tx) => {
       const s = await this.subject(tx.db, id);
       const key = this.dataKey(s);
+      if (input.remove?.length) {
+        // Removing a field the subject does not have is a mistake to report, not a change to record.
+        const have = await tx.db
+          .selectFrom('subject_fields')
+          .select('name')
+          .where('subject_id', '=', id)
+          .where('name', 'in', input.remove)
+          .execute();
+        const missing = input.remove.find((n) => !have.some((h) => h.name === n));
+        if (missing !== undefined)
+          throw new AppError(404, 'field_not_found', `field ${missing} does not exist`, {
+            field: 'remove',
+          });
+      }
       await this.writeFields(tx, s, key, input.set ?? []);
       if (input.remove?.length)
         await tx.db

@@ -275,6 +275,19 @@ describe.each(DIALECTS)('screening gate and moderation on %s', (dialect) => {
     });
     expect(sub.json()).toMatchObject({ submittedTo: '某市公安局网安支队', receipt: '回执 2026-118' });
     expect(sub.json().submittedAt).not.toBeNull();
+    // An officer's contact typed with the authority stays on the package, masked in the audit log.
+    const again = await as(app, liaison).post(`/api/v1/reports/${created.json().id}/submission`, {
+      submittedTo: '某市公安局网安支队 李警官 13912345678',
+    });
+    expect(again.json().submittedTo).toBe('某市公安局网安支队 李警官 13912345678');
+    const submits = await t.ctx.db
+      .selectFrom('audit_entries')
+      .select('details')
+      .where('action', '=', 'report.submit')
+      .execute();
+    expect(submits).toHaveLength(2);
+    expect(JSON.stringify(submits)).not.toContain('13912345678');
+    expect(JSON.stringify(submits)).toContain('某市公安局网安支队');
     // The list pages and carries no archive; a second package comes first.
     const second = await as(app, liaison).post('/api/v1/reports', {
       caseIds: [cases[0]],

@@ -213,6 +213,18 @@ describe.each(DIALECTS)('subject vault on %s', (dialect) => {
     });
     expect(r.statusCode).toBe(200);
     expect(r.json().fields.map((f: { name: string }) => f.name)).not.toContain('card');
+    // Removing what is not there changes nothing, and a value typed as a name is not repeated back.
+    const before = (await as(app, officer).get(`/api/v1/subjects/${subjectId}`)).json();
+    const gone = await as(app, officer).patch(`/api/v1/subjects/${subjectId}`, {
+      set: [{ name: 'phone', type: 'PHONE_NUMBER', value: '13700137000' }],
+      remove: ['card'],
+    });
+    expect(gone.statusCode).toBe(404);
+    expect(gone.json().error.details.field).toBe('remove');
+    const asName = await as(app, officer).patch(`/api/v1/subjects/${subjectId}`, { remove: ['13812345678'] });
+    expect(asName.statusCode).toBe(400);
+    expect(asName.body).not.toContain('13812345678');
+    expect((await as(app, officer).get(`/api/v1/subjects/${subjectId}`)).json()).toEqual(before);
     expect(
       (await as(app, officer).get('/api/v1/subjects?type=PHONE_NUMBER&value=13900139000')).json().total,
     ).toBe(1);
