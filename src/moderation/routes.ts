@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { AppContext } from '../context.js';
 import { errorResponses, IdParams, page, Paging } from '../http/schemas.js';
 import type { App } from '../http/types.js';
+import { checkScreenContext } from './service.js';
 import type { RuleFormat } from '../screening/formats.js';
 import { RULE_ACTIONS, RULE_KINDS } from '../screening/rules.js';
 
@@ -158,6 +159,8 @@ export function moderationRoutes(ctx: AppContext) {
         },
       },
       async (req) => {
+        // Every item is checked first: a bad one late in the batch must not leave the earlier ones stored.
+        req.body.items.forEach((item, i) => checkScreenContext(item.context, `items.${i}.context`));
         const results = [];
         for (const item of req.body.items)
           results.push(await ctx.moderation.screen(req.principal!.actor, item, req.id));

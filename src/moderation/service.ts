@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { ActorRef } from '../audit/actor.js';
-import { canonicalJson } from '../audit/canonical.js';
+import { canonicalJson, nestedDeeperThan } from '../audit/canonical.js';
 import type { AuditLog } from '../audit/service.js';
 import type { KeyRing } from '../crypto/keyring.js';
 import type { Db } from '../db/database.js';
@@ -199,6 +199,7 @@ export class ModerationService {
    * @example const { decision } = await moderation.screen(actor, { contentType: 'post', text, contentId, author });
    */
   async screen(actor: ActorRef, input: ScreenInput, requestId?: string): Promise<ScreenAnswer> {
+    checkScreenContext(input.context, 'context');
     const { decision, matches } = this.evaluate(input.text, input.contentType);
     // Allowed content touches no storage (the hot path). Content that opens a case is looked up first, so a
     // retry with the same content id gets the first answer and no second case.
@@ -267,7 +268,9 @@ export class ModerationService {
             content_sealed: this.keys.seal(input.text, `evidence:${id}`),
             content_sha256: contentHash,
             author_ip_sealed: input.author.ip ? this.keys.seal(input.author.ip, `evidence-ip:${id}`) : null,
-            context: JSON.stringify(input.context ?? {}),
+            // The provider's context may carry personal information (a device id, a phone): sealed like
+            // the content, and cleared with it at the end of retention.
+            context: this.keys.seal(JSON.stringify(input.context ?? {}), `evidence-context:${id}`),
             rule_versions: JSON.stringify(ruleVersions),
             matches: JSON.stringify(matches),
             evidence_hash: evidenceHash,
@@ -397,7 +400,7 @@ export class ModerationService {
         content,
         contentSha256: e.content_sha256,
         evidenceSha256: e.evidence_hash,
-        context: JSON.parse(e.context) as Record<string, unknown>,
+        context: this.contextOf(id, e.context),
         ruleVersions: JSON.parse(e.rule_versions) as Array<{ ruleSet: string; version: number }>,
         matches: JSON.parse(e.matches) as GateMatch[],
         hasAuthorIp: e.author_ip_sealed !== null,
@@ -509,6 +512,14 @@ export class ModerationService {
     });
   }
 
+  /** The provider's context kept with the evidence: sealed (plain JSON in rows written before sealing). */
+  private contextOf(id: string, stored: string): Record<string, unknown> {
+    const json = stored.startsWith('v1.')
+      ? this.keys.open(stored, `evidence-context:${id}`).toString()
+      : stored;
+    return JSON.parse(json) as Record<string, unknown>;
+  }
+
   /** Purges evidence content past retention (never under legal hold); the hashes and the case stay. */
   async purgeExpired(actor: ActorRef): Promise<number> {
     const now = nowIso();
@@ -521,9 +532,22 @@ export class ModerationService {
       .execute();
     for (const { id } of due)
       await transact(this.db, async (tx) => {
+        // Everything that quotes the content or its author goes: the text, the IP, the provider's context and
+        // the matched words (a phone number, for personal-information trading). Hashes, rules and offsets stay.
+        const e = await tx.db
+          .selectFrom('moderation_evidence')
+          .select('matches')
+          .where('case_id', '=', id)
+          .executeTakeFirst();
+        const matches = e ? (JSON.parse(e.matches) as GateMatch[]).map((m) => ({ ...m, matched: '' })) : [];
         await tx.db
           .updateTable('moderation_evidence')
-          .set({ content_sealed: null, author_ip_sealed: null })
+          .set({
+            content_sealed: null,
+            author_ip_sealed: null,
+            context: '{}',
+            matches: JSON.stringify(matches),
+          })
           .where('case_id', '=', id)
           .execute();
         await tx.db
@@ -595,9 +619,26 @@ export class ModerationService {
         : null,
       contentSha256: e.content_sha256,
       evidenceSha256: e.evidence_hash,
-      context: JSON.parse(e.context) as Record<string, unknown>,
+      context: this.contextOf(id, e.context),
       ruleVersions: JSON.parse(e.rule_versions) as unknown[],
       matches: JSON.parse(e.matches) as GateMatch[],
     };
   }
+}
+
+/** How much of the provider's context is kept with evidence (canonical JSON), and how deep it may nest. */
+export const MAX_CONTEXT_CHARS = 8192;
+export const MAX_CONTEXT_DEPTH = 16;
+
+/** Refuses a context the evidence cannot keep, before anything is screened or stored. */
+export function checkScreenContext(context: Record<string, unknown> | undefined, field: string): void {
+  if (context === undefined) return;
+  if (nestedDeeperThan(context, MAX_CONTEXT_DEPTH))
+    throw badRequest('invalid_context', `${field} nests deeper than ${MAX_CONTEXT_DEPTH} levels`, field);
+  if (canonicalJson(context).length > MAX_CONTEXT_CHARS)
+    throw badRequest(
+      'context_too_large',
+      `${field} must be at most ${MAX_CONTEXT_CHARS} characters of JSON`,
+      field,
+    );
 }

@@ -305,6 +305,46 @@ describe.each(DIALECTS)('screening gate and moderation on %s', (dialect) => {
     expect((await as(app, liaison).get('/api/v1/reports?submitted=true')).json().total).toBe(1);
   });
 
+  it('keeps the provider context sealed with the evidence, and refuses one it cannot keep', async () => {
+    const ctx = { deviceId: 'dev-11010519491231002X', phone: '13912345678', thread: 't-9' };
+    const blocked = await screen('ctx-1', '赌博平台注册送彩金', { context: ctx });
+    const id = blocked.json().caseId;
+    const row = await t.ctx.db
+      .selectFrom('moderation_evidence')
+      .selectAll()
+      .where('case_id', '=', id)
+      .executeTakeFirstOrThrow();
+    expect(row.context).not.toContain('13912345678');
+    expect(row.context).not.toContain('t-9');
+    expect((await as(app, mod1).get(`/api/v1/cases/${id}`)).json().evidence.context).toEqual(ctx);
+    let deep: unknown = 1;
+    for (let i = 0; i < 40; i++) deep = [deep];
+    const tooDeep = await screen('ctx-2', '赌博平台注册送彩金', { context: { deep } });
+    expect(tooDeep.statusCode).toBe(400);
+    expect(tooDeep.json().error.details.field).toBe('context');
+    const tooBig = await screen('ctx-3', '赌博平台注册送彩金', { context: { note: 'x'.repeat(9000) } });
+    expect(tooBig.statusCode).toBe(400);
+    // A bad item late in a batch leaves the earlier ones unscreened and unstored.
+    const item = (contentId: string, context: Record<string, unknown>) => ({
+      contentType: 'post',
+      text: '赌博平台注册送彩金',
+      contentId,
+      author: { account: 'user-17' },
+      context,
+    });
+    const batch = await as(app, { key }).post('/api/v1/screen/batch', {
+      items: [item('ctx-4', {}), item('ctx-5', { deep })],
+    });
+    expect(batch.statusCode).toBe(400);
+    expect(batch.json().error.details.field).toBe('items.1.context');
+    const stored = await t.ctx.db
+      .selectFrom('moderation_cases')
+      .select('content_id')
+      .where('content_id', 'in', ['ctx-2', 'ctx-3', 'ctx-4', 'ctx-5'])
+      .execute();
+    expect(stored).toEqual([]);
+  });
+
   it('purges evidence past retention, except under legal hold, and the hashes still verify', async () => {
     const all = (await as(app, mod1).get('/api/v1/cases')).json().items;
     const [held, expired] = all;
@@ -326,6 +366,11 @@ describe.each(DIALECTS)('screening gate and moderation on %s', (dialect) => {
       .where('case_id', '=', expired.id)
       .executeTakeFirstOrThrow();
     expect(gone.content_sealed).toBeNull();
+    // Nothing that quotes the content or its author is left: context and matched words go too.
+    expect(gone.context).toBe('{}');
+    const left = JSON.parse(gone.matches) as Array<{ matched: string; start: number }>;
+    expect(left.length).toBeGreaterThan(0);
+    expect(left.every((m) => m.matched === '' && typeof m.start === 'number')).toBe(true);
     expect((await as(app, mod1).get(`/api/v1/cases/${expired.id}/verify`)).json().ok).toBe(true);
     expect((await as(app, mod1).get(`/api/v1/cases/${held.id}/verify`)).json().ok).toBe(true);
   });
