@@ -3,6 +3,7 @@ import { purgeAudit } from '../audit/retention.js';
 import type { Config } from '../config/config.js';
 import { AppContext } from '../context.js';
 import { retentionService } from '../rules/retention.js';
+import { purgeFinished } from '../jobs/housekeeping.js';
 import { buildApp } from './app.js';
 
 export interface RunningServer {
@@ -60,6 +61,11 @@ export async function startServer(
       () =>
         void ctx.rules.flushAllowed(SYSTEM).catch((err) => log.error({ err }, 'purpose-check flush failed')),
       60_000,
+    ),
+    // Finished jobs, delivered webhooks and development messages, past their keeping time.
+    setInterval(
+      () => void purgeFinished(ctx.db).catch((err) => log.error({ err }, 'housekeeping failed')),
+      24 * 3_600_000,
     ),
     // ICP Measures 14 / CSL 21 (23): evidence kept its retention period, then purged (legal holds excepted).
     setInterval(

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { transact } from '../../src/db/transaction.js';
+import { purgeFinished } from '../../src/jobs/housekeeping.js';
 import { verifyWebhook } from '../../src/webhooks/signature.js';
 import { HttpSmsNotifier, OutboxNotifier } from '../../src/notifier/notifier.js';
 import { DIALECTS, makeContext, type TestContext } from '../helpers/dialects.js';
@@ -182,6 +183,59 @@ describe.each(DIALECTS)('jobs, webhooks and the outbox on %s', (dialect) => {
     const out = (await as(app, admin).get('/api/v1/outbox')).json();
     expect(out.notifier).toBe('outbox');
     expect(out.items.map((m: { channel: string }) => m.channel).sort()).toEqual(['email', 'sms']);
+  });
+
+  it('deletes finished work past its keeping time and keeps the rest', async () => {
+    t.ctx.jobs.register('test.keep-ok', async () => undefined);
+    t.ctx.jobs.register('test.keep-fail', async () => {
+      throw new Error('down');
+    });
+    const done = await t.ctx.jobs.enqueue(t.ctx.db, 'test.keep-ok', {});
+    const dead = await t.ctx.jobs.enqueue(t.ctx.db, 'test.keep-fail', {}, { maxAttempts: 1 });
+    const waiting = await t.ctx.jobs.enqueue(
+      t.ctx.db,
+      'test.keep-ok',
+      {},
+      { runAt: new Date(Date.now() + 3_600_000) },
+    );
+    const endpoint = await as(app, admin).post('/api/v1/webhooks', {
+      name: 'keep',
+      url: receiverUrl,
+      events: ['content.removed'],
+    });
+    await transact(t.ctx.db, (tx) => t.ctx.webhooks.emit(tx, 'content.removed', { contentId: 'keep-1' }));
+    await t.ctx.jobs.runDue();
+    await new OutboxNotifier(t.ctx.db).send({ channel: 'sms', to: '13800138000', body: '验证码 654321' });
+    const jobs = async () =>
+      Object.fromEntries(
+        (await t.ctx.db.selectFrom('jobs').select(['id', 'status']).execute()).map((j) => [j.id, j.status]),
+      );
+    const deliveries = () =>
+      t.ctx.db
+        .selectFrom('webhook_deliveries')
+        .select('status')
+        .where('endpoint_id', '=', endpoint.json().id)
+        .execute();
+    expect((await jobs())[done]).toBe('done');
+    expect((await jobs())[dead]).toBe('dead');
+    expect(await deliveries()).toEqual([{ status: 'delivered' }]);
+    // Nothing is old yet.
+    expect(await purgeFinished(t.ctx.db)).toEqual({ jobs: 0, deliveries: 0, outbox: 0 });
+    // Forty days on: done jobs, delivered webhooks and development messages go; dead letters stay.
+    const r = await purgeFinished(t.ctx.db, new Date(Date.now() + 40 * 86_400_000));
+    expect(r.deliveries).toBeGreaterThanOrEqual(1);
+    expect(r.outbox).toBeGreaterThanOrEqual(1);
+    let left = await jobs();
+    expect(left[done]).toBeUndefined();
+    expect(left[dead]).toBe('dead');
+    expect(left[waiting]).toBe('pending');
+    expect(await deliveries()).toEqual([]);
+    expect(await t.ctx.db.selectFrom('outbox_messages').select('id').execute()).toEqual([]);
+    // A hundred days on, the dead letter goes as well; work still to run never does.
+    await purgeFinished(t.ctx.db, new Date(Date.now() + 100 * 86_400_000));
+    left = await jobs();
+    expect(left[dead]).toBeUndefined();
+    expect(left[waiting]).toBe('pending');
   });
 
   it('sends SMS through an HTTP gateway with its token, and reports gateway failures', async () => {
