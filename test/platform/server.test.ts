@@ -39,6 +39,13 @@ describe('custodian serve (built, embedded default)', () => {
     expect((await fetch(`${server.url}/console`)).headers.get('content-security-policy')).toMatch(
       /script-src 'self'/,
     );
+    // A caller's own id is kept for tracing, unless it could carry a phone or ID number.
+    const own = await fetch(`${server.url}/api/v1/meta`, { headers: { 'x-request-id': 'trace-abc-123' } });
+    expect(own.headers.get('x-request-id')).toBe('trace-abc-123');
+    const withNumber = await fetch(`${server.url}/api/v1/meta`, {
+      headers: { 'x-request-id': 'login-13987654321' },
+    });
+    expect(withNumber.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     // Probes answer plainly but still carry the request id.
     expect((await fetch(`${server.url}/api/health`)).headers.get('x-request-id')).toBeTruthy();
   });
