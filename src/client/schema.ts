@@ -6508,7 +6508,140 @@ export interface paths {
             };
         };
         put?: never;
-        post?: never;
+        /** Create a purpose; a key already in use (archived or not) is a 409 key_taken */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        key: string;
+                        nameZh: string;
+                        nameEn: string;
+                        descriptionZh: string;
+                        descriptionEn: string;
+                        legalBasis: "consent" | "contract" | "legal_duty" | "emergency" | "news" | "public_information" | "other_law";
+                        necessity: string;
+                        categories: string[];
+                        methods: ("form" | "device" | "third_party" | "public_source")[];
+                        retentionDays: number;
+                        retentionAction: "delete" | "anonymise";
+                        recipients: {
+                            name: string;
+                            kind: "third_party" | "processor";
+                            purpose: string;
+                            categories: string[];
+                            contract?: string;
+                        }[];
+                        crossBorder: {
+                            destination: string;
+                            recipient: string;
+                            mechanism: "security_assessment" | "standard_contract" | "certification" | "exempt";
+                        }[];
+                        publicDisclosure: boolean;
+                        minors: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            key: string;
+                            nameZh: string;
+                            nameEn: string;
+                            descriptionZh: string;
+                            descriptionEn: string;
+                            legalBasis: "consent" | "contract" | "legal_duty" | "emergency" | "news" | "public_information" | "other_law";
+                            necessity: string;
+                            categories: string[];
+                            methods: ("form" | "device" | "third_party" | "public_source")[];
+                            retentionDays: number;
+                            retentionAction: "delete" | "anonymise";
+                            recipients: {
+                                name: string;
+                                kind: "third_party" | "processor";
+                                purpose: string;
+                                categories: string[];
+                                contract?: string;
+                            }[];
+                            crossBorder: {
+                                destination: string;
+                                recipient: string;
+                                mechanism: "security_assessment" | "standard_contract" | "certification" | "exempt";
+                            }[];
+                            publicDisclosure: boolean;
+                            minors: boolean;
+                            id: string;
+                            archived: boolean;
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -9132,7 +9265,7 @@ export interface paths {
                                     sensitive: boolean;
                                 }[];
                                 separate: string[];
-                                state: "given" | "withdrawn" | "none";
+                                state: "given" | "reconsent" | "withdrawn" | "none";
                                 rulesVersion: number | null;
                                 at: string | null;
                                 channel: string | null;
@@ -9250,7 +9383,7 @@ export interface paths {
                                 sensitive: boolean;
                             }[];
                             separate: string[];
-                            state: "given" | "withdrawn" | "none";
+                            state: "given" | "reconsent" | "withdrawn" | "none";
                             rulesVersion: number | null;
                             at: string | null;
                             channel: string | null;
@@ -9365,7 +9498,7 @@ export interface paths {
                                 sensitive: boolean;
                             }[];
                             separate: string[];
-                            state: "given" | "withdrawn" | "none";
+                            state: "given" | "reconsent" | "withdrawn" | "none";
                             rulesVersion: number | null;
                             at: string | null;
                             channel: string | null;

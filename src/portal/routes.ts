@@ -64,7 +64,13 @@ const ConsentItem = Type.Object({
     Type.Object({ id: Type.String(), zh: Type.String(), en: Type.String(), sensitive: Type.Boolean() }),
   ),
   separate: Type.Array(Type.String()),
-  state: Type.Union([Type.Literal('given'), Type.Literal('withdrawn'), Type.Literal('none')]),
+  state: Type.Union([
+    Type.Literal('given'),
+    // Given under earlier rules that have since widened this purpose: to be given again (PIPL 14).
+    Type.Literal('reconsent'),
+    Type.Literal('withdrawn'),
+    Type.Literal('none'),
+  ]),
   rulesVersion: Type.Union([Type.Integer(), Type.Null()]),
   at: Type.Union([Type.String(), Type.Null()]),
   channel: Type.Union([Type.String(), Type.Null()]),

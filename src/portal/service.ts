@@ -11,6 +11,7 @@ import { AppError, conflict, notFound } from '../http/errors.js';
 import type { Notifier } from '../notifier/notifier.js';
 import { DATA_CATEGORIES, separateRequirements, type Purpose } from '../rules/register.js';
 import type { ConsentView, RulesService } from '../rules/service.js';
+import { widening } from '../rules/widening.js';
 import type { VaultService } from '../vault/service.js';
 import { parseContact, type Contact } from './contact.js';
 
@@ -56,7 +57,8 @@ export interface PortalConsentItem {
   descriptionEn: string;
   categories: Array<{ id: string; zh: string; en: string; sensitive: boolean }>;
   separate: string[];
-  state: 'given' | 'withdrawn' | 'none';
+  /** `reconsent`: given, but under rules whose scope for this purpose has since widened (PIPL 14). */
+  state: 'given' | 'reconsent' | 'withdrawn' | 'none';
   rulesVersion: number | null;
   at: string | null;
   channel: string | null;
@@ -342,10 +344,32 @@ export class PortalService {
     const cur = await this.rules.current();
     if (!cur) return { rulesVersion: null, items: [] };
     const history = await this.history(p);
-    return {
-      rulesVersion: cur.version,
-      items: cur.purposes.filter((x) => x.legalBasis === 'consent').map((x) => this.item(x, history, p.refs)),
-    };
+    const items = [];
+    for (const x of cur.purposes.filter((y) => y.legalBasis === 'consent'))
+      items.push(await this.withWidening(this.item(x, history, p.refs), x, history, p.refs, cur.version));
+    return { rulesVersion: cur.version, items };
+  }
+
+  /**
+   * A consent given under an earlier version whose scope for the purpose was narrower no longer covers it
+   * all (PIPL 14): the person is asked again, as the purpose check would deny the new scope.
+   */
+  private async withWidening(
+    item: PortalConsentItem,
+    x: Purpose,
+    history: ConsentView[],
+    refs: string[],
+    current: number,
+  ): Promise<PortalConsentItem> {
+    if (item.state !== 'given') return item;
+    for (const h of this.latest(history, refs, x.key)) {
+      if (!h.given) continue;
+      if (h.rulesVersion === current) return item;
+      const then = (await this.rules.version(h.rulesVersion)).purposes.find((y) => y.key === x.key);
+      const w = then && widening(then, x);
+      if (w && !w.categories.length && !w.methods.length && !w.recipients.length) return item;
+    }
+    return { ...item, state: 'reconsent' };
   }
 
   private async history(p: PortalPrincipal): Promise<ConsentView[]> {
@@ -430,6 +454,7 @@ export class PortalService {
         },
         req.requestId,
       );
-    return this.item(x, await this.history(p), p.refs);
+    const history = await this.history(p);
+    return this.withWidening(this.item(x, history, p.refs), x, history, p.refs, cur.version);
   }
 }

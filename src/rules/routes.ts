@@ -117,6 +117,24 @@ export function rulesRoutes(ctx: AppContext) {
         categories: [...DATA_CATEGORIES],
       }),
     );
+    app.post(
+      '/purposes',
+      {
+        config: { permission: 'purposes:write' },
+        schema: {
+          tags,
+          summary: 'Create a purpose; a key already in use (archived or not) is a 409 key_taken',
+          body: PurposeBody,
+          response: { 201: PurposeOut, ...errorResponses },
+        },
+      },
+      async (req, reply) =>
+        reply
+          .status(201)
+          .send(
+            await ctx.rules.savePurpose(req.principal!.actor, req.body as Purpose, req.id, { create: true }),
+          ),
+    );
     app.put(
       '/purposes/:key',
       {

@@ -109,7 +109,11 @@ export class RulesService {
     }));
   }
 
-  async savePurpose(actor: ActorRef, p: Purpose, requestId?: string) {
+  /**
+   * Creates or replaces a purpose; with `create`, only creates: a key in use (archived or not) is a 409, so
+   * a "new purpose" form never overwrites one by accident.
+   */
+  async savePurpose(actor: ActorRef, p: Purpose, requestId?: string, opts: { create?: boolean } = {}) {
     if (!KEY.test(p.key))
       throw badRequest('invalid_key', 'key must be 2-64 lower-case letters, digits, - or _', 'key');
     validatePurpose(p);
@@ -120,6 +124,12 @@ export class RulesService {
         .selectAll()
         .where('key', '=', p.key)
         .executeTakeFirst();
+      if (existing && opts.create)
+        throw conflict(
+          'key_taken',
+          `purpose ${p.key} exists${existing.archived === 1 ? ' (archived)' : ''}; choose another key or edit it`,
+          'key',
+        );
       const id = existing?.id ?? randomUUID();
       try {
         if (existing)

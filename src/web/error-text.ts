@@ -10,7 +10,7 @@ export function useErrorText(): (err: unknown) => string {
   return (err) => {
     if (!(err instanceof ApiError)) return err instanceof Error ? err.message : String(err);
     const key = `errors.${err.code}`;
-    const translated = i18n.exists(key) ? t(key) : null;
+    const translated = i18n.exists(key) ? t(key, { field: err.field ?? '' }) : null;
     if (err.code === 'network' || err.status >= 500) return translated ?? err.message;
     if (i18n.language.startsWith('en')) return err.message || translated || err.code;
     return translated ?? err.message;

@@ -326,6 +326,40 @@ describe.each(DIALECTS)('portal: my consents on %s', (dialect) => {
     await portal(p).post('/api/v1/portal/consents/newsletter/withdraw');
   });
 
+  it('asks for consent again where the rules in force widened the purpose since it was given (PIPL 14)', async () => {
+    const p = await signIn(PHONE, PHONE);
+    const state = async () =>
+      (await portal(p).get('/api/v1/portal/consents'))
+        .json()
+        .items.find((i: { purpose: string }) => i.purpose === 'recommend');
+    expect((await state()).state).toBe('given');
+    const { key: k, ...wider } = purpose('recommend', '个性化推荐', 'Recommendations', [
+      'contact',
+      'basic-personal',
+      'device',
+    ]);
+    expect((await as(app, admin).put(`/api/v1/purposes/${k}`, wider)).statusCode).toBe(200);
+    const v = (await as(app, admin).post('/api/v1/rules/publish', {})).json().version;
+    // The portal says what the purpose check says.
+    expect((await state()).state).toBe('reconsent');
+    const check = await as(app, { key }).post('/api/v1/purpose-check', {
+      subject: 'user-2001',
+      purpose: 'recommend',
+      categories: ['device'],
+    });
+    expect(check.json().reasons).toEqual(['reconsent_required:v1']);
+    // Withdrawing stays possible; agreeing to the rules in force covers the new scope.
+    const g = await portal(p).post('/api/v1/portal/consents/recommend/give');
+    expect(g.json()).toMatchObject({ state: 'given', rulesVersion: v });
+    expect((await state()).state).toBe('given');
+    const after = await as(app, { key }).post('/api/v1/purpose-check', {
+      subject: 'user-2001',
+      purpose: 'recommend',
+      categories: ['device'],
+    });
+    expect(after.json().allowed).toBe(true);
+  });
+
   it('signs out: the cookie no longer opens the portal', async () => {
     const p = await signIn(PHONE, PHONE);
     expect((await portal(p).get('/api/v1/portal/session')).json().csrfToken).toBe(p.csrf);

@@ -62,6 +62,17 @@ describe.each(DIALECTS)('processing register, rules, consent and purpose check o
   });
 
   it('says the purpose is unpublished until the rules are published', async () => {
+    const created = await as(app, dpo).post('/api/v1/purposes', { ...marketing, key: 'marketing' });
+    expect(created.statusCode).toBe(201);
+    // Creating again with the same key never writes over the purpose.
+    const again = await as(app, dpo).post('/api/v1/purposes', {
+      ...marketing,
+      key: 'marketing',
+      nameEn: 'Something else',
+    });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().error).toMatchObject({ code: 'key_taken', details: { field: 'key' } });
+    expect((await as(app, dpo).get('/api/v1/purposes')).json().items[0].nameEn).toBe(marketing.nameEn);
     expect((await as(app, dpo).put('/api/v1/purposes/marketing', marketing)).statusCode).toBe(200);
     expect((await check('u1', 'marketing', ['contact'])).json()).toEqual({
       allowed: false,

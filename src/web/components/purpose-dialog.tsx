@@ -1,13 +1,19 @@
 import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { api, ApiError, call } from '../api.js';
+import { useLoad } from '../use-load.js';
 import { ErrorBanner } from './error-banner.js';
-import { TextField } from './form-field.js';
+import { SelectField, TextField } from './form-field.js';
 import { FormActions } from './form-panel.js';
+
+/** Grounds in law that need no purpose of the published rules (the vault's LEGAL_PURPOSES). */
+const LEGAL = ['subject-request', 'authority-request', 'security-incident'] as const;
 
 /**
  * A small modal dialog that asks why personal information is read (PIPL 6: a stated, specific purpose);
- * the purpose goes to the audit log with every field read. The native <dialog> keeps focus inside and
- * closes on Escape; focus returns to the button that opened it.
+ * the purpose goes to the audit log with every field read. Once rules are published, a read must name one
+ * of their purposes or a ground in law, so the dialog offers exactly those; before, any stated purpose.
+ * The native <dialog> keeps focus inside and closes on Escape; focus returns to the button that opened it.
  */
 export function PurposeDialog({
   title,
@@ -29,12 +35,30 @@ export function PurposeDialog({
   onSubmit: (purpose: string) => void;
   onCancel: () => void;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const id = useId();
   const ref = useRef<HTMLDialogElement>(null);
   const opener = useRef<Element | null>(null);
   const [purpose, setPurpose] = useState(initialPurpose);
   const [fieldError, setFieldError] = useState<string | undefined>();
+  const rules = useLoad(async () => {
+    try {
+      return await call(api.GET('/api/v1/rules/current'));
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 404) return null;
+      throw err;
+    }
+  }, []);
+  const zh = i18n.language.startsWith('zh');
+  const choices = rules.data
+    ? [
+        ...rules.data.purposes.map((p) => ({
+          value: p.key,
+          label: `${(zh ? p.nameZh || p.nameEn : p.nameEn || p.nameZh) ?? p.key} (${p.key})`,
+        })),
+        ...LEGAL.map((k) => ({ value: k, label: t(`purpose.legal.${k}`) })),
+      ]
+    : null;
 
   useEffect(() => {
     opener.current = document.activeElement;
@@ -48,6 +72,7 @@ export function PurposeDialog({
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const p = purpose.trim();
+    if (choices && !p) return setFieldError(t('purpose.chooseOne'));
     if (p.length < 2) return setFieldError(t('purpose.tooShort'));
     setFieldError(undefined);
     onSubmit(p);
@@ -68,23 +93,38 @@ export function PurposeDialog({
         <h2 id={`${id}-title`}>{title}</h2>
         {intro ? <p>{intro}</p> : null}
         <ErrorBanner message={error} />
-        <TextField
-          label={t('purpose.label')}
-          hint={t('purpose.hint')}
-          value={purpose}
-          onChange={setPurpose}
-          error={fieldError}
-          autoFocus
-          required
-          minLength={2}
-          maxLength={200}
-          list={`${id}-suggestions`}
-        />
-        <datalist id={`${id}-suggestions`}>
-          {(t('purpose.suggestions', { returnObjects: true }) as string[]).map((s) => (
-            <option key={s} value={s} />
-          ))}
-        </datalist>
+        {choices ? (
+          <SelectField
+            label={t('purpose.label')}
+            hint={t('purpose.publishedHint')}
+            value={purpose}
+            onChange={setPurpose}
+            error={fieldError}
+            autoFocus
+            required
+            options={[{ value: '', label: t('purpose.choose') }, ...choices]}
+          />
+        ) : (
+          <>
+            <TextField
+              label={t('purpose.label')}
+              hint={t('purpose.hint')}
+              value={purpose}
+              onChange={setPurpose}
+              error={fieldError}
+              autoFocus
+              required
+              minLength={2}
+              maxLength={200}
+              list={`${id}-suggestions`}
+            />
+            <datalist id={`${id}-suggestions`}>
+              {(t('purpose.suggestions', { returnObjects: true }) as string[]).map((s) => (
+                <option key={s} value={s} />
+              ))}
+            </datalist>
+          </>
+        )}
         <FormActions submitLabel={submitLabel} busy={busy} onCancel={onCancel} />
       </form>
     </dialog>

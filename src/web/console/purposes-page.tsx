@@ -288,7 +288,9 @@ function PurposeForm({
       minors: d.minors,
     };
     try {
-      await call(api.PUT('/api/v1/purposes/{key}', { params: { path: { key } }, body }));
+      // A new purpose is created, never written over one that has its key.
+      if (isNew) await call(api.POST('/api/v1/purposes', { body: { ...body, key } }));
+      else await call(api.PUT('/api/v1/purposes/{key}', { params: { path: { key } }, body }));
       onSaved(key);
     } catch (err) {
       setBusy(false);

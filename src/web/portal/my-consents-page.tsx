@@ -283,7 +283,19 @@ function ConsentList({
                   : null}
               </p>
               <div className="button-row">
-                {item.state === 'given' ? (
+                {item.state === 'reconsent' ? (
+                  // The consent stands for what it covered; the widened scope needs it given again.
+                  <button
+                    type="button"
+                    className="button"
+                    disabled={busy}
+                    onClick={() => onGive(item)}
+                    aria-label={t('myConsents.giveAgainNamed', { name })}
+                  >
+                    {t('myConsents.giveAgain')}
+                  </button>
+                ) : null}
+                {item.state === 'given' || item.state === 'reconsent' ? (
                   <button
                     type="button"
                     className="button button-danger"
@@ -305,6 +317,9 @@ function ConsentList({
                   </button>
                 )}
               </div>
+              {item.state === 'reconsent' ? (
+                <p className="field-hint">{t('myConsents.reconsentNote')}</p>
+              ) : null}
               {item.state !== 'given' && item.separate.length ? (
                 <p className="field-hint">
                   {t('myConsents.separateNote', {
