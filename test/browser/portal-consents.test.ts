@@ -167,4 +167,63 @@ describeBrowser('my consents in the portal, in Chromium', () => {
 
     expect(pageErrors).toEqual([]);
   });
+  it('a person whose consent the rules have since widened is asked again, and agrees to the rules in force', async () => {
+    // The provider's app had the consent given again under version 1; version 2 widens the purpose.
+    const again = await apiCall(
+      'POST',
+      '/api/v1/consents',
+      { subject: 'user-3001', purpose: 'newsletter', given: true, rulesVersion: 1, channel: 'app' },
+      { key },
+    );
+    expect(again.status).toBe(201);
+    const wider = await apiCall(
+      'PUT',
+      '/api/v1/purposes/newsletter',
+      {
+        nameZh: '新闻简报',
+        nameEn: 'Newsletter',
+        descriptionZh: '每周向您发送产品资讯。',
+        descriptionEn: 'A weekly product newsletter.',
+        legalBasis: 'consent',
+        necessity: '',
+        categories: ['contact', 'device'],
+        methods: ['form'],
+        retentionDays: 365,
+        retentionAction: 'delete',
+        recipients: [],
+        crossBorder: [],
+        publicDisclosure: false,
+        minors: false,
+      },
+      admin,
+    );
+    expect(wider.status).toBe(200);
+    expect((await apiCall('POST', '/api/v1/rules/publish', {}, admin)).status).toBe(201);
+    const device = () =>
+      apiCall(
+        'POST',
+        '/api/v1/purpose-check',
+        { subject: 'user-3001', purpose: 'newsletter', categories: ['device'] },
+        { key },
+      );
+    expect((await device()).json).toEqual({ allowed: false, reasons: ['reconsent_required:v1'] });
+
+    const page = await newPage();
+    await page.goto(`${server.url}/my-consents`);
+    await page.getByLabel('手机号码或电子邮箱').fill(PHONE);
+    await page.getByRole('button', { name: '获取验证码' }).click();
+    await shown(page.getByRole('status').filter({ hasText: '6 位验证码已发送' }));
+    await page.getByLabel('验证码', { exact: true }).fill(await codeFromOutbox());
+    await page.getByRole('button', { name: '验证', exact: true }).click();
+
+    const list = page.getByRole('region', { name: '您的同意' });
+    await shown(list.getByText('需重新同意', { exact: true }));
+    await shown(list.getByText(/现行规则扩大了此目的的范围/));
+    // Withdrawing stays one click away; agreeing covers the rules in force.
+    await shown(list.getByRole('button', { name: '撤回对“新闻简报”的同意' }));
+    await list.getByRole('button', { name: '就“新闻简报”同意现行规则' }).click();
+    await shown(list.getByText('已同意', { exact: true }));
+    expect((await device()).json).toEqual({ allowed: true, reasons: [] });
+    expect(pageErrors).toEqual([]);
+  });
 });

@@ -18,6 +18,7 @@ const OFFICER = { username: 'privacy.wang', password: 'officer-Passw0rd-2024' };
 const WAIT = 20_000;
 
 const shown = (l: Locator) => l.waitFor({ state: 'visible', timeout: WAIT });
+const gone = (l: Locator) => l.waitFor({ state: 'hidden', timeout: WAIT });
 
 describeBrowser('collection-and-use rules in Chromium', () => {
   let server: ServerProcess;
@@ -105,6 +106,19 @@ describeBrowser('collection-and-use rules in Chromium', () => {
     await form.getByRole('button', { name: '保存目的' }).click();
     await shown(page.getByRole('status').filter({ hasText: '目的 identity 已保存。' }));
     await shown(page.getByRole('cell', { name: '实名认证' }));
+
+    // A new purpose with a key in use is refused by the key field; the saved one is untouched.
+    await page.getByRole('button', { name: '新建目的' }).click();
+    const twice = page.getByRole('region', { name: '新建目的' });
+    await twice.getByLabel('标识', { exact: true }).fill('identity');
+    await twice.getByLabel('名称（中文）').fill('别的目的');
+    await twice.getByLabel('名称（英文）').fill('Something else');
+    await twice.getByLabel('联系方式').check();
+    await twice.getByRole('button', { name: '保存目的' }).click();
+    await shown(twice.getByText('该标识已被使用：请换一个，或编辑已有的目的。'));
+    await twice.getByRole('button', { name: '取消' }).click();
+    await shown(page.getByRole('cell', { name: '实名认证' }));
+    expect(await page.getByRole('cell', { name: '别的目的' }).count()).toBe(0);
 
     // Preview, then publish version 1.
     const publish = page.getByRole('region', { name: '发布规则' });
@@ -221,6 +235,31 @@ describeBrowser('collection-and-use rules in Chromium', () => {
     await shown(page.getByText('时段结束时：同意率 100%（1 人中 1 人同意）。'));
     await page.getByText('以表格查看数据').click();
     await shown(page.getByRole('region', { name: 'identity 的同意率' }));
+
+    // With rules published, a read of personal information names one of their purposes or a ground in law:
+    // the dialog offers exactly those, and a free-text purpose can no longer be typed.
+    const subject = await apiCall(
+      'POST',
+      '/api/v1/subjects',
+      { externalId: 'user-1002', fields: [{ name: 'phone', type: 'PHONE_NUMBER', value: '13700137000' }] },
+      officer,
+    );
+    expect(subject.status).toBe(201);
+    await page.goto(`${server.url}/console/subjects/${String(subject.json.id)}`);
+    await page.getByRole('button', { name: '显示 phone' }).click();
+    const dialog = page.getByRole('dialog', { name: '显示 phone' });
+    const choice = dialog.getByLabel('目的');
+    await choice.locator('option', { hasText: '实名认证 (identity)' }).waitFor({ state: 'attached' });
+    await dialog.getByRole('button', { name: '显示原值' }).click();
+    await shown(dialog.getByText('请选择本次读取的目的。'));
+    // identity covers identity documents and contact details, but this person never consented to it.
+    await choice.selectOption('identity');
+    await dialog.getByRole('button', { name: '显示原值' }).click();
+    await shown(dialog.getByText('目的校验未通过：请选择已发布、涵盖这些信息类别且已取得所需同意的目的。'));
+    await choice.selectOption('subject-request');
+    await dialog.getByRole('button', { name: '显示原值' }).click();
+    await gone(dialog);
+    await shown(page.getByRole('cell', { name: '13700137000', exact: true }));
 
     // On a phone the rules fit the screen: nothing scrolls sideways.
     const phone = await newPage({ width: 390, height: 844 });
