@@ -377,6 +377,10 @@ describeBrowser('personal information and moderation in Chromium', () => {
     await shown(page.getByText('删除时必填。').first());
     expect(await facts.getAttribute('aria-invalid')).toBe('true');
     await facts.fill('帖子推广网络赌博');
+    // Part of a statement is not dropped in silence on another decision either.
+    await page.getByRole('button', { name: '恢复', exact: true }).click();
+    await shown(page.getByText('已填写部分理由：四项均须填写，或全部留空。').first());
+    expect(await page.getByRole('status').filter({ hasText: '已恢复' }).count()).toBe(0);
     await page.getByLabel('法律或协议依据').fill('《互联网信息服务管理办法》第十五条');
     await page.getByLabel('申诉途径').fill('如有异议，请在 15 日内通过申诉页面提交说明');
     await page.getByRole('button', { name: '删除', exact: true }).click();

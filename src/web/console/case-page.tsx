@@ -319,9 +319,15 @@ function DecideForm({
   const decide = async (action: Action) => {
     errors.clear();
     const filled = REASON_FIELDS.filter((k) => reasons[k].trim());
-    if (action === 'remove' && filled.length < REASON_FIELDS.length) {
+    // Removal needs the whole statement; any other decision takes all of it or none, never a part dropped
+    // without a word.
+    if ((action === 'remove' || filled.length > 0) && filled.length < REASON_FIELDS.length) {
       for (const k of REASON_FIELDS)
-        if (!reasons[k].trim()) errors.set(`reasons.${k}`, t('cases.reasonNeeded'));
+        if (!reasons[k].trim())
+          errors.set(
+            `reasons.${k}`,
+            t(action === 'remove' ? 'cases.reasonNeeded' : 'cases.reasonsAllOrNone'),
+          );
       return;
     }
     await run(async () => {

@@ -712,6 +712,7 @@ export const en = {
     colMatched: 'Matched text',
     colPosition: 'Position',
     reasonNeeded: 'Required for removal.',
+    reasonsAllOrNone: 'Part of a statement: fill in all four parts, or none.',
     decideTitle: 'Decide',
     decideIntro:
       'Removal needs all four parts of the statement of reasons; the author receives them. Restoring, escalating and marking for report may carry them.',

@@ -691,6 +691,7 @@ export const zhCN: Messages = {
     colMatched: '命中文本',
     colPosition: '位置',
     reasonNeeded: '删除时必填。',
+    reasonsAllOrNone: '已填写部分理由：四项均须填写，或全部留空。',
     decideTitle: '处置',
     decideIntro: '删除须填写处置理由的全部四项，作者会收到这些理由。恢复、上报内部和标记应报告时可以填写。',
     actions: {
