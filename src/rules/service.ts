@@ -196,12 +196,23 @@ export class RulesService {
     const snapshot = canonicalJson(purposes);
     const now = nowIso();
     const effectiveAt = opts.effectiveAt ? new Date(opts.effectiveAt).toISOString() : now;
+    // Rules bind from when people can read them, never before (PIPL 17): a date in the past is refused, with
+    // a few minutes for clocks that disagree.
+    if (Date.parse(effectiveAt) < Date.now() - 5 * 60_000)
+      throw badRequest('invalid_effective_at', 'effectiveAt must not be in the past', 'effectiveAt');
     const organisation = { ...this.organisation };
     return transact(this.db, async (tx) => {
       const last = await tx.db
         .selectFrom('rules_versions')
-        .select((eb) => eb.fn.max('version').as('v'))
+        .select((eb) => [eb.fn.max('version').as('v'), eb.fn.max('effective_at').as('at')])
         .executeTakeFirst();
+      // Versions take effect in their order, so a later one never hides an earlier one still to come.
+      if (last?.at && effectiveAt < String(last.at))
+        throw badRequest(
+          'invalid_effective_at',
+          `effectiveAt must not be before ${String(last.at)}, when the latest version takes effect`,
+          'effectiveAt',
+        );
       const version = Number(last?.v ?? 0) + 1;
       const sha256 = createHash('sha256').update(snapshot).digest('hex');
       await tx.db

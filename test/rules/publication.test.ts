@@ -386,4 +386,23 @@ describe.each(DIALECTS)('published rules as documents, preview and consent rates
     // Without a permission to read consents, no statistics.
     expect((await app.inject({ url: '/api/v1/consents/stats' })).statusCode).toBe(401);
   });
+  it('publishes from now or later only, and versions take effect in their order', async () => {
+    const versions = async () => (await app.inject({ url: '/api/v1/rules/versions' })).json().items.length;
+    const before = await versions();
+    const current = (await app.inject({ url: '/api/v1/rules/current' })).json().version;
+    const past = await as(app, dpo).post('/api/v1/rules/publish', { effectiveAt: '2020-01-01T02:00:00Z' });
+    expect(past.statusCode).toBe(400);
+    expect(past.json().error.details.field).toBe('effectiveAt');
+    expect(await versions()).toBe(before);
+    // Scheduled for tomorrow: the version in force stays until then.
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString();
+    const scheduled = await as(app, dpo).post('/api/v1/rules/publish', { effectiveAt: tomorrow });
+    expect(scheduled.statusCode).toBe(201);
+    expect((await app.inject({ url: '/api/v1/rules/current' })).json().version).toBe(current);
+    // A later version cannot take effect before it.
+    const sooner = await as(app, dpo).post('/api/v1/rules/publish', {});
+    expect(sooner.statusCode).toBe(400);
+    expect(sooner.json().error.message).toContain(tomorrow);
+    expect(await versions()).toBe(before + 1);
+  });
 });

@@ -128,6 +128,7 @@ export const en = {
     invalid_contact: 'Enter a mainland China mobile number or an e-mail address.',
     invalid_context: 'The context nests too deeply.',
     invalid_date: 'The date is not valid.',
+    invalid_effective_at: 'The rules take effect from now or later, and not before the latest version does.',
     invalid_evidence: 'The consent evidence nests too deeply.',
     invalid_field_name: 'A field name is lower-case letters, digits and _, starting with a letter.',
     invalid_key: 'A key is 2–64 lower-case letters, digits, - or _.',

@@ -128,6 +128,7 @@ export const zhCN: Messages = {
     invalid_contact: '请输入中国大陆手机号码或电子邮箱地址。',
     invalid_context: '附加信息（context）嵌套层级过深。',
     invalid_date: '日期无效。',
+    invalid_effective_at: '生效时间不能早于现在，也不能早于最新版本的生效时间。',
     invalid_evidence: '同意凭证嵌套层级过深。',
     invalid_field_name: '字段名只能包含小写字母、数字和下划线，并以字母开头。',
     invalid_key: '标识为 2–64 个字符：小写字母、数字、- 或 _。',
