@@ -185,6 +185,15 @@ describeBrowser('collection-and-use rules in Chromium', () => {
     await shown(portal.getByText('变更：收集的信息'));
     await shown(portal.getByText('新增收集：联系方式'));
 
+    // Addresses with no version in them say so, in the same words, and offer the choice.
+    await portal.goto(`${server.url}/rules/diff`);
+    await shown(portal.getByRole('heading', { name: '比较版本', level: 1 }));
+    await shown(portal.getByLabel('原版本'));
+    await portal.goto(`${server.url}/rules/diff?from=1&to=99`);
+    await shown(portal.getByText('没有第 99 版。'));
+    await portal.goto(`${server.url}/rules/versions/abc`);
+    await shown(portal.getByText('没有第 abc 版。'));
+
     // And the versions list links both.
     await portal.goto(`${server.url}/rules/versions`);
     await shown(portal.getByRole('link', { name: '第 2 版' }));

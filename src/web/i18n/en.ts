@@ -942,6 +942,7 @@ export const en = {
     current: 'Current rules',
     diffTitle: 'Changes from version {{from}} to version {{to}}',
     diffPick: 'Compare versions',
+    diffNeedsTwo: 'Comparing needs two published versions.',
     diffFrom: 'From version',
     diffTo: 'To version',
     diffShow: 'Show changes',

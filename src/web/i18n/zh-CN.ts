@@ -918,6 +918,7 @@ export const zhCN: Messages = {
     current: '现行规则',
     diffTitle: '第 {{from}} 版至第 {{to}} 版的变化',
     diffPick: '比较版本',
+    diffNeedsTwo: '比较需要至少两个已发布的版本。',
     diffFrom: '原版本',
     diffTo: '新版本',
     diffShow: '查看变化',

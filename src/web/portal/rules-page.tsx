@@ -50,12 +50,16 @@ export function RulesVersionPage() {
   const { t } = useTranslation();
   const { version = '' } = useParams();
   useTitle(`${t('publicRules.title')} · ${t('publicRules.version', { version })}`);
-  const n = Number(version);
+  const n = versionNumber(version);
   const { data, error, loading } = useLoad(
-    () => call(api.GET('/api/v1/rules/versions/{version}', { params: { path: { version: n } } })),
+    async () =>
+      n === null
+        ? null
+        : call(api.GET('/api/v1/rules/versions/{version}', { params: { path: { version: n } } })),
     [n],
   );
-  const missing = error instanceof ApiError && error.status === 404;
+  // Not a version number at all reads as what it is for a visitor: no such version.
+  const missing = n === null || (error instanceof ApiError && error.status === 404);
   return (
     <article className="page rules">
       <p>
@@ -68,11 +72,16 @@ export function RulesVersionPage() {
       ) : (
         <ErrorBanner error={error} />
       )}
-      {loading && !data ? <Loading /> : null}
+      {loading && !data && !missing ? <Loading /> : null}
       {data ? <RulesDownloads version={data.version} /> : null}
       {data ? <RulesBody rules={data} /> : null}
     </article>
   );
+}
+
+/** A version number from a URL: a positive integer, or null. */
+function versionNumber(v: string | null): number | null {
+  return v !== null && /^[1-9]\d{0,8}$/.test(v) ? Number(v) : null;
 }
 
 /** Every published version, newest first, each with a link to its text and to its changes. */
@@ -157,27 +166,43 @@ function DiffPicker({ versions, from = '', to = '' }: { versions: number[]; from
 export function RulesDiffPage() {
   const { t } = useTranslation();
   const [params] = useSearchParams();
-  const from = Number(params.get('from'));
-  const to = Number(params.get('to'));
-  useTitle(t('publicRules.diffTitle', { from, to }));
-  const { data, error, loading } = useLoad(
-    () =>
-      Promise.all([
-        call(api.GET('/api/v1/rules/versions/{version}', { params: { path: { version: from } } })),
-        call(api.GET('/api/v1/rules/versions/{version}', { params: { path: { version: to } } })),
-      ]),
-    [from, to],
-  );
+  const from = versionNumber(params.get('from'));
+  const to = versionNumber(params.get('to'));
+  const chosen = from !== null && to !== null;
+  useTitle(chosen ? t('publicRules.diffTitle', { from, to }) : t('publicRules.diffPick'));
+  const { data, error, loading } = useLoad(async () => {
+    if (from === null || to === null) return null;
+    const one = async (version: number) => {
+      try {
+        return await call(api.GET('/api/v1/rules/versions/{version}', { params: { path: { version } } }));
+      } catch (err) {
+        // The same words as a version's own page for a version that does not exist.
+        if (err instanceof ApiError && err.status === 404)
+          throw new Error(t('publicRules.notFound', { version }));
+        throw err;
+      }
+    };
+    return Promise.all([one(from), one(to)]);
+  }, [from, to]);
+  // Without two version numbers the page offers the choice instead of comparing nothing.
+  const versions = useLoad(async () => (chosen ? null : call(api.GET('/api/v1/rules/versions'))), [chosen]);
   return (
     <article className="page rules">
       <p>
         <Link to="/rules/versions">{t('publicRules.versionsTitle')}</Link> ·{' '}
         <Link to="/rules">{t('publicRules.current')}</Link>
       </p>
-      <h1>{t('publicRules.diffTitle', { from, to })}</h1>
-      <ErrorBanner error={error} />
-      {loading && !data ? <Loading /> : null}
+      <h1>{chosen ? t('publicRules.diffTitle', { from, to }) : t('publicRules.diffPick')}</h1>
+      <ErrorBanner error={error ?? versions.error} />
+      {loading && chosen && !data ? <Loading /> : null}
       {data ? <RulesDiffView from={data[0]} to={data[1]} /> : null}
+      {versions.data ? (
+        versions.data.items.length > 1 ? (
+          <DiffPicker versions={versions.data.items.map((i) => i.version)} />
+        ) : (
+          <p>{t('publicRules.diffNeedsTwo')}</p>
+        )
+      ) : null}
     </article>
   );
 }
