@@ -178,7 +178,7 @@ export function RulesDiffPage() {
       } catch (err) {
         // The same words as a version's own page for a version that does not exist.
         if (err instanceof ApiError && err.status === 404)
-          throw new Error(t('publicRules.notFound', { version }));
+          throw new Error(t('publicRules.notFound', { version }), { cause: err });
         throw err;
       }
     };
