@@ -170,7 +170,7 @@ export function publicationRoutes(ctx: AppContext, app: App, Version: TSchema) {
       config: { permission: 'consents:read' },
       schema: {
         tags,
-        summary: `Consent rates per purpose over time (UTC days or weeks, at most ${MAX_BUCKETS} buckets)`,
+        summary: `Consent rates per purpose over time (days or weeks, China Standard Time unless utcOffset says otherwise; at most ${MAX_BUCKETS} buckets)`,
         querystring: Type.Object({
           purpose: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
           from: Type.Optional(Type.String({ format: 'date', description: 'First day, YYYY-MM-DD' })),
@@ -212,6 +212,20 @@ export function publicationRoutes(ctx: AppContext, app: App, Version: TSchema) {
         },
       },
     },
-    async (req) => consentRates(ctx.db, ctx.store.dialect, req.query as never),
+    async (req) => {
+      // A key no purpose ever had would chart nobody: say so instead of drawing an empty chart.
+      const { purpose } = req.query;
+      const known = async (key: string) =>
+        (await ctx.db.selectFrom('purposes').select('key').where('key', '=', key).executeTakeFirst()) ??
+        (await ctx.db
+          .selectFrom('consents')
+          .select('purpose_key')
+          .where('purpose_key', '=', key)
+          .limit(1)
+          .executeTakeFirst());
+      if (purpose !== undefined && !(await known(purpose)))
+        throw new AppError(404, 'unknown_purpose', `no purpose has the key ${purpose}`, { field: 'purpose' });
+      return consentRates(ctx.db, ctx.store.dialect, req.query as never);
+    },
   );
 }

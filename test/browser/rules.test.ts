@@ -270,6 +270,12 @@ describeBrowser('collection-and-use rules in Chromium', () => {
     await gone(dialog);
     await shown(page.getByRole('cell', { name: '13700137000', exact: true }));
 
+    // The consents page, with its import panel's CSV header, fits a small phone too.
+    await page.setViewportSize({ width: 375, height: 812 });
+    await page.goto(`${server.url}/console/consents`);
+    await shown(page.getByRole('heading', { name: '同意记录', level: 1 }));
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+
     // On a phone the rules fit the screen: nothing scrolls sideways.
     const phone = await newPage({ width: 390, height: 844 });
     await phone.goto(`${server.url}/rules`);

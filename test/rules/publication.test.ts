@@ -381,6 +381,10 @@ describe.each(DIALECTS)('published rules as documents, preview and consent rates
     const badDate = await get('from=2026-02-30');
     expect(badDate.statusCode).toBe(400);
     expect(badDate.json().error.details.field).toBe('from');
+    // A purpose key nobody ever used charts nobody: a 404 naming it, not an empty chart.
+    const unknown = await get('purpose=nosuch');
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json().error).toMatchObject({ code: 'unknown_purpose', details: { field: 'purpose' } });
     const badBucket = await get('bucket=month');
     expect(badBucket.json().error.details.field).toBe('bucket');
     // Without a permission to read consents, no statistics.

@@ -13,8 +13,11 @@ type Stats = paths['/api/v1/consents/stats']['get']['responses'][200]['content']
 type Series = Stats['purposes'][number];
 type Point = Series['buckets'][number];
 
-const today = () => new Date().toISOString().slice(0, 10);
-const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
+// Days as the server counts them by default: in China Standard Time, not UTC (which is yesterday there
+// until 08:00).
+const chinaDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' });
+const today = () => chinaDay.format(new Date());
+const daysAgo = (n: number) => chinaDay.format(new Date(Date.now() - n * 86_400_000));
 
 /** Consent rates per purpose over time (consents given, withdrawn, and the share of people consenting). */
 export function ConsentRatesPage() {

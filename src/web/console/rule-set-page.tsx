@@ -254,11 +254,13 @@ function ImportForm({ id, onImported }: { id: string; onImported: (message: stri
         showError: (err) => {
           // A rule that fails names itself and its field (`rules.3.action`); it belongs beside the text.
           if (err instanceof ApiError && err.field && !['format', 'note'].includes(err.field)) {
-            const where = err.field.startsWith('rules') ? ` (${err.field})` : '';
-            errors.set(
-              'text',
-              `${errorText(err)}${err.code === 'invalid_rules' ? ` ${err.message}` : ''}${where}`,
-            );
+            // The server's message names the rule and its field; in Chinese it follows the translated
+            // headline, in English it is the headline. Either way it is said once.
+            const text = errorText(err);
+            const detail = err.code === 'invalid_rules' && text !== err.message ? ` ${err.message}` : '';
+            const where =
+              err.field.startsWith('rules') && !err.message.includes('field') ? ` (${err.field})` : '';
+            errors.set('text', `${text}${detail}${where}`);
           } else errors.show(err);
         },
       },
