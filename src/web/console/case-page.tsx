@@ -292,9 +292,13 @@ function MatchesTable({ matches, text }: { matches: Match[]; text: string | null
 }
 
 /** The rule field starts with the rules that matched, which is what most statements of reasons cite. */
-function ruleText(matches: Match[], label: (id: string) => string): string {
+function ruleText(
+  matches: Match[],
+  label: (id: string) => string,
+  withCategory: (rule: string, category: string) => string,
+): string {
   const seen = new Map<string, string>();
-  for (const m of matches) if (!seen.has(m.rule)) seen.set(m.rule, `${m.rule}（${label(m.category)}）`);
+  for (const m of matches) if (!seen.has(m.rule)) seen.set(m.rule, withCategory(m.rule, label(m.category)));
   return [...seen.values()].join('；');
 }
 
@@ -312,7 +316,14 @@ function DecideForm({
   const { id = '' } = useParams();
   const [reasons, setReasons] = useState<Reasons>(
     () =>
-      initial ?? { facts: '', rule: ruleText(matches, labels.screeningCategory), ground: '', objection: '' },
+      initial ?? {
+        facts: '',
+        rule: ruleText(matches, labels.screeningCategory, (rule, category) =>
+          t('cases.ruleWithCategory', { rule, category }),
+        ),
+        ground: '',
+        objection: '',
+      },
   );
   const { errors, busy, run } = useSubmit(REASON_FIELDS.map((k) => `reasons.${k}`));
 

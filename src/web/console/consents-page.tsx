@@ -85,7 +85,11 @@ export function ConsentsPage() {
               header: t('consents.colVersion'),
               render: (c) => <a href={`/rules/versions/${c.rulesVersion}`}>{c.rulesVersion}</a>,
             },
-            { key: 'channel', header: t('consents.colChannel'), render: (c) => c.channel },
+            {
+              key: 'channel',
+              header: t('consents.colChannel'),
+              render: (c) => t(`myConsents.channels.${c.channel}`, { defaultValue: c.channel }),
+            },
             {
               key: 'separate',
               header: t('consents.colSeparate'),

@@ -206,7 +206,7 @@ export function WebhooksPage() {
               <span
                 className={`badge${d.status === 'delivered' ? ' badge-ok' : d.status === 'failing' || d.status === 'dead' ? ' badge-bad' : ''}`}
               >
-                {d.status}
+                {t(`webhooks.statuses.${d.status}`, { defaultValue: d.status })}
               </span>
             ),
           },

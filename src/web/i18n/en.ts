@@ -398,6 +398,7 @@ export const en = {
     retried: 'Job queued again.',
   },
   webhooks: {
+    statuses: { pending: 'Pending', delivered: 'Delivered', failing: 'Failing', dead: 'Given up' },
     title: 'Webhooks',
     intro:
       'Signed HTTP notifications to the provider’s systems, e.g. “remove this post”. Deliveries are retried with back-off.',
@@ -714,6 +715,7 @@ export const en = {
     colPosition: 'Position',
     reasonNeeded: 'Required for removal.',
     reasonsAllOrNone: 'Part of a statement: fill in all four parts, or none.',
+    ruleWithCategory: '{{rule}} ({{category}})',
     decideTitle: 'Decide',
     decideIntro:
       'Removal needs all four parts of the statement of reasons; the author receives them. Restoring, escalating and marking for report may carry them.',
@@ -994,7 +996,7 @@ export const en = {
     necessity: 'Necessity',
     necessityHint: 'Required for sensitive information or provision to third parties: why it is needed.',
     categories: 'Information collected',
-    sensitiveMark: '(sensitive)',
+    sensitiveMark: ' (sensitive)',
     methods: 'How it is collected',
     retentionDays: 'Retention (days)',
     retentionAction: 'At the end of retention',

@@ -390,6 +390,7 @@ export const zhCN: Messages = {
     retried: '任务已重新排队。',
   },
   webhooks: {
+    statuses: { pending: '待发送', delivered: '已送达', failing: '发送失败', dead: '已放弃' },
     title: 'Webhook',
     intro: '发往服务提供者系统的签名 HTTP 通知，例如“删除这条帖子”。投递失败会按退避策略重试。',
     endpoints: '端点',
@@ -693,6 +694,7 @@ export const zhCN: Messages = {
     colPosition: '位置',
     reasonNeeded: '删除时必填。',
     reasonsAllOrNone: '已填写部分理由：四项均须填写，或全部留空。',
+    ruleWithCategory: '{{rule}}（{{category}}）',
     decideTitle: '处置',
     decideIntro: '删除须填写处置理由的全部四项，作者会收到这些理由。恢复、上报内部和标记应报告时可以填写。',
     actions: {
