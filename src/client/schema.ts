@@ -8160,7 +8160,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Consent rates per purpose over time (UTC days or weeks, at most 400 buckets) */
+        /** Consent rates per purpose over time (days or weeks, China Standard Time unless utcOffset says otherwise; at most 400 buckets) */
         get: {
             parameters: {
                 query?: {
@@ -9139,7 +9139,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The portal session in force (after a reload) */
+        /** Whether a portal session is in force (after a reload), and its CSRF token if so */
         get: {
             parameters: {
                 query?: never;
@@ -9156,10 +9156,11 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            signedIn: boolean;
                             /** @description Send as X-CSRF-Token on the portal’s state-changing calls */
-                            csrfToken: string;
-                            expiresAt: string;
-                            channel: string;
+                            csrfToken?: string;
+                            expiresAt?: string;
+                            channel?: string;
                         };
                     };
                 };

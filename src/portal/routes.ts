@@ -54,6 +54,10 @@ const PortalSession = Type.Object({
   expiresAt: Type.String(),
   channel: Type.String(),
 });
+const PortalSessionState = Type.Object({
+  signedIn: Type.Boolean(),
+  ...Type.Partial(PortalSession).properties,
+});
 const ConsentItem = Type.Object({
   purpose: Type.String(),
   nameZh: Type.String(),
@@ -164,18 +168,21 @@ export function portalRoutes(ctx: AppContext) {
     app.get(
       '/portal/session',
       {
-        config: { portal: true },
+        // Asked on every visit, before anyone has verified anything: "not signed in" is an answer, not a 401.
+        config: { public: true },
         schema: {
           tags,
-          summary: 'The portal session in force (after a reload)',
-          response: { 200: PortalSession, ...errorResponses },
+          summary: 'Whether a portal session is in force (after a reload), and its CSRF token if so',
+          response: { 200: PortalSessionState, ...errorResponses },
         },
       },
-      async (req) => ({
-        csrfToken: req.portal!.csrfToken,
-        expiresAt: req.portal!.expiresAt,
-        channel: req.portal!.channel,
-      }),
+      async (req) => {
+        const token = req.cookies?.[PORTAL_COOKIE];
+        const p = token ? await portal.authenticate(token) : null;
+        return p
+          ? { signedIn: true, csrfToken: p.csrfToken, expiresAt: p.expiresAt, channel: p.channel }
+          : { signedIn: false };
+      },
     );
 
     app.get(

@@ -362,7 +362,19 @@ describe.each(DIALECTS)('portal: my consents on %s', (dialect) => {
 
   it('signs out: the cookie no longer opens the portal', async () => {
     const p = await signIn(PHONE, PHONE);
-    expect((await portal(p).get('/api/v1/portal/session')).json().csrfToken).toBe(p.csrf);
+    expect((await portal(p).get('/api/v1/portal/session')).json()).toMatchObject({
+      signedIn: true,
+      csrfToken: p.csrf,
+    });
+    // Before anyone verified anything (or with a stale cookie) the answer is "not signed in", not an error.
+    const none = await app.inject({ url: '/api/v1/portal/session' });
+    expect(none.statusCode).toBe(200);
+    expect(none.json()).toEqual({ signedIn: false });
+    const stale = await app.inject({
+      url: '/api/v1/portal/session',
+      headers: { cookie: 'custodian_portal=x' },
+    });
+    expect(stale.json()).toEqual({ signedIn: false });
     const out = await portal(p).post('/api/v1/portal/logout');
     expect(out.statusCode).toBe(200);
     expect((await portal(p).get('/api/v1/portal/consents')).statusCode).toBe(401);

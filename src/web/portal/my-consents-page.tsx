@@ -58,6 +58,7 @@ export function MyConsentsPage() {
     let live = true;
     call(portalApi.GET('/api/v1/portal/session'))
       .then(async (s) => {
+        if (!s.signedIn || !s.csrfToken) return void (live && setStep('contact'));
         portalCsrf = s.csrfToken;
         if (live) await loadConsents();
       })
