@@ -259,6 +259,18 @@ export function loadConfig(opts: LoadOptions = {}): Config {
       'CUSTODIAN_NOTIFIER',
       'the development outbox is refused in production; use smtp or http',
     );
+  // NDSR 21: the published rules name the protection officer's contact and a complaint channel. Without
+  // them the rules point to the portal's request and report pages, which are not a channel of their own yet.
+  if (c.mode === 'production' && !c.rules.officerContact)
+    throw new ConfigError(
+      'CUSTODIAN_RULES_OFFICER_CONTACT',
+      'is required in production: the published rules name the protection officer’s contact (NDSR 21)',
+    );
+  if (c.mode === 'production' && !c.rules.complaintChannel)
+    throw new ConfigError(
+      'CUSTODIAN_RULES_COMPLAINT_CHANNEL',
+      'is required in production: the published rules name where to complain (NDSR 21)',
+    );
   if (c.notifier.kind === 'smtp' && !c.notifier.smtpUrl)
     throw new ConfigError('CUSTODIAN_SMTP_URL', 'is required when CUSTODIAN_NOTIFIER=smtp');
   if (c.notifier.kind === 'http' && !c.notifier.smsGatewayUrl)

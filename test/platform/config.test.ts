@@ -55,6 +55,29 @@ describe('configuration', () => {
     );
   });
 
+  it('needs the officer contact and complaint channel the published rules name, in production', () => {
+    const env = {
+      CUSTODIAN_MODE: 'production',
+      CUSTODIAN_NOTIFIER: 'smtp',
+      CUSTODIAN_SMTP_URL: 'smtp://mail.example.cn:25',
+    };
+    expect(() => loadConfig({ env, configFile: '/none' })).toThrow(
+      /^CUSTODIAN_RULES_OFFICER_CONTACT: is required/,
+    );
+    expect(() =>
+      loadConfig({ env: { ...env, CUSTODIAN_RULES_OFFICER_CONTACT: 'dpo@example.cn' }, configFile: '/none' }),
+    ).toThrow(/^CUSTODIAN_RULES_COMPLAINT_CHANNEL: is required/);
+    const ok = loadConfig({
+      env: {
+        ...env,
+        CUSTODIAN_RULES_OFFICER_CONTACT: 'dpo@example.cn',
+        CUSTODIAN_RULES_COMPLAINT_CHANNEL: 'complaints@example.cn',
+      },
+      configFile: '/none',
+    });
+    expect(ok.rules.officerContact).toBe('dpo@example.cn');
+  });
+
   it('masks secrets when printed', () => {
     const c = loadConfig({
       env: {
