@@ -76,6 +76,11 @@ export function webhookRoutes(ctx: AppContext) {
         }
         if (u.protocol !== 'https:' && u.protocol !== 'http:')
           throw badRequest('invalid_url', 'url must use http or https', 'url');
+        // Link-local addresses hold cloud metadata services (169.254.169.254): a delivery there would hand
+        // the instance's credentials to whoever reads the endpoint's answers. Private networks stay allowed,
+        // since the provider's own systems usually live there.
+        if (linkLocal(u.hostname))
+          throw badRequest('invalid_url', 'url must not point to a link-local or unspecified address', 'url');
         // No delivery could be made: fetch refuses an address with credentials in it.
         if (u.username || u.password)
           throw badRequest(
@@ -152,4 +157,12 @@ export function webhookRoutes(ctx: AppContext) {
       }),
     );
   };
+}
+
+/** 169.254.0.0/16, fe80::/10, the unspecified addresses and the metadata host name, as the URL parser wrote them. */
+function linkLocal(hostname: string): boolean {
+  const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (h === 'metadata.google.internal' || h === '0.0.0.0' || h === '::') return true;
+  if (/^169\.254\./.test(h) || /^::ffff:169\.254\./.test(h) || /^::ffff:a9fe:/.test(h)) return true;
+  return /^fe[89ab][0-9a-f]:/.test(h);
 }

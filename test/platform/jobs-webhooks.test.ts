@@ -134,6 +134,23 @@ describe.each(DIALECTS)('jobs, webhooks and the outbox on %s', (dialect) => {
     expect(withPassword.statusCode).toBe(400);
     expect(withPassword.json().error.details.field).toBe('url');
     expect(withPassword.body).not.toContain('Pa55word');
+    // Cloud metadata lives on link-local addresses, however they are written: refused.
+    for (const url of [
+      'http://169.254.169.254/latest/meta-data/',
+      'http://2852039166/',
+      'http://[fe80::1]/h',
+      'http://[::ffff:169.254.169.254]/',
+      'http://0.0.0.0:8080/',
+      'http://metadata.google.internal/computeMetadata/v1/',
+    ]) {
+      const r = await as(app, admin).post('/api/v1/webhooks', {
+        name: 'meta',
+        url,
+        events: ['content.removed'],
+      });
+      expect(r.statusCode, url).toBe(400);
+      expect(r.json().error.details.field).toBe('url');
+    }
     // A secret in the query is not shown back to staff.
     const withSecrets = await as(app, admin).post('/api/v1/webhooks', {
       name: 'secrets',
