@@ -6420,6 +6420,7 @@ export interface paths {
                                 descriptionEn: string;
                                 legalBasis: "consent" | "contract" | "legal_duty" | "emergency" | "news" | "public_information" | "other_law";
                                 necessity: string;
+                                necessityEn?: string;
                                 categories: string[];
                                 methods: ("form" | "device" | "third_party" | "public_source")[];
                                 retentionDays: number;
@@ -6428,11 +6429,13 @@ export interface paths {
                                     name: string;
                                     kind: "third_party" | "processor";
                                     purpose: string;
+                                    purposeEn?: string;
                                     categories: string[];
                                     contract?: string;
                                 }[];
                                 crossBorder: {
                                     destination: string;
+                                    destinationEn?: string;
                                     recipient: string;
                                     mechanism: "security_assessment" | "standard_contract" | "certification" | "exempt";
                                 }[];
@@ -6526,6 +6529,7 @@ export interface paths {
                         descriptionEn: string;
                         legalBasis: "consent" | "contract" | "legal_duty" | "emergency" | "news" | "public_information" | "other_law";
                         necessity: string;
+                        necessityEn?: string;
                         categories: string[];
                         methods: ("form" | "device" | "third_party" | "public_source")[];
                         retentionDays: number;
@@ -6534,11 +6538,13 @@ export interface paths {
                             name: string;
                             kind: "third_party" | "processor";
                             purpose: string;
+                            purposeEn?: string;
                             categories: string[];
                             contract?: string;
                         }[];
                         crossBorder: {
                             destination: string;
+                            destinationEn?: string;
                             recipient: string;
                             mechanism: "security_assessment" | "standard_contract" | "certification" | "exempt";
                         }[];
@@ -6562,6 +6568,7 @@ export interface paths {
                             descriptionEn: string;
                             legalBasis: "consent" | "contract" | "legal_duty" | "emergency" | "news" | "public_information" | "other_law";
                             necessity: string;
+                            necessityEn?: string;
                             categories: string[];
                             methods: ("form" | "device" | "third_party" | "public_source")[];
                             retentionDays: number;
@@ -6570,11 +6577,13 @@ export interface paths {
                                 name: string;
                                 kind: "third_party" | "processor";
                                 purpose: string;
+                                purposeEn?: string;
                                 categories: string[];
                                 contract?: string;
                             }[];
                             crossBorder: {
                                 destination: string;
+                                destinationEn?: string;
                                 recipient: string;
                                 mechanism: "security_assessment" | "standard_contract" | "certification" | "exempt";
                             }[];
@@ -6675,6 +6684,7 @@ export interface paths {
                         descriptionEn: string;
                         legalBasis: "consent" | "contract" | "legal_duty" | "emergency" | "news" | "public_information" | "other_law";
                         necessity: string;
+                        necessityEn?: string;
                         categories: string[];
                         methods: ("form" | "device" | "third_party" | "public_source")[];
                         retentionDays: number;
@@ -6683,11 +6693,13 @@ export interface paths {
                             name: string;
                             kind: "third_party" | "processor";
                             purpose: string;
+                            purposeEn?: string;
                             categories: string[];
                             contract?: string;
                         }[];
                         crossBorder: {
                             destination: string;
+                            destinationEn?: string;
                             recipient: string;
                             mechanism: "security_assessment" | "standard_contract" | "certification" | "exempt";
                         }[];
@@ -6711,6 +6723,7 @@ export interface paths {
                             descriptionEn: string;
                             legalBasis: "consent" | "contract" | "legal_duty" | "emergency" | "news" | "public_information" | "other_law";
                             necessity: string;
+                            necessityEn?: string;
                             categories: string[];
                             methods: ("form" | "device" | "third_party" | "public_source")[];
                             retentionDays: number;
@@ -6719,11 +6732,13 @@ export interface paths {
                                 name: string;
                                 kind: "third_party" | "processor";
                                 purpose: string;
+                                purposeEn?: string;
                                 categories: string[];
                                 contract?: string;
                             }[];
                             crossBorder: {
                                 destination: string;
+                                destinationEn?: string;
                                 recipient: string;
                                 mechanism: "security_assessment" | "standard_contract" | "certification" | "exempt";
                             }[];
@@ -6921,6 +6936,7 @@ export interface paths {
                                 descriptionEn: string;
                                 legalBasis: "consent" | "contract" | "legal_duty" | "emergency" | "news" | "public_information" | "other_law";
                                 necessity: string;
+                                necessityEn?: string;
                                 categories: string[];
                                 methods: ("form" | "device" | "third_party" | "public_source")[];
                                 retentionDays: number;
@@ -6929,11 +6945,13 @@ export interface paths {
                                     name: string;
                                     kind: "third_party" | "processor";
                                     purpose: string;
+                                    purposeEn?: string;
                                     categories: string[];
                                     contract?: string;
                                 }[];
                                 crossBorder: {
                                     destination: string;
+                                    destinationEn?: string;
                                     recipient: string;
                                     mechanism: "security_assessment" | "standard_contract" | "certification" | "exempt";
                                 }[];
@@ -7052,6 +7070,7 @@ export interface paths {
                                 descriptionEn: string;
                                 legalBasis: "consent" | "contract" | "legal_duty" | "emergency" | "news" | "public_information" | "other_law";
                                 necessity: string;
+                                necessityEn?: string;
                                 categories: string[];
                                 methods: ("form" | "device" | "third_party" | "public_source")[];
                                 retentionDays: number;
@@ -7060,11 +7079,13 @@ export interface paths {
                                     name: string;
                                     kind: "third_party" | "processor";
                                     purpose: string;
+                                    purposeEn?: string;
                                     categories: string[];
                                     contract?: string;
                                 }[];
                                 crossBorder: {
                                     destination: string;
+                                    destinationEn?: string;
                                     recipient: string;
                                     mechanism: "security_assessment" | "standard_contract" | "certification" | "exempt";
                                 }[];
@@ -7230,6 +7251,7 @@ export interface paths {
                                 descriptionEn: string;
                                 legalBasis: "consent" | "contract" | "legal_duty" | "emergency" | "news" | "public_information" | "other_law";
                                 necessity: string;
+                                necessityEn?: string;
                                 categories: string[];
                                 methods: ("form" | "device" | "third_party" | "public_source")[];
                                 retentionDays: number;
@@ -7238,11 +7260,13 @@ export interface paths {
                                     name: string;
                                     kind: "third_party" | "processor";
                                     purpose: string;
+                                    purposeEn?: string;
                                     categories: string[];
                                     contract?: string;
                                 }[];
                                 crossBorder: {
                                     destination: string;
+                                    destinationEn?: string;
                                     recipient: string;
                                     mechanism: "security_assessment" | "standard_contract" | "certification" | "exempt";
                                 }[];
@@ -8003,6 +8027,7 @@ export interface paths {
                                     descriptionEn: string;
                                     legalBasis: "consent" | "contract" | "legal_duty" | "emergency" | "news" | "public_information" | "other_law";
                                     necessity: string;
+                                    necessityEn?: string;
                                     categories: string[];
                                     methods: ("form" | "device" | "third_party" | "public_source")[];
                                     retentionDays: number;
@@ -8011,11 +8036,13 @@ export interface paths {
                                         name: string;
                                         kind: "third_party" | "processor";
                                         purpose: string;
+                                        purposeEn?: string;
                                         categories: string[];
                                         contract?: string;
                                     }[];
                                     crossBorder: {
                                         destination: string;
+                                        destinationEn?: string;
                                         recipient: string;
                                         mechanism: "security_assessment" | "standard_contract" | "certification" | "exempt";
                                     }[];
@@ -8047,6 +8074,7 @@ export interface paths {
                                     descriptionEn: string;
                                     legalBasis: "consent" | "contract" | "legal_duty" | "emergency" | "news" | "public_information" | "other_law";
                                     necessity: string;
+                                    necessityEn?: string;
                                     categories: string[];
                                     methods: ("form" | "device" | "third_party" | "public_source")[];
                                     retentionDays: number;
@@ -8055,11 +8083,13 @@ export interface paths {
                                         name: string;
                                         kind: "third_party" | "processor";
                                         purpose: string;
+                                        purposeEn?: string;
                                         categories: string[];
                                         contract?: string;
                                     }[];
                                     crossBorder: {
                                         destination: string;
+                                        destinationEn?: string;
                                         recipient: string;
                                         mechanism: "security_assessment" | "standard_contract" | "certification" | "exempt";
                                     }[];

@@ -260,6 +260,7 @@ export function rulesDocument(v: RulesVersion, lang: DocLang, portalUrl = ''): R
   const name = (p: Purpose) => (zh ? p.nameZh || p.nameEn : p.nameEn || p.nameZh);
   const description = (p: Purpose) =>
     zh ? p.descriptionZh || p.descriptionEn : p.descriptionEn || p.descriptionZh;
+  const recipientPurpose = (r: Purpose['recipients'][number]) => (zh ? r.purpose : r.purposeEn || r.purpose);
   const provider = v.organisation.providerName;
   const base = portalUrl.replace(/\/+$/, '');
 
@@ -275,8 +276,9 @@ export function rulesDocument(v: RulesVersion, lang: DocLang, portalUrl = ''): R
         ),
       },
     ];
-    if (p.necessity && (sensitive.length || p.recipients.some((r) => r.kind === 'third_party')))
-      facts.push({ term: T.necessity, items: [p.necessity] });
+    const necessity = zh ? p.necessity || p.necessityEn : p.necessityEn || p.necessity;
+    if (necessity && (sensitive.length || p.recipients.some((r) => r.kind === 'third_party')))
+      facts.push({ term: T.necessity, items: [necessity] });
     facts.push(
       { term: T.methods, items: [p.methods.map((m) => T.method[m] ?? m).join(T.list)] },
       { term: T.retention, items: [T.retentionText(p.retentionDays, T.action[p.retentionAction])] },
@@ -288,7 +290,7 @@ export function rulesDocument(v: RulesVersion, lang: DocLang, portalUrl = ''): R
               T.recipient({
                 name: r.name,
                 kind: T.kind[r.kind],
-                purpose: r.purpose,
+                purpose: recipientPurpose(r),
                 categories: r.categories.map(label).join(T.list),
                 contract: r.contract,
               }),
@@ -300,7 +302,11 @@ export function rulesDocument(v: RulesVersion, lang: DocLang, portalUrl = ''): R
       facts.push({
         term: T.crossBorder,
         items: p.crossBorder.map((c) =>
-          T.crossBorderRow(c.recipient, c.destination, T.mechanism[c.mechanism]),
+          T.crossBorderRow(
+            c.recipient,
+            zh ? c.destination : c.destinationEn || c.destination,
+            T.mechanism[c.mechanism],
+          ),
         ),
       });
     const separate = separateRequirements(p);
@@ -317,7 +323,7 @@ export function rulesDocument(v: RulesVersion, lang: DocLang, portalUrl = ''): R
         T.recipient({
           name: r.name,
           kind: T.kind[r.kind],
-          purpose: r.purpose,
+          purpose: recipientPurpose(r),
           categories: r.categories.map(label).join(T.list),
           contract: r.contract,
         }) + T.recipientFor(name(p)),

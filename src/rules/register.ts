@@ -49,12 +49,16 @@ export interface Recipient {
   name: string;
   kind: 'third_party' | 'processor';
   purpose: string;
+  /** The purpose in English, for the English rules; `purpose` serves both languages when absent. */
+  purposeEn?: string;
   categories: string[];
   contract?: string;
 }
 
 export interface CrossBorder {
   destination: string;
+  /** The destination in English, for the English rules. */
+  destinationEn?: string;
   recipient: string;
   mechanism: 'security_assessment' | 'standard_contract' | 'certification' | 'exempt';
 }
@@ -69,6 +73,8 @@ export interface Purpose {
   legalBasis: LegalBasis;
   /** Why each category is necessary; required for sensitive categories and provision to others. */
   necessity: string;
+  /** The necessity statement in English, for the English rules; `necessity` serves both when absent. */
+  necessityEn?: string;
   categories: string[];
   methods: Array<'form' | 'device' | 'third_party' | 'public_source'>;
   retentionDays: number;

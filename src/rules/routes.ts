@@ -20,6 +20,8 @@ const PurposeBody = Type.Object(
     descriptionEn: Type.String({ maxLength: 4000 }),
     legalBasis: lit(LEGAL_BASES),
     necessity: Type.String({ maxLength: 4000 }),
+    // English versions of the texts the rules show, for the English rules (NDSR 21 asks for both here).
+    necessityEn: Type.Optional(Type.String({ maxLength: 4000 })),
     categories: Type.Array(Type.String({ maxLength: 64 }), { minItems: 1, maxItems: 50 }),
     methods: Type.Array(lit(['form', 'device', 'third_party', 'public_source']), { minItems: 1 }),
     retentionDays: Type.Integer({ minimum: 1, maximum: 36_500 }),
@@ -30,6 +32,7 @@ const PurposeBody = Type.Object(
           name: Type.String({ minLength: 1, maxLength: 200 }),
           kind: lit(['third_party', 'processor']),
           purpose: Type.String({ minLength: 1, maxLength: 500 }),
+          purposeEn: Type.Optional(Type.String({ maxLength: 500 })),
           categories: Type.Array(Type.String({ maxLength: 64 })),
           contract: Type.Optional(Type.String({ maxLength: 1000 })),
         },
@@ -41,6 +44,7 @@ const PurposeBody = Type.Object(
       Type.Object(
         {
           destination: Type.String({ minLength: 1, maxLength: 100 }),
+          destinationEn: Type.Optional(Type.String({ maxLength: 100 })),
           recipient: Type.String({ minLength: 1, maxLength: 200 }),
           mechanism: lit(['security_assessment', 'standard_contract', 'certification', 'exempt']),
         },

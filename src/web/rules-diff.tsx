@@ -9,6 +9,7 @@ export const DIFF_FIELDS = [
   'descriptionEn',
   'legalBasis',
   'necessity',
+  'necessityEn',
   'categories',
   'methods',
   'retentionDays',

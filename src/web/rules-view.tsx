@@ -107,6 +107,8 @@ function PurposeSection({ purpose: p, categories }: { purpose: PublishedPurpose;
   const text = useRuleText(categories);
   const id = `purpose-${p.key}`;
   const sensitive = p.categories.filter(text.sensitive);
+  // The English rules read the English statement where one was written; each language falls back on the other.
+  const necessity = text.zh ? p.necessity || p.necessityEn : p.necessityEn || p.necessity;
   return (
     <section className="panel rules-purpose" id={id} aria-labelledby={`${id}-h`}>
       <h3 id={`${id}-h`}>{text.name(p)}</h3>
@@ -130,10 +132,10 @@ function PurposeSection({ purpose: p, categories }: { purpose: PublishedPurpose;
             ))}
           </ul>
         </dd>
-        {p.necessity && (sensitive.length || p.recipients.some((r) => r.kind === 'third_party')) ? (
+        {necessity && (sensitive.length || p.recipients.some((r) => r.kind === 'third_party')) ? (
           <>
             <dt>{t('publicRules.sensitiveWhy')}</dt>
-            <dd>{p.necessity}</dd>
+            <dd>{necessity}</dd>
           </>
         ) : null}
         <dt>{t('publicRules.methods')}</dt>
@@ -153,7 +155,9 @@ function PurposeSection({ purpose: p, categories }: { purpose: PublishedPurpose;
                 <li key={i}>
                   <strong>{r.name}</strong> ({t(`rulesText.kind.${r.kind}`)})
                   <br />
-                  {t('publicRules.recipientPurpose', { purpose: r.purpose })}
+                  {t('publicRules.recipientPurpose', {
+                    purpose: text.zh ? r.purpose : r.purposeEn || r.purpose,
+                  })}
                   {r.categories.length ? (
                     <>
                       <br />
@@ -184,7 +188,7 @@ function PurposeSection({ purpose: p, categories }: { purpose: PublishedPurpose;
                   <li key={i}>
                     {t('publicRules.crossBorderRow', {
                       recipient: c.recipient,
-                      destination: c.destination,
+                      destination: text.zh ? c.destination : c.destinationEn || c.destination,
                       mechanism: t(`rulesText.mechanism.${c.mechanism}`),
                     })}
                   </li>

@@ -85,12 +85,14 @@ describeBrowser('collection-and-use rules in Chromium', () => {
     await form.getByLabel('标识', { exact: true }).fill('identity');
     await form.getByLabel('名称（中文）').fill('实名认证');
     await form.getByLabel('名称（英文）').fill('Identity verification');
-    await form.getByLabel('说明（中文）').fill('按照法律要求核验用户真实身份。');
-    await form.getByLabel('说明（英文）').fill('Verify the real identity of users as the law requires.');
+    await form.getByLabel('说明（中文）', { exact: true }).fill('按照法律要求核验用户真实身份。');
+    await form
+      .getByLabel('说明（英文）', { exact: true })
+      .fill('Verify the real identity of users as the law requires.');
     await form.getByLabel('身份证件信息').check();
     await form.getByRole('button', { name: '保存目的' }).click();
 
-    const necessity = form.getByLabel('必要性说明');
+    const necessity = form.getByLabel('必要性说明', { exact: true });
     await page.waitForFunction(
       () => document.querySelector('textarea[aria-invalid="true"]') !== null,
       undefined,
@@ -103,6 +105,10 @@ describeBrowser('collection-and-use rules in Chromium', () => {
     expect(await page.locator(`[id="${errorId}"]`).textContent()).toContain('必要性');
 
     await necessity.fill('网络实名制要求核验身份证件，未核验不能发布信息。');
+    // The English rules get their own statement.
+    await form
+      .getByLabel('必要性说明（英文）')
+      .fill('Real-name rules require an identity document check before anyone may post.');
     await form.getByRole('button', { name: '保存目的' }).click();
     await shown(page.getByRole('status').filter({ hasText: '目的 identity 已保存。' }));
     await shown(page.getByRole('cell', { name: '实名认证' }));
@@ -174,6 +180,11 @@ describeBrowser('collection-and-use rules in Chromium', () => {
     expect(html).toContain('<html lang="zh-CN">');
     expect(html).toContain('实名认证');
     expect(html).toContain('个人信息保护负责人');
+    const english = await (
+      await fetch(`${server.url}/api/v1/rules/versions/2/export?format=html&lang=en`)
+    ).text();
+    expect(english).toContain('Real-name rules require an identity document check before anyone may post.');
+    expect(english).not.toContain('网络实名制要求核验身份证件');
     expect(await portal.getByRole('link', { name: 'PDF' }).getAttribute('href')).toBe(
       '/api/v1/rules/versions/2/export?format=pdf&lang=zh-CN',
     );

@@ -21,12 +21,19 @@ const marketing = {
   descriptionEn: 'Recommend products from purchase history <img src=x onerror=alert(1)>',
   legalBasis: 'consent',
   necessity: '向广告合作方提供联系方式以投放个性化广告，这是实现该目的所必需的。',
+  necessityEn: 'Personalised ads need the contact details given to the advertising partner.',
   categories: ['contact', 'basic-personal'],
   methods: ['form'],
   retentionDays: 365,
   retentionAction: 'anonymise',
   recipients: [
-    { name: '示例广告有限公司', kind: 'third_party', purpose: '投放广告', categories: ['contact'] },
+    {
+      name: '示例广告有限公司',
+      kind: 'third_party',
+      purpose: '投放广告',
+      purposeEn: 'Ad delivery',
+      categories: ['contact'],
+    },
   ],
   crossBorder: [],
   publicDisclosure: false,
@@ -39,6 +46,7 @@ const homework = {
   descriptionZh: '为学生提供作业辅导',
   descriptionEn: 'Homework help for pupils',
   necessity: '辅导需要识别学生是否不满十四周岁，以取得监护人同意。',
+  necessityEn: 'Homework help must know whether a pupil is under 14, to ask a guardian.',
   categories: ['minor', 'contact'],
   recipients: [],
   minors: true,
@@ -170,6 +178,13 @@ describe.each(DIALECTS)('published rules as documents, preview and consent rates
     expect(zh).toContain('个性化营销 &lt;script&gt;alert(1)&lt;/script&gt;');
     const en = (await app.inject({ url: '/api/v1/rules/current/export?format=html&lang=en' })).body;
     expect(en).toContain('Personalised marketing &amp; &quot;offers&quot;');
+    // Each language reads its own necessity statement and recipient purpose.
+    expect(en).toContain('Personalised ads need the contact details given to the advertising partner.');
+    expect(en).toContain('Ad delivery');
+    expect(en).not.toContain('投放广告');
+    expect(zh).toContain('向广告合作方提供联系方式以投放个性化广告');
+    expect(zh).toContain('投放广告');
+    expect(zh).not.toContain('Ad delivery');
   });
 
   it('exports a PDF with the CJK font embedded', async () => {

@@ -48,6 +48,7 @@ const EMPTY: Draft = {
   descriptionEn: '',
   legalBasis: 'consent',
   necessity: '',
+  necessityEn: '',
   categories: [],
   methods: ['form'],
   retentionDays: '365',
@@ -197,6 +198,7 @@ function toDraft(p: Purpose): Draft {
     descriptionEn: p.descriptionEn,
     legalBasis: p.legalBasis,
     necessity: p.necessity,
+    necessityEn: p.necessityEn ?? '',
     categories: [...p.categories],
     methods: [...p.methods],
     retentionDays: String(p.retentionDays),
@@ -269,19 +271,23 @@ function PurposeForm({
       descriptionEn: d.descriptionEn.trim(),
       legalBasis: d.legalBasis,
       necessity: d.necessity.trim(),
+      // The English texts are sent only when written: the English rules fall back on the others.
+      ...(d.necessityEn?.trim() ? { necessityEn: d.necessityEn.trim() } : {}),
       categories: d.categories,
       methods: d.methods,
       retentionDays: Number(d.retentionDays.trim()),
       retentionAction: d.retentionAction,
-      recipients: d.recipients.map(({ row: _row, contract, ...r }) => ({
+      recipients: d.recipients.map(({ row: _row, contract, purposeEn, ...r }) => ({
         ...r,
         name: r.name.trim(),
         purpose: r.purpose.trim(),
+        ...(purposeEn?.trim() ? { purposeEn: purposeEn.trim() } : {}),
         ...(contract?.trim() ? { contract: contract.trim() } : {}),
       })),
-      crossBorder: d.crossBorder.map(({ row: _row, ...c }) => ({
+      crossBorder: d.crossBorder.map(({ row: _row, destinationEn, ...c }) => ({
         ...c,
         destination: c.destination.trim(),
+        ...(destinationEn?.trim() ? { destinationEn: destinationEn.trim() } : {}),
         recipient: c.recipient.trim(),
       })),
       publicDisclosure: d.publicDisclosure,
@@ -404,6 +410,14 @@ function PurposeForm({
           error={errors.necessity}
           rows={3}
         />
+        <TextAreaField
+          label={t('register.necessityEn')}
+          hint={t('register.necessityEnHint')}
+          value={d.necessityEn ?? ''}
+          onChange={(v) => set('necessityEn', v)}
+          error={errors.necessityEn}
+          rows={3}
+        />
       </div>
       <FieldGroup legend={t('register.methods')} error={errors.methods}>
         {METHODS.map((m) => (
@@ -473,6 +487,11 @@ function PurposeForm({
                 required
               />
               <TextField
+                label={t('register.recipientPurposeEn')}
+                value={r.purposeEn ?? ''}
+                onChange={(v) => setRecipient(r.row, { purposeEn: v })}
+              />
+              <TextField
                 label={t('register.recipientContract')}
                 value={r.contract ?? ''}
                 onChange={(v) => setRecipient(r.row, { contract: v })}
@@ -523,6 +542,11 @@ function PurposeForm({
                 value={c.destination}
                 onChange={(v) => setTransfer(c.row, { destination: v })}
                 required
+              />
+              <TextField
+                label={t('register.destinationEn')}
+                value={c.destinationEn ?? ''}
+                onChange={(v) => setTransfer(c.row, { destinationEn: v })}
               />
               <TextField
                 label={t('register.transferRecipient')}
