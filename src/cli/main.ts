@@ -25,4 +25,10 @@ export async function buildProgram(argv: string[] = process.argv): Promise<Comma
   return program;
 }
 
+// A reader that stops early (`| head`) closes the pipe: that ends the output, it is no error to report.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});
+
 await (await buildProgram()).parseAsync(process.argv);

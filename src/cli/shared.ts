@@ -1,3 +1,5 @@
+import path from 'node:path';
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ConfigError, loadConfig, type Config } from '../config/config.js';
 import { AppContext, type ContextOverrides } from '../context.js';
@@ -27,6 +29,7 @@ export function storeOptions(cmd: Command): Command {
 export function configFrom(flags: StoreFlags): Config {
   return loadConfig({
     configFile: flags.config,
+    requireFile: flags.config !== undefined,
     flags: {
       dataDir: flags.dataDir,
       databaseUrl: flags.databaseUrl,
@@ -42,8 +45,14 @@ export async function withContext<T>(
   flags: StoreFlags,
   fn: (ctx: AppContext) => Promise<T>,
   overrides: ContextOverrides = {},
+  opts: { create?: boolean } = {},
 ): Promise<T> {
   const config = configFrom(flags);
+  // Only commands that set a store up may create one: a mistyped --data-dir would otherwise get a new
+  // empty database and key ring, and `audit verify` would report it intact.
+  const file = path.join(config.dataDir, 'custodian.db');
+  if (!opts.create && config.databaseUrl === null && !existsSync(file))
+    throw new CliError(`no database at ${file} (run custodian migrate or serve to create one)`);
   const ctx = await AppContext.create(config, {
     logger: createLogger(process.env.CUSTODIAN_LOG_LEVEL ?? 'warn', process.stderr as never),
     ...overrides,

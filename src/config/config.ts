@@ -221,6 +221,8 @@ export interface LoadOptions {
   configFile?: string;
   /** Values that win over everything (tests). */
   overrides?: Partial<Record<string, unknown>>;
+  /** The file was named by the operator (`--config`, CUSTODIAN_CONFIG): its absence is an error. */
+  requireFile?: boolean;
 }
 
 /**
@@ -232,6 +234,8 @@ export function loadConfig(opts: LoadOptions = {}): Config {
   const config = defaults() as unknown as Raw;
   const file = opts.configFile ?? env.CUSTODIAN_CONFIG ?? 'custodian.config.json';
   let fileValues: Raw = {};
+  if ((opts.requireFile || env.CUSTODIAN_CONFIG) && !existsSync(file))
+    throw new ConfigError(file, 'does not exist (named by --config or CUSTODIAN_CONFIG)');
   if (existsSync(file)) {
     try {
       fileValues = JSON.parse(readFileSync(file, 'utf8')) as Raw;
@@ -294,6 +298,9 @@ function maskUrl(u: string): string {
   try {
     const parsed = new URL(u);
     if (parsed.password) parsed.password = '********';
+    // libpq and gateways also take secrets as parameters (`?password=…`, `?token=…`).
+    for (const [k] of parsed.searchParams)
+      if (/pass|token|key|secret|sig|auth/i.test(k)) parsed.searchParams.set(k, '********');
     return parsed.toString();
   } catch {
     return '********';

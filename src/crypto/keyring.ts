@@ -229,7 +229,14 @@ export function readKeyRing(loc: KeyRingLocation): KeyRing {
   } else {
     json = text;
   }
-  return new KeyRing(JSON.parse(json) as KeyRingFile);
+  let file: KeyRingFile;
+  try {
+    file = JSON.parse(json) as KeyRingFile;
+  } catch {
+    // Not the parser's message: it would quote key material.
+    throw new Error(`key ring ${loc.file} is not valid JSON`);
+  }
+  return new KeyRing(file);
 }
 
 /** Writes atomically (temp file + rename) with owner-only permissions. */

@@ -95,8 +95,9 @@ export function parseJsonlRules(text: string): Rule[] {
     let v: unknown;
     try {
       v = JSON.parse(line);
-    } catch (e) {
-      throw new RuleFormatError(i + 1, `not valid JSON (${(e as Error).message})`);
+    } catch {
+      // Not the parser's message: it quotes the line.
+      throw new RuleFormatError(i + 1, 'not valid JSON');
     }
     if (typeof v !== 'object' || v === null || Array.isArray(v))
       throw new RuleFormatError(i + 1, 'must be a JSON object');

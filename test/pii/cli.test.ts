@@ -122,6 +122,25 @@ describe('custodian pii scan', () => {
     ).toEqual(['a', 'c']);
   });
 
+  it('never passes records through unmasked when --fields names nothing they hold', async () => {
+    const input = file('fields.jsonl', '{"id":1,"text":"call me at 13812345678 please"}\n');
+    const typo = await run(['redact', '--input', input, '--fields', 'txt,body', '--workers', '0']);
+    expect(typo.code).toBe(2);
+    expect(typo.stdout).not.toContain('13812345678');
+    expect(typo.stderr).toMatch(/line 1: none of the fields txt, body/);
+    const none = await run(['redact', '--input', input, '--fields', '', '--workers', '0']);
+    expect(none.code).not.toBe(0);
+    expect(none.stdout).toBe('');
+    // A line that is no JSON is reported without being quoted.
+    const bad = file('quoted.jsonl', 'name 13812345678 x\n');
+    const r = await run(['scan', '--input', bad, '--workers', '0']);
+    expect(r.stderr).toMatch(/line 1: invalid JSON/);
+    expect(r.stderr).not.toContain('13812345678');
+    const many = await run(['scan', '--input', input, '--workers', '100000']);
+    expect(many.code).not.toBe(0);
+    expect(many.stderr).toMatch(/--workers must be a whole number from 0 to \d+/);
+  });
+
   it('reads text from stdin and prints a summary on request', async () => {
     const r = await run(['scan', '--format', 'text', '--summary', '--workers', '0'], {
       stdin: 'a 13800138000\nb\n',

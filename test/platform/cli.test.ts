@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -103,6 +103,22 @@ describe('custodian CLI (SQLite data directory)', () => {
     const bad = cli(['audit', 'verify', '--data-dir', dir]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/entry 2 was edited/);
+  });
+
+  it('does not make a store where a command only reads one: a mistyped directory is an error', () => {
+    const typo = path.join(dir, 'no-such', 'dir');
+    for (const args of [
+      ['audit', 'verify'],
+      ['apikey', 'list'],
+    ]) {
+      const r = cli([...args, '--data-dir', typo]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`no database at ${path.join(typo, 'custodian.db')}`);
+    }
+    expect(existsSync(typo)).toBe(false);
+    const config = cli(['config', '--config', path.join(dir, 'no-such.json')]);
+    expect(config.code).not.toBe(0);
+    expect(config.stderr).toMatch(/no-such.json: does not exist/);
   });
 
   it('rotates keys, keeping old signatures verifiable', () => {

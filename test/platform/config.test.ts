@@ -55,6 +55,13 @@ describe('configuration', () => {
     );
   });
 
+  it('refuses a configuration file the operator named that does not exist', () => {
+    expect(() => loadConfig({ env: {}, configFile: '/no/such/custodian.json', requireFile: true })).toThrow(
+      /^\/no\/such\/custodian.json: does not exist/,
+    );
+    expect(() => loadConfig({ env: { CUSTODIAN_CONFIG: '/no/such/c.json' } })).toThrow(/does not exist/);
+  });
+
   it('needs the officer contact and complaint channel the published rules name, in production', () => {
     const env = {
       CUSTODIAN_MODE: 'production',
@@ -81,7 +88,7 @@ describe('configuration', () => {
   it('masks secrets when printed', () => {
     const c = loadConfig({
       env: {
-        CUSTODIAN_DATABASE_URL: 'postgres://app:s3cret-pw@db:5432/custodian',
+        CUSTODIAN_DATABASE_URL: 'postgres://app:s3cret-pw@db:5432/custodian?sslmode=require&password=hunter2',
         CUSTODIAN_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'),
         CUSTODIAN_SMS_GATEWAY_TOKEN: 'tok-123',
         CUSTODIAN_SMS_GATEWAY_URL: 'https://sms.example.com/send?key=gw-key-9',
@@ -90,6 +97,8 @@ describe('configuration', () => {
     });
     const shown = JSON.stringify(describeConfig(c));
     expect(shown).not.toContain('s3cret-pw');
+    expect(shown).not.toContain('hunter2');
+    expect(shown).toContain('sslmode=require');
     expect(shown).not.toContain(Buffer.alloc(32, 7).toString('base64'));
     expect(shown).not.toContain('tok-123');
     expect(shown).not.toContain('gw-key-9');

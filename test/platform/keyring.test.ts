@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -40,6 +40,17 @@ describe('key ring', () => {
     const b = loadOrCreateKeyRing({ file, wrappingKey: null });
     expect(b.created).toBe(false);
     expect(b.ring.open(a.ring.seal('same')).toString()).toBe('same');
+    // A damaged file is named, and none of its key material is quoted in the error.
+    const text = readFileSync(file, 'utf8');
+    const damaged = text.replace(/"key": "/, '"key": x"');
+    writeFileSync(file, damaged);
+    let message = '';
+    try {
+      readKeyRing({ file, wrappingKey: null });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toBe(`key ring ${file} is not valid JSON`);
   });
 
   it('encrypts the file at rest with CUSTODIAN_MASTER_KEY and refuses the wrong key', () => {

@@ -104,6 +104,27 @@ describe('custodian screen', () => {
     expect(out[2].id).toBe('y');
   });
 
+  it('quotes no input in its errors, reads past a byte-order mark, and needs an id on every line', async () => {
+    const r = await run(
+      ['--rules', RULES_JSONL],
+      '\ufeff{"id":"x","text":"赌博"}\nname 13812345678 not json\n{"text":"赌博"}\n',
+    );
+    expect(r.code).toBe(2);
+    const out = lines(r.stdout);
+    expect(out.map((o) => o.decision)).toEqual(['block', 'error', 'error']);
+    expect(r.stdout).not.toContain('13812345678');
+    expect(out[1].error).toBe('line 2: not valid JSON');
+    expect(out[2].error).toMatch(/^line 3: expected \{"id","text"\}/);
+  });
+
+  it('refuses an empty rule set instead of letting every post through', async () => {
+    const empty = file('empty.jsonl', '\n');
+    const r = await run(['--rules', empty], INPUT);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`rules ${empty}: holds no rule`);
+    expect(r.stdout).toBe('');
+  });
+
   it('reports invalid rules with the rule id and field, exit code 1', async () => {
     const bad = file('bad.jsonl', '{"id":"r1","pattern":"赌博","category":"gambling","action":"deny"}\n');
     const r = await run(['--rules', bad], INPUT);

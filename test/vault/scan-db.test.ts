@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from 'node:fs';
+import SqliteDatabase from 'better-sqlite3';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scanDatabase } from '../../src/cli/commands/pii-scan-db.js';
@@ -60,5 +62,29 @@ describe.each(DIALECTS)('pii scan-db on %s', (dialect) => {
       expect(r.stderr).toBe('');
       const report = JSON.parse(r.stdout);
       expect(report.find((x: { column: string }) => x.column === 'contact').findings.PHONE_NUMBER).toBe(100);
+    });
+
+  if (dialect === 'sqlite')
+    it('reads a database as it is, and refuses a path or column that is not there', () => {
+      requireBuild();
+      // A database in rollback-journal mode, as another program left it: still so after the scan.
+      const file = path.join(t.dataDir, 'other.db');
+      const other = new SqliteDatabase(file);
+      other.exec("create table people (note text); insert into people values ('call 13812345678')");
+      other.close();
+      const before = readFileSync(file);
+      const r = cli(['pii', 'scan-db', '--db', file, '--full', '--json']);
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout)[0].findings.PHONE_NUMBER).toBe(1);
+      expect(readFileSync(file).equals(before)).toBe(true);
+      expect(existsSync(`${file}-wal`)).toBe(false);
+      const typo = path.join(t.dataDir, 'nope', 'other.db');
+      const missing = cli(['pii', 'scan-db', '--db', typo]);
+      expect(missing.code).not.toBe(0);
+      expect(missing.stderr).toContain(`no SQLite database at ${typo}`);
+      expect(existsSync(typo)).toBe(false);
+      const col = cli(['pii', 'scan-db', '--db', file, '--columns', 'nope']);
+      expect(col.code).not.toBe(0);
+      expect(col.stderr).toContain('column nope does not exist');
     });
 });

@@ -109,6 +109,10 @@ export function processBatch(config: PiiJobConfig, batch: PiiBatch): PiiBatchRes
         const rec = parseJsonRecord(raw);
         const multi = config.fields.length > 1;
         const all: OutFinding[] = [];
+        // A record with none of the fields asked for is an error, never passed through as if clean: a
+        // mistyped --fields would otherwise let every value out unmasked.
+        if (multi && config.fields.every((f) => typeof rec[f] !== 'string'))
+          throw new RecordError(`none of the fields ${config.fields.join(', ')} is a string in this record`);
         for (const field of config.fields) {
           const value = rec[field];
           if (value === undefined && multi) continue;
@@ -150,8 +154,9 @@ function parseJsonRecord(raw: string): Record<string, unknown> {
   let rec: unknown;
   try {
     rec = JSON.parse(raw);
-  } catch (e) {
-    throw new RecordError(`invalid JSON (${(e as Error).message})`);
+  } catch {
+    // Not the parser's message: it quotes the line, which may hold personal information.
+    throw new RecordError('invalid JSON');
   }
   if (rec === null || typeof rec !== 'object' || Array.isArray(rec))
     throw new RecordError('not a JSON object');

@@ -1,5 +1,7 @@
+import { existsSync, statSync } from 'node:fs';
+import SqliteDatabase from 'better-sqlite3';
 import { Command } from 'commander';
-import { sql } from 'kysely';
+import { SqliteDialect, sql } from 'kysely';
 import { openStore, type Store } from '../../db/database.js';
 import { PII_TYPES, scan, type PiiType } from '../../pii/index.js';
 import { action, CliError } from '../shared.js';
@@ -17,7 +19,17 @@ const TEXT_TYPES = /char|text|clob|string|json|uuid/i;
 
 function open(target: string): Store {
   if (/^postgres(ql)?:\/\//.test(target)) return openStore({ kind: 'postgres', url: target, max: 2 });
-  return openStore({ kind: 'sqlite', file: target });
+  // Discovery reads someone else's database: read-only, as it is (no WAL switch), and only if it exists,
+  // so a mistyped path is an error rather than a new empty database reported clean.
+  if (!existsSync(target) || !statSync(target).isFile())
+    throw new CliError(`no SQLite database at ${target}`);
+  const sqlite = new SqliteDatabase(target, { readonly: true, fileMustExist: true });
+  return openStore({
+    kind: 'custom',
+    dialect: new SqliteDialect({ database: sqlite }),
+    info: 'sqlite',
+    location: target,
+  });
 }
 
 /**
@@ -97,6 +109,10 @@ export async function scanDatabase(
   if (opts.tables) {
     const missing = opts.tables.filter((t) => !meta.some((m) => m.name === t));
     if (missing.length) throw new CliError(`table ${missing[0]} does not exist`);
+  }
+  if (opts.columns) {
+    const missing = opts.columns.filter((c) => !wanted.some((t) => t.columns.some((x) => x.name === c)));
+    if (missing.length) throw new CliError(`column ${missing[0]} does not exist in the tables scanned`);
   }
   const out: ColumnReport[] = [];
   for (const t of wanted) {

@@ -105,6 +105,12 @@ function inferFormat(input: string | undefined): PiiInputFormat {
   return 'text';
 }
 
+function fieldList(value: string | undefined): string[] {
+  const fields = list(value) ?? ['text'];
+  if (!fields.length) throw new UsageError('--fields names no field');
+  return fields;
+}
+
 function list(value: string | undefined): string[] | undefined {
   return value
     ?.split(',')
@@ -144,7 +150,7 @@ function buildConfig(mode: PiiJobConfig['mode'], opts: PiiCliOptions): PiiJobCon
   return {
     mode,
     format: opts.format ?? inferFormat(opts.input),
-    fields: list(opts.fields) ?? ['text'],
+    fields: fieldList(opts.fields),
     columns: null,
     header: [],
     operator: opts.operator ?? 'replace',
@@ -158,7 +164,10 @@ function buildConfig(mode: PiiJobConfig['mode'], opts: PiiCliOptions): PiiJobCon
 async function pipeline(mode: PiiJobConfig['mode'], opts: PiiCliOptions): Promise<number> {
   const config = buildConfig(mode, opts);
   const workers = opts.workers === undefined ? Math.min(2, availableParallelism()) : Number(opts.workers);
-  if (!Number.isInteger(workers) || workers < 0) throw new UsageError('--workers must be a whole number ≥ 0');
+  // Each worker loads the engine (about 15 MB); more than a few per core only costs memory.
+  const maxWorkers = 4 * availableParallelism();
+  if (!Number.isInteger(workers) || workers < 0 || workers > maxWorkers)
+    throw new UsageError(`--workers must be a whole number from 0 to ${maxWorkers}`);
 
   let input: Readable;
   let totalBytes = 0;
@@ -218,8 +227,10 @@ async function pipeline(mode: PiiJobConfig['mode'], opts: PiiCliOptions): Promis
     let open = false;
     let headerDone = config.format !== 'csv';
     if (headerDone) start();
-    for await (const line of lines) {
+    for await (const raw of lines) {
       lineNo++;
+      // A byte-order mark some editors write before the first line is no part of it.
+      const line = lineNo === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
       let record = line;
       let recordLine = lineNo;
       if (config.format === 'csv') {

@@ -81,15 +81,21 @@ export function registerPlatformCommands(program: Command): void {
   ).action(
     action(async (flags: StoreFlags & { username: string; role: string; displayName?: string }) => {
       const password = await readSecret('Password: ');
-      await withContext(flags, async (ctx) => {
-        const u = await ctx.accounts.createUser(CLI, {
-          username: flags.username,
-          role: flags.role,
-          displayName: flags.displayName,
-          password,
-        });
-        console.error(`Created ${u.role} ${u.username} (${u.id}).`);
-      });
+      await withContext(
+        flags,
+        async (ctx) => {
+          const u = await ctx.accounts.createUser(CLI, {
+            username: flags.username,
+            role: flags.role,
+            displayName: flags.displayName,
+            password,
+          });
+          console.error(`Created ${u.role} ${u.username} (${u.id}).`);
+          // The first administrator of a new installation may be made before anything else ran.
+        },
+        {},
+        { create: true },
+      );
     }),
   );
 

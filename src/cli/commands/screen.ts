@@ -62,7 +62,10 @@ export function loadRuleSet(file: string): CompiledRuleSet {
     throw new Error(`cannot read rules ${file}: ${(err as Error).message}`, { cause: err });
   }
   try {
-    return compileRules(parseRules(text, ruleFormatOf(file)));
+    const rules = parseRules(text, ruleFormatOf(file));
+    // An empty file (or a wrong one) would let every post through with exit 0.
+    if (!rules.length) throw new Error(`rules ${file}: holds no rule`);
+    return compileRules(rules);
   } catch (err) {
     if (err instanceof RuleFormatError || err instanceof RuleValidationError) {
       throw new Error(`rules ${file}: ${err.message}`, { cause: err });
@@ -85,16 +88,24 @@ export async function screenStream(
   const lines = createInterface({ input, crlfDelay: Infinity });
   let lineNo = 0;
   let bad = 0;
-  for await (const line of lines) {
+  for await (const raw of lines) {
     lineNo++;
+    // A byte-order mark some editors write before the first line is no part of its JSON.
+    const line = lineNo === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
     if (line.trim() === '') continue;
     let out: string;
     let id: unknown = null;
     try {
-      const v = JSON.parse(line) as { id?: unknown; text?: unknown };
+      let v: { id?: unknown; text?: unknown };
+      try {
+        v = JSON.parse(line) as { id?: unknown; text?: unknown };
+      } catch {
+        // Not the parser's message: it quotes the line, which may hold personal information.
+        throw new Error('not valid JSON');
+      }
       id = v?.id ?? null;
-      if (typeof v !== 'object' || v === null || typeof v.text !== 'string')
-        throw new Error('expected {"id","text"} with a string text');
+      if (typeof v !== 'object' || v === null || typeof v.text !== 'string' || v.id === undefined)
+        throw new Error('expected {"id","text"} with an id and a string text');
       const r = set.screen(v.text, { contentType });
       out = JSON.stringify({ id, decision: r.decision, matches: r.matches });
     } catch (err) {
