@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -58,6 +59,21 @@ describe('custodian consents import and retention sweep (SQLite data directory)'
     const dry = cli(['consents', 'import', good, '--dry-run', '--data-dir', dir]);
     expect(dry.code).toBe(0);
     expect(dry.stdout).toMatch(/^dry run: 1 rows, 0 imported, 1 valid/);
+    // The hash reported (and audited) is the file's own.
+    expect(dry.stdout).toContain(`sha256 ${createHash('sha256').update(readFileSync(good)).digest('hex')}`);
+    // Bytes that are no UTF-8 are refused, not stored as replacement characters.
+    const broken = path.join(dir, 'broken.csv');
+    writeFileSync(
+      broken,
+      Buffer.concat([
+        Buffer.from(`${HEADER}\nsubj-`),
+        Buffer.from([0xff, 0xfe]),
+        Buffer.from('1,ads,true,1,paper,2025-01-01T00:00:00Z,,\n'),
+      ]),
+    );
+    const notUtf8 = cli(['consents', 'import', broken, '--data-dir', dir]);
+    expect(notUtf8.code).toBe(2);
+    expect(notUtf8.stderr).toContain(`${broken} is not valid UTF-8`);
     const done = cli(['consents', 'import', good, '--data-dir', dir]);
     expect(done.stdout).toMatch(/^imported: 1 rows, 1 imported/);
 

@@ -41,11 +41,19 @@ export function registerRulesCommands(program: Command): void {
   ).action(
     action(
       async (file: string, flags: StoreFlags & { format?: string; dryRun?: boolean; atomic: boolean }) => {
-        const format = flags.format ?? (path.extname(file).toLowerCase() === '.jsonl' ? 'jsonl' : 'csv');
+        const ext = path.extname(file).toLowerCase();
+        // JSON lines go by the names the other commands read them by, too.
+        const format = flags.format ?? (['.jsonl', '.ndjson', '.json'].includes(ext) ? 'jsonl' : 'csv');
         if (format !== 'csv' && format !== 'jsonl') throw new CliError('--format must be csv or jsonl', 2);
         if (statSync(file).size > IMPORT_LIMITS.bytes)
           throw new CliError(`${file} is larger than ${IMPORT_LIMITS.bytes} bytes; split it`, 2);
-        const data = readFileSync(file, 'utf8');
+        // Bytes that are no UTF-8 would be stored as U+FFFD and the audited hash would not be the file's.
+        let data: string;
+        try {
+          data = new TextDecoder('utf-8', { fatal: true }).decode(readFileSync(file));
+        } catch {
+          throw new CliError(`${file} is not valid UTF-8`, 2);
+        }
         const r = await withContext(flags, (ctx) =>
           importConsents(ctx.db, ctx.audit, (v) => ctx.rules.version(v), CLI, {
             format,
