@@ -129,18 +129,26 @@ export async function scanDatabase(
       findings: {} as ColumnReport['findings'],
     }));
     const select = sql.join(cols.map((c) => sql`cast(${sql.ref(c.name)} as text) as ${sql.ref(c.name)}`));
-    // A sample is one query (random order would repeat rows across pages); a full scan reads in pages.
+    // A sample is one query (random order would repeat rows across pages); a full scan reads in pages, each
+    // page in the same order over one snapshot, so no row is read twice or skipped: on PostgreSQL a
+    // repeatable-read transaction ordered by the row's physical position; SQLite's scan order is the table's.
     const batch = opts.sample ?? 2000;
-    for (let offset = 0; ; offset += batch) {
-      const limit = batch;
-      const order = opts.sample === null ? sql`` : sql`order by random()`;
-      const rows = (
-        await sql<
-          Record<string, string | null>
-        >`select ${select} from ${sql.table(t.name)} ${order} limit ${limit} offset ${offset}`.execute(
-          store.db,
-        )
-      ).rows;
+    const pg = store.dialect.name === 'postgres';
+    const pages = async (db: typeof store.db) => {
+      for (let offset = 0; ; offset += batch) {
+        const limit = batch;
+        const order =
+          opts.sample !== null ? sql`order by random()` : pg && !t.isView ? sql`order by ctid` : sql``;
+        const rows = (
+          await sql<
+            Record<string, string | null>
+          >`select ${select} from ${sql.table(t.name)} ${order} limit ${limit} offset ${offset}`.execute(db)
+        ).rows;
+        count(rows);
+        if (rows.length < limit || opts.sample !== null) break;
+      }
+    };
+    const count = (rows: Record<string, string | null>[]) => {
       for (const row of rows)
         cols.forEach((c, i) => {
           const r = reports[i];
@@ -152,8 +160,14 @@ export async function scanDatabase(
           if (f.length) r.withFindings++;
           for (const x of f) r.findings[x.type] = (r.findings[x.type] ?? 0) + 1;
         });
-      if (rows.length < limit || opts.sample !== null) break;
-    }
+    };
+    if (pg && opts.sample === null)
+      await store.db
+        .transaction()
+        .setIsolationLevel('repeatable read')
+        .setAccessMode('read only')
+        .execute((trx) => pages(trx));
+    else await pages(store.db);
     out.push(...reports);
   }
   return out;
