@@ -173,6 +173,24 @@ describe('custodian pii scan', () => {
 });
 
 describe('custodian pii redact', () => {
+  it('reads a quote inside a CSV field as a character, and keeps every row before an unclosed one', async () => {
+    const stray = file('stray.csv', 'name,note\nli,5" tall 13800138000\nwang,ok\nzhao,13900139000\n');
+    const r = await run(['redact', '--input', stray, '--operator', 'mask', '--workers', '0']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trimEnd().split('\n')).toEqual([
+      'name,note',
+      'li,"5"" tall 138****8000"',
+      'wang,ok',
+      'zhao,139****9000',
+    ]);
+    const open = file('open.csv', 'name,note\nli,13800138000\nwang,"never closed 13900139000\n');
+    const o = await run(['redact', '--input', open, '--operator', 'mask', '--workers', '0']);
+    expect(o.code).toBe(2);
+    expect(o.stdout.trimEnd().split('\n')).toEqual(['name,note', 'li,138****8000']);
+    expect(o.stderr).toMatch(/line 3: unterminated quoted field/);
+    expect(o.stdout + o.stderr).not.toContain('13900139000');
+  });
+
   it('masks jsonl fields in order', async () => {
     const input = file('r.jsonl', '{"id":1,"text":"手机13800138000","other":"13800138000"}\n');
     const r = await run(['redact', '--input', input, '--operator', 'mask']);

@@ -269,10 +269,14 @@ async function pipeline(mode: PiiJobConfig['mode'], opts: PiiCliOptions): Promis
       batchChars += record.length;
       if (batch.records.length >= BATCH_RECORDS || batchChars >= BATCH_CHARS) await flushBatch();
     }
-    if (open) throw new UsageError(`line ${pendingLine}: unterminated quoted field`);
     if (!pipe) start();
     await flushBatch();
     await pipe!.finish();
+    // Everything read before it is written; the record that never closed is a bad line like any other.
+    if (open) {
+      stats.errors++;
+      process.stderr.write(`error: line ${pendingLine}: unterminated quoted field\n`);
+    }
   } finally {
     await (runner as BatchRunner | null)?.close();
     bar?.stop();
