@@ -618,7 +618,9 @@ export class AccountService {
     return transact(this.db, async (tx) => {
       const row = await tx.db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst();
       if (!row) throw notFound('API key');
-      const revoked_at = row.revoked_at ?? nowIso();
+      // Revoking again changes nothing, so it records nothing: the first revocation stands with its time.
+      if (row.revoked_at) return toKeyView(row);
+      const revoked_at = nowIso();
       await tx.db.updateTable('api_keys').set({ revoked_at }).where('id', '=', id).execute();
       tx.onCommit(() => void this.keyCache.delete(row.key_hash));
       await this.audit.append(tx, {

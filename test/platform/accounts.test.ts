@@ -316,6 +316,22 @@ describe.each(DIALECTS)('staff accounts on %s', (dialect) => {
     expect(listed.lastUsedAt).not.toBeNull();
     expect(JSON.stringify(listed)).not.toContain(key);
     await as(app, admin).delete(`/api/v1/api-keys/${id}`);
+    // Revoking again keeps the first revocation and records nothing more.
+    const first = (await as(app, admin).get('/api/v1/api-keys'))
+      .json()
+      .items.find((k: { id: string }) => k.id === id).revokedAt;
+    expect((await as(app, admin).delete(`/api/v1/api-keys/${id}`)).statusCode).toBe(200);
+    const revocations = await t.ctx.db
+      .selectFrom('audit_entries')
+      .select('seq')
+      .where('action', '=', 'apikey.revoke')
+      .where('target_id', '=', id)
+      .execute();
+    expect(revocations).toHaveLength(1);
+    expect(
+      (await as(app, admin).get('/api/v1/api-keys')).json().items.find((k: { id: string }) => k.id === id)
+        .revokedAt,
+    ).toBe(first);
     const after = await as(app, { key }).get('/api/v1/audit');
     expect(after.statusCode).toBe(401);
     expect(after.json().error.code).toBe('invalid_api_key');
