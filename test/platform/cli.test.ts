@@ -75,6 +75,12 @@ describe('custodian CLI (SQLite data directory)', () => {
     expect(list.stdout).not.toContain(made.stdout.trim());
     const id = /([0-9a-f-]{36})/.exec(list.stdout)![1];
     expect(cli(['apikey', 'revoke', id, '--data-dir', dir]).code).toBe(0);
+    // For scripts: JSON, still without the key or its hash.
+    const json = cli(['apikey', 'list', '--json', '--data-dir', dir]);
+    const keys = JSON.parse(json.stdout) as Array<{ id: string; revokedAt: string | null }>;
+    expect(keys.find((k) => k.id === id)?.revokedAt).not.toBeNull();
+    expect(json.stdout).not.toContain(made.stdout.trim());
+    expect(json.stdout).not.toMatch(/hash/i);
   });
 
   it('prints the configuration with secrets masked', () => {

@@ -118,10 +118,16 @@ export function registerPlatformCommands(program: Command): void {
       });
     }),
   );
-  storeOptions(apikey.command('list').description('list API keys')).action(
-    action(async (flags: StoreFlags) => {
+  storeOptions(
+    apikey
+      .command('list')
+      .description('list API keys (never the key itself)')
+      .option('--json', 'one JSON array on stdout, for scripts'),
+  ).action(
+    action(async (flags: StoreFlags & { json?: boolean }) => {
       await withContext(flags, async (ctx) => {
         const keys = await ctx.accounts.listApiKeys();
+        if (flags.json) return void process.stdout.write(JSON.stringify(keys) + '\n');
         if (!keys.length) return console.log('No API keys.');
         console.table(
           keys.map((k) => ({
