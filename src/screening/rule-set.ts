@@ -134,7 +134,10 @@ export class CompiledRuleSet {
         this.regexes.push({ rule: i, re: new RegExp(source, flags + 'g') });
       }
     });
-    this.contentTypes = state.rules.map((r) => (r.contentTypes ? new Set(r.contentTypes) : undefined));
+    // Content types compare without case: `Nickname` from one system is the rule's `nickname`.
+    this.contentTypes = state.rules.map((r) =>
+      r.contentTypes ? new Set(r.contentTypes.map((t) => t.toLowerCase())) : undefined,
+    );
     this.lettered = state.rules.map((r) => LETTER.test(r.pattern));
     this.verifyOptions = {
       collapse: state.options.collapseRepeats,
@@ -318,7 +321,7 @@ export class CompiledRuleSet {
 
   private applies(rule: number, contentType: string | undefined): boolean {
     const types = this.contentTypes[rule];
-    return types === undefined || contentType === undefined || types.has(contentType);
+    return types === undefined || contentType === undefined || types.has(contentType.toLowerCase());
   }
 
   private runRegexes(text: string, contentType: string | undefined, found: Candidates): void {

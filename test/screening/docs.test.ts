@@ -75,6 +75,15 @@ describe('docs/screening.md', () => {
     ['买个洗钱包', 'launder'],
   ])('%j has no %s', (text, id) => expect(has(text, id)).toBe(false));
 
+  it('content types: only the types named, compared without case; untyped text meets every rule', () => {
+    const typed = compileRules([rule('nick', '官方客服', { contentTypes: ['nickname'] })]);
+    const decision = (text: string, contentType?: string) => typed.screen(text, { contentType }).decision;
+    expect(decision('官方客服', 'nickname')).toBe('block');
+    expect(decision('官方客服', 'Nickname')).toBe('block');
+    expect(decision('联系官方客服', 'post')).toBe('allow');
+    expect(decision('官方客服')).toBe('block');
+  });
+
   it('whole-term pinyin only when switched on', () => {
     expect(has('dubo', 'gamble')).toBe(false);
     expect(has('dubo', 'gamble', compileRules([rule('gamble', '赌博')], { pinyinWholeTerm: true }))).toBe(

@@ -136,6 +136,8 @@ describe('screen', () => {
 
   it('content types limit rules that name them', () => {
     expect(set.screen('官方客服', { contentType: 'nickname' }).decision).toBe('block');
+    // Another system's spelling of the same type.
+    expect(set.screen('官方客服', { contentType: 'Nickname' }).decision).toBe('block');
     expect(set.screen('联系官方客服', { contentType: 'post' }).decision).toBe('allow');
     // without a content type every rule applies
     expect(set.screen('官方客服').decision).toBe('block');
