@@ -19,6 +19,24 @@ const WAIT = 20_000;
 
 const shown = (l: Locator) => l.waitFor({ state: 'visible', timeout: WAIT });
 
+// The consent-based purpose the person manages, with the categories of one version.
+const newsletter = (categories: string[]) => ({
+  nameZh: '新闻简报',
+  nameEn: 'Newsletter',
+  descriptionZh: '每周向您发送产品资讯。',
+  descriptionEn: 'A weekly product newsletter.',
+  legalBasis: 'consent',
+  necessity: '',
+  categories,
+  methods: ['form'],
+  retentionDays: 365,
+  retentionAction: 'delete',
+  recipients: [],
+  crossBorder: [],
+  publicDisclosure: false,
+  minors: false,
+});
+
 describeBrowser('my consents in the portal, in Chromium', () => {
   let server: ServerProcess;
   let browser: Browser;
@@ -78,27 +96,7 @@ describeBrowser('my consents in the portal, in Chromium', () => {
     key = String(k.json.key);
 
     // A consent-based purpose, published as version 1.
-    const purpose = await apiCall(
-      'PUT',
-      '/api/v1/purposes/newsletter',
-      {
-        nameZh: '新闻简报',
-        nameEn: 'Newsletter',
-        descriptionZh: '每周向您发送产品资讯。',
-        descriptionEn: 'A weekly product newsletter.',
-        legalBasis: 'consent',
-        necessity: '',
-        categories: ['contact'],
-        methods: ['form'],
-        retentionDays: 365,
-        retentionAction: 'delete',
-        recipients: [],
-        crossBorder: [],
-        publicDisclosure: false,
-        minors: false,
-      },
-      admin,
-    );
+    const purpose = await apiCall('PUT', '/api/v1/purposes/newsletter', newsletter(['contact']), admin);
     expect(purpose.status).toBe(200);
     expect((await apiCall('POST', '/api/v1/rules/publish', {}, admin)).status).toBe(201);
 
@@ -179,22 +177,7 @@ describeBrowser('my consents in the portal, in Chromium', () => {
     const wider = await apiCall(
       'PUT',
       '/api/v1/purposes/newsletter',
-      {
-        nameZh: '新闻简报',
-        nameEn: 'Newsletter',
-        descriptionZh: '每周向您发送产品资讯。',
-        descriptionEn: 'A weekly product newsletter.',
-        legalBasis: 'consent',
-        necessity: '',
-        categories: ['contact', 'device'],
-        methods: ['form'],
-        retentionDays: 365,
-        retentionAction: 'delete',
-        recipients: [],
-        crossBorder: [],
-        publicDisclosure: false,
-        minors: false,
-      },
+      newsletter(['contact', 'device']),
       admin,
     );
     expect(wider.status).toBe(200);
