@@ -6,6 +6,9 @@ import { registerPlatformCommands } from './commands/platform.js';
  * The `custodian` command line; each command also answers `--help`. The engine commands load their engines
  * (dictionaries, tables) only when they are asked for or listed, so `serve` starts fast.
  */
+/** Commands registered only when asked for. */
+const LAZY = ['pii', 'screen', 'consents', 'retention'];
+
 export async function buildProgram(argv: string[] = process.argv): Promise<Command> {
   const program = new Command('custodian')
     .description('Custodian: network-information protection platform')
@@ -13,7 +16,9 @@ export async function buildProgram(argv: string[] = process.argv): Promise<Comma
     .showHelpAfterError();
   registerPlatformCommands(program);
   const first = argv.slice(2).find((a) => !a.startsWith('-'));
-  const wants = (name: string) => first === undefined || first === 'help' || first === name;
+  // A command name nobody knows (a typo) lists every command, engine commands included.
+  const known = program.commands.some((c) => c.name() === first) || LAZY.includes(first ?? '');
+  const wants = (name: string) => first === undefined || first === 'help' || !known || first === name;
   if (wants('pii')) {
     (await import('./commands/pii.js')).registerPiiCommands(program);
     const pii = program.commands.find((c) => c.name() === 'pii');

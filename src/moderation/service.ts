@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { ActorRef } from '../audit/actor.js';
 import { canonicalJson, nestedDeeperThan } from '../audit/canonical.js';
+import { auditText } from '../audit/free-text.js';
 import type { AuditLog } from '../audit/service.js';
 import type { KeyRing } from '../crypto/keyring.js';
 import type { Db } from '../db/database.js';
@@ -283,7 +284,8 @@ export class ModerationService {
           requestId,
           target: { type: 'case', id },
           details: {
-            contentId: input.contentId,
+            // The provider's own id, which may carry a phone or account number: masked like free text.
+            contentId: auditText(input.contentId),
             evidenceSha256: evidenceHash,
             contentSha256: contentHash,
             ruleVersions,
@@ -483,7 +485,7 @@ export class ModerationService {
         actor,
         requestId,
         target: { type: 'case', id },
-        details: { status, contentId: c.content_id },
+        details: { status, contentId: auditText(c.content_id) },
       });
       return toCaseView({ ...c, ...set });
     });

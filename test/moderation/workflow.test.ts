@@ -315,6 +315,17 @@ describe.each(DIALECTS)('screening gate and moderation on %s', (dialect) => {
       .where('case_id', '=', id)
       .executeTakeFirstOrThrow();
     expect(row.context).not.toContain('13912345678');
+    // A content id that carries a number is masked in the audit entry; the case keeps it.
+    const numbered = await screen('post-13712345678', '赌博平台注册送彩金');
+    const entry = await t.ctx.db
+      .selectFrom('audit_entries')
+      .select('details')
+      .where('target_id', '=', numbered.json().caseId)
+      .executeTakeFirstOrThrow();
+    expect(entry.details).not.toContain('13712345678');
+    expect((await as(app, mod1).get(`/api/v1/cases/${numbered.json().caseId}`)).json().contentId).toBe(
+      'post-13712345678',
+    );
     expect(row.context).not.toContain('t-9');
     expect((await as(app, mod1).get(`/api/v1/cases/${id}`)).json().evidence.context).toEqual(ctx);
     let deep: unknown = 1;

@@ -32,6 +32,11 @@ describe('custodian CLI (SQLite data directory)', () => {
       expect(help.stdout).toContain(c);
     const sub = cli(['apikey', 'create', '--help']);
     expect(sub.stdout).toContain('--scopes');
+    // A mistyped command names the likely one and lists them all, engine commands included.
+    const typo = cli(['scren']);
+    expect(typo.code).not.toBe(0);
+    expect(typo.stderr).toContain('Did you mean screen?');
+    for (const c of ['pii', 'screen', 'consents', 'retention']) expect(typo.stderr).toContain(c);
   });
 
   it('migrates a fresh directory and says what it applied; then says it is current', () => {
