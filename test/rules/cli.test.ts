@@ -71,6 +71,11 @@ describe('custodian consents import and retention sweep (SQLite data directory)'
         Buffer.from('1,ads,true,1,paper,2025-01-01T00:00:00Z,,\n'),
       ]),
     );
+    const empty = path.join(dir, 'empty.csv');
+    writeFileSync(empty, `${HEADER}\n`);
+    const none = cli(['consents', 'import', empty, '--data-dir', dir]);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain(`${empty} holds no rows to import`);
     const notUtf8 = cli(['consents', 'import', broken, '--data-dir', dir]);
     expect(notUtf8.code).toBe(2);
     expect(notUtf8.stderr).toContain(`${broken} is not valid UTF-8`);

@@ -62,6 +62,8 @@ export function registerRulesCommands(program: Command): void {
             atomic: flags.atomic,
           }),
         );
+        // An empty file is most often the wrong file: say so, as for a bad row.
+        if (r.received === 0) throw new CliError(`${file} holds no rows to import`, 1);
         const verb = r.dryRun ? 'dry run' : r.imported ? 'imported' : 'nothing written';
         console.log(
           `${verb}: ${r.received} rows, ${r.imported} imported, ${r.valid} valid, ${r.duplicates} already in the ledger, ${r.failed} failed (sha256 ${r.sha256})`,
