@@ -199,7 +199,7 @@ export class RulesService {
     // Rules bind from when people can read them, never before (PIPL 17): a date in the past is refused, with
     // a few minutes for clocks that disagree.
     if (Date.parse(effectiveAt) < Date.now() - 5 * 60_000)
-      throw badRequest('invalid_effective_at', 'effectiveAt must not be in the past', 'effectiveAt');
+      throw badRequest('invalid_effective_at', 'the effective date must not be in the past', 'effectiveAt');
     const organisation = { ...this.organisation };
     return transact(this.db, async (tx) => {
       const last = await tx.db
@@ -210,7 +210,7 @@ export class RulesService {
       if (last?.at && effectiveAt < String(last.at))
         throw badRequest(
           'invalid_effective_at',
-          `effectiveAt must not be before ${String(last.at)}, when the latest version takes effect`,
+          `the effective date must not be before ${String(last.at).replace('T', ' ').slice(0, 16)} UTC, when version ${Number(last.v)} takes effect`,
           'effectiveAt',
         );
       const version = Number(last?.v ?? 0) + 1;

@@ -47,6 +47,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly field?: string,
+    /** What the server said besides the field, e.g. the reasons a purpose check denied. */
+    readonly details: Record<string, unknown> = {},
   ) {
     super(message);
     this.name = 'ApiError';
@@ -79,7 +81,7 @@ export async function call<R extends Result>(request: Promise<R>): Promise<NonNu
   const { data, error, response } = result;
   if (response.ok) return data as NonNullable<R['data']>;
   const body = (error ?? {}) as {
-    error?: { code?: string; message?: string; details?: { field?: unknown } };
+    error?: { code?: string; message?: string; details?: Record<string, unknown> & { field?: unknown } };
   };
   const e = body.error;
   const field = typeof e?.details?.field === 'string' ? e.details.field.replace(/^body\./, '') : undefined;
@@ -88,6 +90,7 @@ export async function call<R extends Result>(request: Promise<R>): Promise<NonNu
     e?.code ?? `http_${response.status}`,
     e?.message ?? response.statusText,
     field,
+    e?.details ?? {},
   );
   if (response.status === 401 && apiError.code === 'unauthorized') onSessionLost?.();
   throw apiError;

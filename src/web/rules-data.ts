@@ -63,3 +63,22 @@ export function useCategories(): readonly Category[] {
   const { data } = useLoad(() => call(api.GET('/api/v1/rules/categories')), []);
   return data?.items ?? [];
 }
+
+/**
+ * A purpose-check reason code such as `category_not_in_scope:contact` in the reader's words; an unknown code
+ * as it is.
+ */
+export function useReasonText(text: { category: (id: string) => string }): (reason: string) => string {
+  const { t } = useTranslation();
+  return (reason) => {
+    const [code, ...rest] = reason.split(':');
+    const raw = rest.join(':');
+    const detail =
+      code === 'category_not_in_scope'
+        ? text.category(raw)
+        : code === 'separate_consent_missing'
+          ? t(`consents.separate.${raw}`, { defaultValue: raw })
+          : raw.replace(/^v/, '');
+    return t(`consents.reason.${code}`, { detail, defaultValue: reason });
+  };
+}

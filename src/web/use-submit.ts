@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { useFormErrors } from './form-errors.js';
+import { focusFirstProblem } from './focus.js';
 
 /**
  * A form's submission: its errors (see useFormErrors), a busy flag that disables the submit button
@@ -28,6 +29,7 @@ export function useSubmit(fields: readonly string[]) {
     } catch (err) {
       await showError(err);
       setBusy(false);
+      focusFirstProblem();
     }
   };
   return { errors, busy, run };

@@ -341,7 +341,8 @@ describeBrowser('personal information and moderation in Chromium', () => {
         author: { account: 'user-18' },
       }),
     });
-    expect(((await held.json()) as { decision: string }).decision).toBe('review');
+    const heldCase = (await held.json()) as { decision: string; caseId: string };
+    expect(heldCase.decision).toBe('review');
 
     // The queue, by keyboard: j selects the first case, Enter opens it.
     await mainNav(page).getByRole('link', { name: '审核队列' }).click();
@@ -406,6 +407,12 @@ describeBrowser('personal information and moderation in Chromium', () => {
     await page.keyboard.press('c');
     await shown(page.getByRole('status').filter({ hasText: '已认领案件 post-2。' }));
     await shown(page.getByRole('cell', { name: '处理中 由您处理' }));
+    // A case restored as it came, with only the rule the form fills in itself: no statement is asked for.
+    await page.goto(`${server.url}/console/cases/${heldCase.caseId}`);
+    await shown(page.getByRole('heading', { level: 1, name: '案件 post-2' }));
+    await page.getByRole('button', { name: '恢复', exact: true }).click();
+    await shown(page.getByRole('status').filter({ hasText: '已恢复' }));
+    expect(await page.getByText('已填写部分理由：四项均须填写，或全部留空。').count()).toBe(0);
     await page.context().close();
 
     // The package for the authority, built by a role that may write reports.

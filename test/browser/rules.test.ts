@@ -122,6 +122,8 @@ describeBrowser('collection-and-use rules in Chromium', () => {
     await twice.getByLabel('联系方式').check();
     await twice.getByRole('button', { name: '保存目的' }).click();
     await shown(twice.getByText('该标识已被使用：请换一个，或编辑已有的目的。'));
+    // Focus is taken to the field to fix (the disabled Save button had lost it).
+    await page.waitForFunction(() => document.activeElement?.getAttribute('aria-invalid') === 'true');
     await twice.getByRole('button', { name: '取消' }).click();
     await shown(page.getByRole('cell', { name: '实名认证' }));
     expect(await page.getByRole('cell', { name: '别的目的' }).count()).toBe(0);
@@ -275,7 +277,8 @@ describeBrowser('collection-and-use rules in Chromium', () => {
     // identity covers identity documents and contact details, but this person never consented to it.
     await choice.selectOption('identity');
     await dialog.getByRole('button', { name: '显示原值' }).click();
-    await shown(dialog.getByText('目的校验未通过：请选择已发布、涵盖这些信息类别且已取得所需同意的目的。'));
+    // The denial says what is missing, in words.
+    await shown(dialog.getByText('未读取：该主体未给予同意。'));
     await choice.selectOption('subject-request');
     await dialog.getByRole('button', { name: '显示原值' }).click();
     await gone(dialog);

@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError, call } from '../api.js';
+import { focusFirstProblem } from '../focus.js';
 import { useLoad } from '../use-load.js';
 import { ErrorBanner } from './error-banner.js';
 import { SelectField, TextField } from './form-field.js';
@@ -59,6 +60,11 @@ export function PurposeDialog({
         ...LEGAL.map((k) => ({ value: k, label: t(`purpose.legal.${k}`) })),
       ]
     : null;
+
+  // A refusal from the server keeps the dialog open: the reader is taken to its message.
+  useEffect(() => {
+    if (error) focusFirstProblem(ref.current);
+  }, [error]);
 
   useEffect(() => {
     opener.current = document.activeElement;

@@ -314,25 +314,24 @@ function DecideForm({
   const { t } = useTranslation();
   const labels = useLabels();
   const { id = '' } = useParams();
+  // The rule field starts filled in for the moderator; left as it came, it is no part of a statement.
+  const [prefill] = useState(() =>
+    ruleText(matches, labels.screeningCategory, (rule, category) =>
+      t('cases.ruleWithCategory', { rule, category }),
+    ),
+  );
   const [reasons, setReasons] = useState<Reasons>(
-    () =>
-      initial ?? {
-        facts: '',
-        rule: ruleText(matches, labels.screeningCategory, (rule, category) =>
-          t('cases.ruleWithCategory', { rule, category }),
-        ),
-        ground: '',
-        objection: '',
-      },
+    () => initial ?? { facts: '', rule: prefill, ground: '', objection: '' },
   );
   const { errors, busy, run } = useSubmit(REASON_FIELDS.map((k) => `reasons.${k}`));
 
   const decide = async (action: Action) => {
     errors.clear();
     const filled = REASON_FIELDS.filter((k) => reasons[k].trim());
+    const untouched = filled.length === 1 && filled[0] === 'rule' && reasons.rule.trim() === prefill.trim();
     // Removal needs the whole statement; any other decision takes all of it or none, never a part dropped
     // without a word.
-    if ((action === 'remove' || filled.length > 0) && filled.length < REASON_FIELDS.length) {
+    if ((action === 'remove' || (filled.length > 0 && !untouched)) && filled.length < REASON_FIELDS.length) {
       for (const k of REASON_FIELDS)
         if (!reasons[k].trim())
           errors.set(

@@ -1,3 +1,4 @@
+import { focusFirstProblem } from '../focus.js';
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { paths } from '../../client/schema.js';
@@ -46,6 +47,7 @@ export function ConsentRatesPage() {
     } catch (err) {
       setData(undefined);
       errors.show(err);
+      focusFirstProblem();
     } finally {
       setLoading(false);
     }

@@ -6,7 +6,7 @@ import { ErrorBanner } from '../components/error-banner.js';
 import { CheckboxField, TextField } from '../components/form-field.js';
 import { useDateTime } from '../format.js';
 import { useFormErrors } from '../form-errors.js';
-import { useCategories, useRuleText, type Consent } from '../rules-data.js';
+import { useCategories, useReasonText, useRuleText, type Consent } from '../rules-data.js';
 import { useSignedIn } from '../session.js';
 import { ConsentImport } from './consent-import.js';
 import { useTitle } from '../use-title.js';
@@ -119,18 +119,7 @@ function PurposeCheck({ initialSubject }: { initialSubject: string }) {
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<{ allowed: boolean; reasons: string[] } | null>(null);
   const errors = useFormErrors(['subject', 'purpose', 'categories']);
-  /** A reason code such as `category_not_in_scope:contact` in words; an unknown code as it is. */
-  const reasonText = (reason: string) => {
-    const [code, ...rest] = reason.split(':');
-    const raw = rest.join(':');
-    const detail =
-      code === 'category_not_in_scope'
-        ? text.category(raw)
-        : code === 'separate_consent_missing'
-          ? t(`consents.separate.${raw}`, { defaultValue: raw })
-          : raw.replace(/^v/, '');
-    return t(`consents.reason.${code}`, { detail, defaultValue: reason });
-  };
+  const reasonText = useReasonText(text);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();

@@ -1,3 +1,4 @@
+import { focusFirstProblem } from '../focus.js';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { paths } from '../../client/schema.js';
@@ -60,6 +61,7 @@ export function PublishPanel({ onPublished }: { onPublished: () => void }) {
     } catch (err) {
       if (err instanceof ApiError && err.field === 'effectiveAt') setError(errorText(err));
       else setBanner(errorText(err));
+      focusFirstProblem();
     } finally {
       setBusy(false);
     }

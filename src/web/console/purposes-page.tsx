@@ -1,3 +1,4 @@
+import { focusFirstProblem } from '../focus.js';
 import { useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError, call } from '../api.js';
@@ -308,12 +309,14 @@ function PurposeForm({
           (slot.startsWith('crossBorder.') && d.crossBorder[Number(slot.split('.')[1])]);
         if (known) {
           setErrors({ [slot]: errorText(err) });
+          focusFirstProblem();
           return;
         }
       }
       setErrors({});
       setBanner(errorText(err));
       top.current?.scrollIntoView?.({ block: 'start' });
+      focusFirstProblem();
     }
   };
 

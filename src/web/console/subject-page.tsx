@@ -13,7 +13,7 @@ import { useErrorText } from '../error-text.js';
 import { useSubmit } from '../use-submit.js';
 import { useDateTime } from '../format.js';
 import { useLabels } from '../labels.js';
-import { useCategories } from '../rules-data.js';
+import { useCategories, useReasonText, useRuleText } from '../rules-data.js';
 import { useSignedIn } from '../session.js';
 import { useLoad } from '../use-load.js';
 import { useTitle } from '../use-title.js';
@@ -45,6 +45,7 @@ export function SubjectPage() {
   const dt = useDateTime();
   const labels = useLabels();
   const errorText = useErrorText();
+  const reasonText = useReasonText(useRuleText(useCategories()));
   const { can } = useSignedIn();
   const subject = useLoad(() => call(api.GET('/api/v1/subjects/{id}', { params: { path: { id } } })), [id]);
   // Plaintext lives in this component's state only: leaving the page forgets it.
@@ -96,7 +97,15 @@ export function SubjectPage() {
         setAsking(null);
         subject.reload();
       }
-      setAskError(errorText(err));
+      // A denial names what is missing (no consent, a category the purpose does not cover), in words.
+      const reasons = err instanceof ApiError ? err.details.reasons : undefined;
+      if (err instanceof ApiError && err.code === 'purpose_denied' && Array.isArray(reasons))
+        setAskError(
+          t('subjects.denied', {
+            reasons: reasons.map((r) => reasonText(String(r))).join(' '),
+          }),
+        );
+      else setAskError(errorText(err));
     } finally {
       setBusy(false);
     }

@@ -24,7 +24,7 @@ export const en = {
     pageNumber: 'Page {{page}}',
     pagination: 'Pagination',
     empty: 'Nothing here yet.',
-    required: 'required',
+    required: 'Required',
     optional: 'optional',
     show: 'Show',
     hide: 'Hide',
@@ -527,6 +527,7 @@ export const en = {
     colType: 'Type',
     colSensitivity: 'Sensitivity',
     colValue: 'Value',
+    denied: 'Not read: {{reasons}}',
     colCategory: 'Category',
     chooseCategory: 'Choose a category of the register',
     hideField: 'Hide {{name}}',
@@ -703,8 +704,10 @@ export const en = {
       objection: 'Where and by when the author may object.',
     },
     done: {
-      remove: 'Removed: the provider’s systems are told through the webhook.',
-      restore: 'Restored: the provider’s systems are told through the webhook.',
+      remove:
+        'Removed: webhooks subscribed to removals tell the provider’s systems (deliveries on the Webhooks page).',
+      restore:
+        'Restored: webhooks subscribed to restorations tell the provider’s systems (deliveries on the Webhooks page).',
       escalate: 'Escalated.',
       reportable: 'Marked for reporting to the authority.',
     },

@@ -509,6 +509,7 @@ export const zhCN: Messages = {
     colType: '类型',
     colSensitivity: '敏感程度',
     colValue: '值',
+    denied: '未读取：{{reasons}}',
     colCategory: '类别',
     chooseCategory: '请选择处理规则中的类别',
     hideField: '隐藏 {{name}}',
@@ -682,8 +683,8 @@ export const zhCN: Messages = {
       objection: '作者可在何时、通过何种途径提出异议。',
     },
     done: {
-      remove: '已删除：已通过 Webhook 通知服务提供者的系统。',
-      restore: '已恢复：已通过 Webhook 通知服务提供者的系统。',
+      remove: '已删除：订阅了删除事件的 Webhook 会通知服务提供者的系统（投递情况见“Webhook”页）。',
+      restore: '已恢复：订阅了恢复事件的 Webhook 会通知服务提供者的系统（投递情况见“Webhook”页）。',
       escalate: '已上报内部。',
       reportable: '已标记为应向主管部门报告。',
     },
