@@ -127,7 +127,9 @@ export class RulesService {
       if (existing && opts.create)
         throw conflict(
           'key_taken',
-          `purpose ${p.key} exists${existing.archived === 1 ? ' (archived)' : ''}; choose another key or edit it`,
+          existing.archived === 1
+            ? `purpose ${p.key} was archived and keeps its key; choose another key`
+            : `purpose ${p.key} exists; choose another key or edit it`,
           'key',
         );
       const id = existing?.id ?? randomUUID();

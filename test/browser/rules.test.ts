@@ -211,6 +211,10 @@ describeBrowser('collection-and-use rules in Chromium', () => {
     await portal.goto(`${server.url}/rules/versions`);
     await shown(portal.getByRole('link', { name: '第 2 版' }));
     await shown(portal.getByRole('link', { name: '第 1 版' }));
+    // The version in force is marked; the earlier one is not.
+    const current = portal.getByRole('row').filter({ has: portal.getByRole('link', { name: '第 2 版' }) });
+    await shown(current.getByText('现行', { exact: true }));
+    expect(await portal.getByText('现行', { exact: true }).count()).toBe(1);
 
     // A consent recorded by the provider's systems shows in the subject's history; the purpose check allows it.
     const login = await apiCall('POST', '/api/v1/auth/login', OFFICER);

@@ -262,6 +262,7 @@ function ConsentList({
         {data.items.map((item) => {
           const name = zh ? item.nameZh : item.nameEn;
           const headingId = `consent-${item.purpose}`;
+          const notesId = `consent-${item.purpose}-notes`;
           return (
             <li key={item.purpose} className="panel consent-item">
               <h3 id={headingId}>{name}</h3>
@@ -292,6 +293,7 @@ function ConsentList({
                     disabled={busy}
                     onClick={() => onGive(item)}
                     aria-label={t('myConsents.giveAgainNamed', { name })}
+                    aria-describedby={notesId}
                   >
                     {t('myConsents.giveAgain')}
                   </button>
@@ -313,23 +315,27 @@ function ConsentList({
                     disabled={busy}
                     onClick={() => onGive(item)}
                     aria-label={t('myConsents.giveNamed', { name })}
+                    aria-describedby={item.separate.length ? notesId : undefined}
                   >
                     {t('myConsents.give')}
                   </button>
                 )}
               </div>
-              {item.state === 'reconsent' ? (
-                <p className="field-hint">{t('myConsents.reconsentNote')}</p>
-              ) : null}
-              {item.state !== 'given' && item.separate.length ? (
-                <p className="field-hint">
-                  {t('myConsents.separateNote', {
-                    list: item.separate
-                      .map((s) => t(`myConsents.separate.${s}`, { defaultValue: s }))
-                      .join(t('myConsents.listSeparator')),
-                  })}
-                </p>
-              ) : null}
+              {/* What giving consent here means, read out with the buttons that give it. */}
+              <div id={notesId}>
+                {item.state === 'reconsent' ? (
+                  <p className="field-hint">{t('myConsents.reconsentNote')}</p>
+                ) : null}
+                {item.state !== 'given' && item.separate.length ? (
+                  <p className="field-hint">
+                    {t('myConsents.separateNote', {
+                      list: item.separate
+                        .map((s) => t(`myConsents.separate.${s}`, { defaultValue: s }))
+                        .join(t('myConsents.listSeparator')),
+                    })}
+                  </p>
+                ) : null}
+              </div>
               {item.history.length ? (
                 <details>
                   <summary>{t('myConsents.history', { count: item.history.length })}</summary>

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { api, ApiError, call } from '../api.js';
 import { DataTable } from '../components/data-table.js';
-import { ErrorBanner } from '../components/error-banner.js';
+import { ErrorBanner, Notice } from '../components/error-banner.js';
 import { SelectField } from '../components/form-field.js';
 import { Loading } from '../components/loading.js';
 import { useDateTime } from '../format.js';
@@ -48,6 +48,7 @@ export function RulesPage() {
 /** One earlier (or the current) version, by its number. */
 export function RulesVersionPage() {
   const { t } = useTranslation();
+  const dt = useDateTime();
   const { version = '' } = useParams();
   useTitle(`${t('publicRules.title')} · ${t('publicRules.version', { version })}`);
   const n = versionNumber(version);
@@ -73,6 +74,9 @@ export function RulesVersionPage() {
         <ErrorBanner error={error} />
       )}
       {loading && !data && !missing ? <Loading /> : null}
+      {data && Date.parse(data.effectiveAt) > Date.now() ? (
+        <Notice>{t('publicRules.notYet', { date: dt(data.effectiveAt) })}</Notice>
+      ) : null}
       {data ? <RulesDownloads version={data.version} /> : null}
       {data ? <RulesBody rules={data} /> : null}
     </article>
@@ -91,6 +95,8 @@ export function RulesVersionsPage() {
   const dt = useDateTime();
   const { data, error, loading } = useLoad(() => call(api.GET('/api/v1/rules/versions')), []);
   const items = [...(data?.items ?? [])].sort((a, b) => b.version - a.version);
+  const now = Date.now();
+  const inForce = items.find((i) => Date.parse(i.effectiveAt) <= now)?.version;
   return (
     <article className="page">
       <p>
@@ -114,7 +120,21 @@ export function RulesVersionsPage() {
               </Link>
             ),
           },
-          { key: 'effective', header: t('publicRules.colEffective'), render: (r) => dt(r.effectiveAt) },
+          {
+            key: 'effective',
+            header: t('publicRules.colEffective'),
+            // Which version binds now, and which are published but not yet in force.
+            render: (r) => (
+              <>
+                {dt(r.effectiveAt)}{' '}
+                {r.version === inForce ? (
+                  <span className="badge badge-ok">{t('publicRules.inForce')}</span>
+                ) : Date.parse(r.effectiveAt) > now ? (
+                  <span className="badge badge-warn">{t('publicRules.scheduled')}</span>
+                ) : null}
+              </>
+            ),
+          },
           { key: 'published', header: t('publicRules.colPublished'), render: (r) => dt(r.publishedAt) },
           {
             key: 'diff',
