@@ -6427,6 +6427,7 @@ export interface paths {
                                 retentionAction: "delete" | "anonymise";
                                 recipients: {
                                     name: string;
+                                    nameEn?: string;
                                     kind: "third_party" | "processor";
                                     purpose: string;
                                     purposeEn?: string;
@@ -6437,6 +6438,7 @@ export interface paths {
                                     destination: string;
                                     destinationEn?: string;
                                     recipient: string;
+                                    recipientEn?: string;
                                     mechanism: "security_assessment" | "standard_contract" | "certification" | "exempt";
                                 }[];
                                 publicDisclosure: boolean;
@@ -6536,6 +6538,7 @@ export interface paths {
                         retentionAction: "delete" | "anonymise";
                         recipients: {
                             name: string;
+                            nameEn?: string;
                             kind: "third_party" | "processor";
                             purpose: string;
                             purposeEn?: string;
@@ -6546,6 +6549,7 @@ export interface paths {
                             destination: string;
                             destinationEn?: string;
                             recipient: string;
+                            recipientEn?: string;
                             mechanism: "security_assessment" | "standard_contract" | "certification" | "exempt";
                         }[];
                         publicDisclosure: boolean;
@@ -6575,6 +6579,7 @@ export interface paths {
                             retentionAction: "delete" | "anonymise";
                             recipients: {
                                 name: string;
+                                nameEn?: string;
                                 kind: "third_party" | "processor";
                                 purpose: string;
                                 purposeEn?: string;
@@ -6585,6 +6590,7 @@ export interface paths {
                                 destination: string;
                                 destinationEn?: string;
                                 recipient: string;
+                                recipientEn?: string;
                                 mechanism: "security_assessment" | "standard_contract" | "certification" | "exempt";
                             }[];
                             publicDisclosure: boolean;
@@ -6691,6 +6697,7 @@ export interface paths {
                         retentionAction: "delete" | "anonymise";
                         recipients: {
                             name: string;
+                            nameEn?: string;
                             kind: "third_party" | "processor";
                             purpose: string;
                             purposeEn?: string;
@@ -6701,6 +6708,7 @@ export interface paths {
                             destination: string;
                             destinationEn?: string;
                             recipient: string;
+                            recipientEn?: string;
                             mechanism: "security_assessment" | "standard_contract" | "certification" | "exempt";
                         }[];
                         publicDisclosure: boolean;
@@ -6730,6 +6738,7 @@ export interface paths {
                             retentionAction: "delete" | "anonymise";
                             recipients: {
                                 name: string;
+                                nameEn?: string;
                                 kind: "third_party" | "processor";
                                 purpose: string;
                                 purposeEn?: string;
@@ -6740,6 +6749,7 @@ export interface paths {
                                 destination: string;
                                 destinationEn?: string;
                                 recipient: string;
+                                recipientEn?: string;
                                 mechanism: "security_assessment" | "standard_contract" | "certification" | "exempt";
                             }[];
                             publicDisclosure: boolean;
@@ -6943,6 +6953,7 @@ export interface paths {
                                 retentionAction: "delete" | "anonymise";
                                 recipients: {
                                     name: string;
+                                    nameEn?: string;
                                     kind: "third_party" | "processor";
                                     purpose: string;
                                     purposeEn?: string;
@@ -6953,6 +6964,7 @@ export interface paths {
                                     destination: string;
                                     destinationEn?: string;
                                     recipient: string;
+                                    recipientEn?: string;
                                     mechanism: "security_assessment" | "standard_contract" | "certification" | "exempt";
                                 }[];
                                 publicDisclosure: boolean;
@@ -7077,6 +7089,7 @@ export interface paths {
                                 retentionAction: "delete" | "anonymise";
                                 recipients: {
                                     name: string;
+                                    nameEn?: string;
                                     kind: "third_party" | "processor";
                                     purpose: string;
                                     purposeEn?: string;
@@ -7087,6 +7100,7 @@ export interface paths {
                                     destination: string;
                                     destinationEn?: string;
                                     recipient: string;
+                                    recipientEn?: string;
                                     mechanism: "security_assessment" | "standard_contract" | "certification" | "exempt";
                                 }[];
                                 publicDisclosure: boolean;
@@ -7258,6 +7272,7 @@ export interface paths {
                                 retentionAction: "delete" | "anonymise";
                                 recipients: {
                                     name: string;
+                                    nameEn?: string;
                                     kind: "third_party" | "processor";
                                     purpose: string;
                                     purposeEn?: string;
@@ -7268,6 +7283,7 @@ export interface paths {
                                     destination: string;
                                     destinationEn?: string;
                                     recipient: string;
+                                    recipientEn?: string;
                                     mechanism: "security_assessment" | "standard_contract" | "certification" | "exempt";
                                 }[];
                                 publicDisclosure: boolean;
@@ -8034,6 +8050,7 @@ export interface paths {
                                     retentionAction: "delete" | "anonymise";
                                     recipients: {
                                         name: string;
+                                        nameEn?: string;
                                         kind: "third_party" | "processor";
                                         purpose: string;
                                         purposeEn?: string;
@@ -8044,6 +8061,7 @@ export interface paths {
                                         destination: string;
                                         destinationEn?: string;
                                         recipient: string;
+                                        recipientEn?: string;
                                         mechanism: "security_assessment" | "standard_contract" | "certification" | "exempt";
                                     }[];
                                     publicDisclosure: boolean;
@@ -8081,6 +8099,7 @@ export interface paths {
                                     retentionAction: "delete" | "anonymise";
                                     recipients: {
                                         name: string;
+                                        nameEn?: string;
                                         kind: "third_party" | "processor";
                                         purpose: string;
                                         purposeEn?: string;
@@ -8091,6 +8110,7 @@ export interface paths {
                                         destination: string;
                                         destinationEn?: string;
                                         recipient: string;
+                                        recipientEn?: string;
                                         mechanism: "security_assessment" | "standard_contract" | "certification" | "exempt";
                                     }[];
                                     publicDisclosure: boolean;

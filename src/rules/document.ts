@@ -261,6 +261,7 @@ export function rulesDocument(v: RulesVersion, lang: DocLang, portalUrl = ''): R
   const description = (p: Purpose) =>
     zh ? p.descriptionZh || p.descriptionEn : p.descriptionEn || p.descriptionZh;
   const recipientPurpose = (r: Purpose['recipients'][number]) => (zh ? r.purpose : r.purposeEn || r.purpose);
+  const recipientName = (r: Purpose['recipients'][number]) => (zh ? r.name : r.nameEn || r.name);
   const provider = v.organisation.providerName;
   const base = portalUrl.replace(/\/+$/, '');
 
@@ -288,7 +289,7 @@ export function rulesDocument(v: RulesVersion, lang: DocLang, portalUrl = ''): R
         items: p.recipients.length
           ? p.recipients.map((r) =>
               T.recipient({
-                name: r.name,
+                name: recipientName(r),
                 kind: T.kind[r.kind],
                 purpose: recipientPurpose(r),
                 categories: r.categories.map(label).join(T.list),
@@ -303,7 +304,7 @@ export function rulesDocument(v: RulesVersion, lang: DocLang, portalUrl = ''): R
         term: T.crossBorder,
         items: p.crossBorder.map((c) =>
           T.crossBorderRow(
-            c.recipient,
+            zh ? c.recipient : c.recipientEn || c.recipient,
             zh ? c.destination : c.destinationEn || c.destination,
             T.mechanism[c.mechanism],
           ),
@@ -321,7 +322,7 @@ export function rulesDocument(v: RulesVersion, lang: DocLang, portalUrl = ''): R
     p.recipients.map(
       (r) =>
         T.recipient({
-          name: r.name,
+          name: recipientName(r),
           kind: T.kind[r.kind],
           purpose: recipientPurpose(r),
           categories: r.categories.map(label).join(T.list),

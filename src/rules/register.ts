@@ -47,6 +47,8 @@ export type SeparateKind = (typeof SEPARATE)[number];
 
 export interface Recipient {
   name: string;
+  /** The recipient's English name, for the English rules; `name` serves both languages when absent. */
+  nameEn?: string;
   kind: 'third_party' | 'processor';
   purpose: string;
   /** The purpose in English, for the English rules; `purpose` serves both languages when absent. */
@@ -60,6 +62,8 @@ export interface CrossBorder {
   /** The destination in English, for the English rules. */
   destinationEn?: string;
   recipient: string;
+  /** The recipient's English name, for the English rules. */
+  recipientEn?: string;
   mechanism: 'security_assessment' | 'standard_contract' | 'certification' | 'exempt';
 }
 

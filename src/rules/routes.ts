@@ -30,6 +30,7 @@ const PurposeBody = Type.Object(
       Type.Object(
         {
           name: Type.String({ minLength: 1, maxLength: 200 }),
+          nameEn: Type.Optional(Type.String({ maxLength: 200 })),
           kind: lit(['third_party', 'processor']),
           purpose: Type.String({ minLength: 1, maxLength: 500 }),
           purposeEn: Type.Optional(Type.String({ maxLength: 500 })),
@@ -46,6 +47,7 @@ const PurposeBody = Type.Object(
           destination: Type.String({ minLength: 1, maxLength: 100 }),
           destinationEn: Type.Optional(Type.String({ maxLength: 100 })),
           recipient: Type.String({ minLength: 1, maxLength: 200 }),
+          recipientEn: Type.Optional(Type.String({ maxLength: 200 })),
           mechanism: lit(['security_assessment', 'standard_contract', 'certification', 'exempt']),
         },
         { additionalProperties: false },

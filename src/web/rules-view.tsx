@@ -153,7 +153,7 @@ function PurposeSection({ purpose: p, categories }: { purpose: PublishedPurpose;
             <ul className="checklist" aria-label={t('publicRules.recipients')}>
               {p.recipients.map((r, i) => (
                 <li key={i}>
-                  <strong>{r.name}</strong> ({t(`rulesText.kind.${r.kind}`)})
+                  <strong>{text.zh ? r.name : r.nameEn || r.name}</strong> ({t(`rulesText.kind.${r.kind}`)})
                   <br />
                   {t('publicRules.recipientPurpose', {
                     purpose: text.zh ? r.purpose : r.purposeEn || r.purpose,
@@ -187,7 +187,7 @@ function PurposeSection({ purpose: p, categories }: { purpose: PublishedPurpose;
                 {p.crossBorder.map((c, i) => (
                   <li key={i}>
                     {t('publicRules.crossBorderRow', {
-                      recipient: c.recipient,
+                      recipient: text.zh ? c.recipient : c.recipientEn || c.recipient,
                       destination: text.zh ? c.destination : c.destinationEn || c.destination,
                       mechanism: t(`rulesText.mechanism.${c.mechanism}`),
                     })}

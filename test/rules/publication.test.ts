@@ -29,6 +29,7 @@ const marketing = {
   recipients: [
     {
       name: '示例广告有限公司',
+      nameEn: 'Example Advertising Co., Ltd.',
       kind: 'third_party',
       purpose: '投放广告',
       purposeEn: 'Ad delivery',
@@ -182,6 +183,8 @@ describe.each(DIALECTS)('published rules as documents, preview and consent rates
     expect(en).toContain('Personalised ads need the contact details given to the advertising partner.');
     expect(en).toContain('Ad delivery');
     expect(en).not.toContain('投放广告');
+    expect(en).toContain('Example Advertising Co., Ltd.');
+    expect(en).not.toContain('示例广告有限公司');
     expect(zh).toContain('向广告合作方提供联系方式以投放个性化广告');
     expect(zh).toContain('投放广告');
     expect(zh).not.toContain('Ad delivery');

@@ -10,7 +10,9 @@ export function ErrorBanner({ error, message }: { error?: unknown; message?: str
   if (!text) return null;
   return (
     <div className="banner banner-error" role="alert">
-      <strong>{t('common.errorTitle')}:</strong> {text}
+      {/* The title carries its language's colon: ':' and a space in English, '：' in Chinese. */}
+      <strong>{t('common.errorTitle')}</strong>
+      {text}
     </div>
   );
 }

@@ -278,18 +278,20 @@ function PurposeForm({
       methods: d.methods,
       retentionDays: Number(d.retentionDays.trim()),
       retentionAction: d.retentionAction,
-      recipients: d.recipients.map(({ row: _row, contract, purposeEn, ...r }) => ({
+      recipients: d.recipients.map(({ row: _row, contract, purposeEn, nameEn, ...r }) => ({
         ...r,
         name: r.name.trim(),
+        ...(nameEn?.trim() ? { nameEn: nameEn.trim() } : {}),
         purpose: r.purpose.trim(),
         ...(purposeEn?.trim() ? { purposeEn: purposeEn.trim() } : {}),
         ...(contract?.trim() ? { contract: contract.trim() } : {}),
       })),
-      crossBorder: d.crossBorder.map(({ row: _row, destinationEn, ...c }) => ({
+      crossBorder: d.crossBorder.map(({ row: _row, destinationEn, recipientEn, ...c }) => ({
         ...c,
         destination: c.destination.trim(),
         ...(destinationEn?.trim() ? { destinationEn: destinationEn.trim() } : {}),
         recipient: c.recipient.trim(),
+        ...(recipientEn?.trim() ? { recipientEn: recipientEn.trim() } : {}),
       })),
       publicDisclosure: d.publicDisclosure,
       minors: d.minors,
@@ -474,6 +476,11 @@ function PurposeForm({
                 onChange={(v) => setRecipient(r.row, { name: v })}
                 required
               />
+              <TextField
+                label={t('register.recipientNameEn')}
+                value={r.nameEn ?? ''}
+                onChange={(v) => setRecipient(r.row, { nameEn: v })}
+              />
               <SelectField
                 label={t('register.recipientKind')}
                 value={r.kind}
@@ -556,6 +563,11 @@ function PurposeForm({
                 value={c.recipient}
                 onChange={(v) => setTransfer(c.row, { recipient: v })}
                 required
+              />
+              <TextField
+                label={t('register.transferRecipientEn')}
+                value={c.recipientEn ?? ''}
+                onChange={(v) => setTransfer(c.row, { recipientEn: v })}
               />
               <SelectField
                 label={t('register.mechanism')}
