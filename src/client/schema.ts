@@ -9317,6 +9317,18 @@ export interface paths {
                                 }[];
                                 separate: string[];
                                 state: "given" | "reconsent" | "withdrawn" | "none";
+                                widened?: {
+                                    categories: {
+                                        id: string;
+                                        zh: string;
+                                        en: string;
+                                    }[];
+                                    methods: string[];
+                                    recipients: {
+                                        name: string;
+                                        nameEn?: string;
+                                    }[];
+                                };
                                 rulesVersion: number | null;
                                 at: string | null;
                                 channel: string | null;
@@ -9435,6 +9447,18 @@ export interface paths {
                             }[];
                             separate: string[];
                             state: "given" | "reconsent" | "withdrawn" | "none";
+                            widened?: {
+                                categories: {
+                                    id: string;
+                                    zh: string;
+                                    en: string;
+                                }[];
+                                methods: string[];
+                                recipients: {
+                                    name: string;
+                                    nameEn?: string;
+                                }[];
+                            };
                             rulesVersion: number | null;
                             at: string | null;
                             channel: string | null;
@@ -9550,6 +9574,18 @@ export interface paths {
                             }[];
                             separate: string[];
                             state: "given" | "reconsent" | "withdrawn" | "none";
+                            widened?: {
+                                categories: {
+                                    id: string;
+                                    zh: string;
+                                    en: string;
+                                }[];
+                                methods: string[];
+                                recipients: {
+                                    name: string;
+                                    nameEn?: string;
+                                }[];
+                            };
                             rulesVersion: number | null;
                             at: string | null;
                             channel: string | null;

@@ -75,6 +75,13 @@ const ConsentItem = Type.Object({
     Type.Literal('withdrawn'),
     Type.Literal('none'),
   ]),
+  widened: Type.Optional(
+    Type.Object({
+      categories: Type.Array(Type.Object({ id: Type.String(), zh: Type.String(), en: Type.String() })),
+      methods: Type.Array(Type.String()),
+      recipients: Type.Array(Type.Object({ name: Type.String(), nameEn: Type.Optional(Type.String()) })),
+    }),
+  ),
   rulesVersion: Type.Union([Type.Integer(), Type.Null()]),
   at: Type.Union([Type.String(), Type.Null()]),
   channel: Type.Union([Type.String(), Type.Null()]),

@@ -59,6 +59,12 @@ export interface PortalConsentItem {
   separate: string[];
   /** `reconsent`: given, but under rules whose scope for this purpose has since widened (PIPL 14). */
   state: 'given' | 'reconsent' | 'withdrawn' | 'none';
+  /** For `reconsent`: what the rules in force add to what was agreed (PIPL 14 asks to say so). */
+  widened?: {
+    categories: Array<{ id: string; zh: string; en: string }>;
+    methods: string[];
+    recipients: Array<{ name: string; nameEn?: string }>;
+  };
   rulesVersion: number | null;
   at: string | null;
   channel: string | null;
@@ -362,14 +368,39 @@ export class PortalService {
     current: number,
   ): Promise<PortalConsentItem> {
     if (item.state !== 'given') return item;
+    const added = {
+      categories: new Set<string>(),
+      methods: new Set<string>(),
+      recipients: new Set<string>(),
+    };
     for (const h of this.latest(history, refs, x.key)) {
       if (!h.given) continue;
       if (h.rulesVersion === current) return item;
       const then = (await this.rules.version(h.rulesVersion)).purposes.find((y) => y.key === x.key);
-      const w = then && widening(then, x);
-      if (w && !w.categories.length && !w.methods.length && !w.recipients.length) return item;
+      // A purpose the person agreed to under another name or none at all: everything of it is new.
+      const w = then
+        ? widening(then, x)
+        : { categories: x.categories, methods: x.methods, recipients: x.recipients.map((r) => r.name) };
+      if (!w.categories.length && !w.methods.length && !w.recipients.length) return item;
+      for (const c of w.categories) added.categories.add(c);
+      for (const m of w.methods) added.methods.add(m);
+      for (const r of w.recipients) added.recipients.add(r);
     }
-    return { ...item, state: 'reconsent' };
+    return {
+      ...item,
+      state: 'reconsent',
+      widened: {
+        categories: [...added.categories].map((id) => {
+          const c = DATA_CATEGORIES.find((d) => d.id === id);
+          return { id, zh: c?.zh ?? id, en: c?.en ?? id };
+        }),
+        methods: [...added.methods],
+        recipients: [...added.recipients].map((name) => ({
+          name,
+          nameEn: x.recipients.find((r) => r.name === name)?.nameEn,
+        })),
+      },
+    };
   }
 
   private async history(p: PortalPrincipal): Promise<ConsentView[]> {

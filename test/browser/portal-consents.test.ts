@@ -202,6 +202,7 @@ describeBrowser('my consents in the portal, in Chromium', () => {
     const list = page.getByRole('region', { name: '您的同意' });
     await shown(list.getByText('需重新同意', { exact: true }));
     await shown(list.getByText(/现行规则扩大了此目的的范围/));
+    await shown(list.getByRole('list', { name: '现行规则新增的内容' }).getByText('新增信息：设备信息'));
     // Withdrawing stays one click away; agreeing covers the rules in force.
     await shown(list.getByRole('button', { name: '撤回对“新闻简报”的同意' }));
     await list.getByRole('button', { name: '就“新闻简报”同意现行规则' }).click();

@@ -340,8 +340,13 @@ describe.each(DIALECTS)('portal: my consents on %s', (dialect) => {
     ]);
     expect((await as(app, admin).put(`/api/v1/purposes/${k}`, wider)).statusCode).toBe(200);
     const v = (await as(app, admin).post('/api/v1/rules/publish', {})).json().version;
-    // The portal says what the purpose check says.
+    // The portal says what the purpose check says, and what the rules in force add (PIPL 14).
     expect((await state()).state).toBe('reconsent');
+    expect((await state()).widened).toEqual({
+      categories: [{ id: 'device', zh: '设备信息', en: 'Device information' }],
+      methods: [],
+      recipients: [],
+    });
     const check = await as(app, { key }).post('/api/v1/purpose-check', {
       subject: 'user-2001',
       purpose: 'recommend',

@@ -1260,6 +1260,10 @@ export const en = {
     },
     reconsentNote:
       'The rules now in force widen this purpose (more information, methods or recipients) beyond what you agreed to. Your earlier consent still covers only what it covered; give it again to agree to the rules in force, or withdraw it.',
+    widenedTitle: 'What the rules in force add',
+    widenedCategories: 'More information: {{list}}',
+    widenedMethods: 'Collected also: {{list}}',
+    widenedRecipients: 'Provided also to: {{list}}',
     giveAgain: 'Agree to the current rules',
     giveAgainNamed: 'Agree to the current rules for {{name}}',
     stateDetail: 'Version {{version}}, {{at}}, via {{channel}}',

@@ -1221,6 +1221,10 @@ export const zhCN: Messages = {
     states: { given: '已同意', reconsent: '需重新同意', withdrawn: '已撤回', none: '未同意' },
     reconsentNote:
       '现行规则扩大了此目的的范围（更多信息类别、处理方式或接收方），超出了您当初同意的范围。您之前的同意仍只涵盖原有范围；您可以同意现行规则，或撤回同意。',
+    widenedTitle: '现行规则新增的内容',
+    widenedCategories: '新增信息：{{list}}',
+    widenedMethods: '新增收集方式：{{list}}',
+    widenedRecipients: '新增接收方：{{list}}',
     giveAgain: '同意现行规则',
     giveAgainNamed: '就“{{name}}”同意现行规则',
     stateDetail: '第 {{version}} 版，{{at}}，通过{{channel}}',

@@ -324,7 +324,41 @@ function ConsentList({
               {/* What giving consent here means, read out with the buttons that give it. */}
               <div id={notesId}>
                 {item.state === 'reconsent' ? (
-                  <p className="field-hint">{t('myConsents.reconsentNote')}</p>
+                  <>
+                    <p className="field-hint">{t('myConsents.reconsentNote')}</p>
+                    {item.widened ? (
+                      // What the rules in force add to what the person agreed to (PIPL 14).
+                      <ul className="field-hint" aria-label={t('myConsents.widenedTitle')}>
+                        {item.widened.categories.length ? (
+                          <li>
+                            {t('myConsents.widenedCategories', {
+                              list: item.widened.categories
+                                .map((c) => (zh ? c.zh : c.en))
+                                .join(t('myConsents.listSeparator')),
+                            })}
+                          </li>
+                        ) : null}
+                        {item.widened.methods.length ? (
+                          <li>
+                            {t('myConsents.widenedMethods', {
+                              list: item.widened.methods
+                                .map((m) => t(`rulesText.method.${m}`, { defaultValue: m }))
+                                .join(t('myConsents.listSeparator')),
+                            })}
+                          </li>
+                        ) : null}
+                        {item.widened.recipients.length ? (
+                          <li>
+                            {t('myConsents.widenedRecipients', {
+                              list: item.widened.recipients
+                                .map((r) => (zh ? r.name : r.nameEn || r.name))
+                                .join(t('myConsents.listSeparator')),
+                            })}
+                          </li>
+                        ) : null}
+                      </ul>
+                    ) : null}
+                  </>
                 ) : null}
                 {item.state !== 'given' && item.separate.length ? (
                   <p className="field-hint">
