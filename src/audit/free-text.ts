@@ -1,4 +1,5 @@
 import { redact } from '../pii/redact.js';
+import { maskUrlSecrets } from '../url-secrets.js';
 
 // The same few texts come again and again (a purpose key on every denied check, one declared purpose for
 // every field of a read): each is scanned once. Bounded, as callers choose the texts.
@@ -12,7 +13,6 @@ const DIGIT_RUN = /\d(?:[\d ()+-]*\d){6,}[xX]?/g;
 const IPV4 = /\d{1,3}(?:\.\d{1,3}){3}/g;
 const EMAIL = /[^\s<>"'(),;:@]+@[^\s<>"'(),;:@]+\.[a-z]{2,}/gi;
 const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>]+/gi;
-const SECRET_PARAM = /token|key|secret|sig|pass|auth/i;
 
 /**
  * Free text bound for the audit log (a declared purpose, a purpose key a caller typed) with any personal
@@ -39,10 +39,7 @@ export function maskUrl(url: string): string {
   } catch {
     return url;
   }
-  if (u.username) u.username = '***';
-  if (u.password) u.password = '***';
-  for (const [k] of u.searchParams) if (SECRET_PARAM.test(k)) u.searchParams.set(k, '***');
-  return u.toString();
+  return maskUrlSecrets(u, '***', { user: true }).toString();
 }
 
 /**

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ConfigError, loadConfig, type Config } from '../config/config.js';
@@ -50,9 +49,9 @@ export async function withContext<T>(
   const config = configFrom(flags);
   // Only commands that set a store up may create one: a mistyped --data-dir would otherwise get a new
   // empty database and key ring, and `audit verify` would report it intact.
-  const file = path.join(config.dataDir, 'custodian.db');
-  if (!opts.create && config.databaseUrl === null && !existsSync(file))
-    throw new CliError(`no database at ${file} (run custodian migrate or serve to create one)`);
+  const store = AppContext.storeOptions(config);
+  if (!opts.create && store.kind === 'sqlite' && !existsSync(store.file))
+    throw new CliError(`no database at ${store.file} (run custodian migrate or serve to create one)`);
   const ctx = await AppContext.create(config, {
     logger: createLogger(process.env.CUSTODIAN_LOG_LEVEL ?? 'warn', process.stderr as never),
     ...overrides,

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { maskUrlSecrets } from '../url-secrets.js';
 
 /** The effective configuration, read once at start-up (flags > env > custodian.config.json > defaults). */
 export interface Config {
@@ -296,12 +297,8 @@ export function describeConfig(config: Config): Raw {
 
 function maskUrl(u: string): string {
   try {
-    const parsed = new URL(u);
-    if (parsed.password) parsed.password = '********';
     // libpq and gateways also take secrets as parameters (`?password=…`, `?token=…`).
-    for (const [k] of parsed.searchParams)
-      if (/pass|token|key|secret|sig|auth/i.test(k)) parsed.searchParams.set(k, '********');
-    return parsed.toString();
+    return maskUrlSecrets(new URL(u), '********').toString();
   } catch {
     return '********';
   }

@@ -26,6 +26,16 @@ export const CATEGORY_IDS: string[] = DATA_CATEGORIES.map((c) => c.id);
  * Vault categories that are no personal information: a unified social credit code names an organisation,
  * not a natural person (PIPL 4), so no purpose of the register needs to cover it.
  */
+/**
+ * Reads of personal information on a ground in law rather than a purpose of the published rules: the
+ * person's own request (PIPL 45), an authority's lawful request, a security incident.
+ */
+export const LEGAL_PURPOSES: readonly string[] = [
+  'subject-request',
+  'authority-request',
+  'security-incident',
+];
+
 export const NON_PERSONAL_CATEGORIES: readonly string[] = ['organisation-identifier'];
 export const isSensitive = (id: string) => DATA_CATEGORIES.some((c) => c.id === id && c.sensitive);
 

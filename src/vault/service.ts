@@ -6,7 +6,7 @@ import type { Db } from '../db/database.js';
 import type { SubjectFieldTable, SubjectTable } from '../db/schema.js';
 import { nowIso, transact, type Tx } from '../db/transaction.js';
 import { AppError, badRequest, conflict, isUniqueViolation, notFound } from '../http/errors.js';
-import { NON_PERSONAL_CATEGORIES } from '../rules/register.js';
+import { LEGAL_PURPOSES, NON_PERSONAL_CATEGORIES } from '../rules/register.js';
 import {
   checkFieldCategory,
   classify,
@@ -56,7 +56,6 @@ export interface TransferView {
 const FIELD_NAME = /^[a-z][a-z0-9_]{0,63}$/;
 
 /** Purposes that rest on law rather than consent: the person's own request, an authority's, an incident. */
-export const LEGAL_PURPOSES = ['subject-request', 'authority-request', 'security-incident'];
 
 /** The rules module's purpose check, as the vault needs it. */
 export interface PurposeGuard {

@@ -1,14 +1,12 @@
 import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { LEGAL_PURPOSES } from '../../rules/register.js';
 import { api, ApiError, call } from '../api.js';
 import { focusFirstProblem } from '../focus.js';
 import { useLoad } from '../use-load.js';
 import { ErrorBanner } from './error-banner.js';
 import { SelectField, TextField } from './form-field.js';
 import { FormActions } from './form-panel.js';
-
-/** Grounds in law that need no purpose of the published rules (the vault's LEGAL_PURPOSES). */
-const LEGAL = ['subject-request', 'authority-request', 'security-incident'] as const;
 
 /**
  * A small modal dialog that asks why personal information is read (PIPL 6: a stated, specific purpose);
@@ -57,7 +55,7 @@ export function PurposeDialog({
           value: p.key,
           label: `${(zh ? p.nameZh || p.nameEn : p.nameEn || p.nameZh) ?? p.key} (${p.key})`,
         })),
-        ...LEGAL.map((k) => ({ value: k, label: t(`purpose.legal.${k}`) })),
+        ...LEGAL_PURPOSES.map((k) => ({ value: k, label: t(`purpose.legal.${k}`) })),
       ]
     : null;
 
