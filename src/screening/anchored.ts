@@ -557,7 +557,7 @@ function childOf(a: Automaton, s: number, c: number): number {
 }
 
 /** Reports the patterns that end at state `t` and begin at `start` (as `report` in scan.ts, own list only). */
-function emit(
+export function emit(
   text: string,
   m: ScanTables,
   a: Automaton,

@@ -1,6 +1,7 @@
 import { scanAnchored, startTables, type StartTables } from './anchored.js';
 import { automatonBytes, type Automaton } from './automaton.js';
 import type { ResolvedCompileOptions } from './compile.js';
+import { LatinWalk, latinWalkEnabled } from './latin-walk.js';
 import { foldTableFor, M_SEPARATOR, regexView, type FoldTable } from './normalize.js';
 import { S_LATIN } from './patterns.js';
 import { parseRegexSource, type Rule, type RuleAction } from './rules.js';
@@ -92,6 +93,8 @@ export class CompiledRuleSet {
   private readonly found = new Candidates();
   private readonly allowed = new Candidates();
   private regexFold: FoldTable | undefined;
+  /** The WebAssembly walk for ASCII text, built on first use; null where it does not apply. */
+  private latinWalk: LatinWalk | null | undefined;
 
   /** @internal Use `compileRules` or `fromBuffer`. */
   constructor(readonly state: CompiledState) {
@@ -165,7 +168,12 @@ export class CompiledRuleSet {
     pc.length = 0;
     const sw = this.switches;
     sw.length = 0;
-    scanAnchored(text, this.tables, this.starts, cands, 0, text.length, this.pinyinTables ? sw : undefined);
+    // ASCII text has no place where Latin letters meet other symbols: no pinyin windows to find.
+    let lw = this.latinWalk;
+    if (lw === undefined)
+      lw = this.latinWalk = LatinWalk.for(this.tables, this.starts, this.state.patterns) ?? null;
+    if (lw === null || !latinWalkEnabled || !lw.scan(text, cands))
+      scanAnchored(text, this.tables, this.starts, cands, 0, text.length, this.pinyinTables ? sw : undefined);
     if (this.pinyinTables && sw.length > 0) this.scanPinyin(text, sw, pc);
     if (cands.length === 0 && pc.length === 0 && this.regexes.length === 0)
       return { decision: 'allow', matches: [] };

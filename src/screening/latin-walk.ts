@@ -1,0 +1,267 @@
+import * as automaton from './automaton.js';
+import { emit, type StartTables } from './anchored.js';
+import { LATIN_WALK_WASM } from './latin-walk-wasm.js';
+import { isLatinUnit, M_SEPARATOR } from './normalize.js';
+import { runOf, S_FREE_GAP, S_LATIN, S_RUN_GAP } from './patterns.js';
+import type { PatternTables } from './rule-set.js';
+import type { Candidates, ScanTables } from './scan.js';
+
+const C_SKIP = automaton.C_SKIP;
+const C_NONE = automaton.C_NONE;
+const FIRST_SYMBOL = automaton.FIRST_SYMBOL;
+const LATIN_CODE_LIMIT = automaton.LATIN_CODE_LIMIT;
+/** As in assembly/latin-walk.ts. */
+const C_BAIL = 255;
+const OWN = 1 << 30;
+const NEEDS_RUN = 1 << 29;
+const JOINED = 1 << 28;
+const PAGE = 65536;
+/** Candidates one text may yield in the fast walk; more (a text full of terms) goes to JavaScript. */
+const OUT_CAP = 1 << 16;
+
+let compiled: WebAssembly.Module | undefined;
+
+/** @internal Off only to compare the two walks (tests, benchmarks). */
+export let latinWalkEnabled = true;
+/** @internal */
+export function setLatinWalk(on: boolean): void {
+  latinWalkEnabled = on;
+}
+
+interface Exports {
+  init(
+    codes: number,
+    latin: number,
+    cells: number,
+    text: number,
+    out: number,
+    cap: number,
+    collapse: number,
+  ): void;
+  scan(n: number): number;
+}
+
+/**
+ * The walk of `scanAnchored` over ASCII text, in WebAssembly: for English the JavaScript walk stays near
+ * the speed of plain Aho–Corasick peers however it is written, while most English posts are plain ASCII.
+ * Holds the Latin part of the automaton (the states reachable from the root through Latin symbols) in the
+ * module's memory. Only used where whole-word Latin patterns are the only ones a Latin symbol can begin,
+ * and only for texts whose every character is ASCII and either a Latin symbol, a separator or in no
+ * pattern; anything else is left to `scanAnchored`, which gives the same candidates.
+ */
+export class LatinWalk {
+  private memory: WebAssembly.Memory;
+  private exports: Exports;
+  private readonly textAt: number;
+  private readonly outAt: number;
+  private bytes: Uint8Array;
+  private out: Int32Array;
+  private readonly encoder = new TextEncoder();
+
+  private constructor(
+    private readonly m: ScanTables,
+    /** Cell → automaton state. */
+    private readonly stateOf: Int32Array,
+    codes: Uint8Array,
+    latin: Uint8Array,
+    cells: Int32Array,
+  ) {
+    const codesAt = 0;
+    const latinAt = 128;
+    const cellsAt = 256;
+    this.outAt = cellsAt + cells.byteLength;
+    this.textAt = this.outAt + OUT_CAP * 12;
+    this.memory = new WebAssembly.Memory({ initial: Math.ceil((this.textAt + 4 * PAGE) / PAGE) });
+    const buf = this.memory.buffer;
+    new Uint8Array(buf, codesAt, 128).set(codes);
+    new Uint8Array(buf, latinAt, 128).set(latin);
+    new Int32Array(buf, cellsAt, cells.length).set(cells);
+    compiled ??= new WebAssembly.Module(Uint8Array.from(atob(LATIN_WALK_WASM), (ch) => ch.charCodeAt(0)));
+    const instance = new WebAssembly.Instance(compiled, { env: { memory: this.memory } });
+    this.exports = instance.exports as unknown as Exports;
+    this.exports.init(codesAt, latinAt, cellsAt, this.textAt, this.outAt, OUT_CAP, m.collapse ? 1 : 0);
+    this.bytes = new Uint8Array(buf);
+    this.out = new Int32Array(buf, this.outAt, OUT_CAP * 3);
+  }
+
+  /** The fast walk for these tables, or undefined where a Latin symbol can begin a pattern inside a word. */
+  static for(m: ScanTables, st: StartTables, pt: PatternTables): LatinWalk | undefined {
+    if (!st.plainWords) return undefined;
+    const a = m.automaton;
+    const limit = Math.min(LATIN_CODE_LIMIT, a.alphabetSize);
+    const codes = new Uint8Array(128);
+    const latin = new Uint8Array(128);
+    for (let u = 0; u < 128; u++) {
+      const c = m.codes[u];
+      codes[u] = c === C_SKIP || c === C_NONE || (c >= FIRST_SYMBOL && c < LATIN_CODE_LIMIT) ? c : C_BAIL;
+      latin[u] = (isLatinUnit(m.fold.base[u]) ? 1 : 0) | (m.fold.base[u] === M_SEPARATOR ? 2 : 0);
+    }
+    const { cells, stateOf } = doubleArray(a, limit, pt);
+    return new LatinWalk(m, stateOf, codes, latin, cells);
+  }
+
+  /**
+   * Adds the candidates of `text` to `out`, as `scanAnchored` would, and returns true; or returns false,
+   * having added nothing, when the text is not for this walk.
+   */
+  scan(text: string, out: Candidates): boolean {
+    const n = text.length;
+    // A text with other characters is seldom ASCII throughout: three looks spare most of them the copy.
+    if (
+      n === 0 ||
+      text.charCodeAt(0) > 0x7f ||
+      text.charCodeAt(n >> 1) > 0x7f ||
+      text.charCodeAt(n - 1) > 0x7f
+    )
+      return false;
+    if (this.textAt + n > this.memory.buffer.byteLength) this.grow(n);
+    const r = this.encoder.encodeInto(text, this.bytes.subarray(this.textAt, this.textAt + n));
+    if (r.read !== n || r.written !== n) return false;
+    const k = this.exports.scan(n);
+    if (k < 0) return false;
+    const d = this.out;
+    const a = this.m.automaton;
+    for (let x = 0; x < k * 3; x += 3) emit(text, this.m, a, this.stateOf[d[x]], d[x + 1], d[x + 2], out);
+    return true;
+  }
+
+  private grow(n: number): void {
+    const need = this.textAt + n - this.memory.buffer.byteLength;
+    this.memory.grow(Math.ceil(need / PAGE));
+    this.bytes = new Uint8Array(this.memory.buffer);
+    this.out = new Int32Array(this.memory.buffer, this.outAt, OUT_CAP * 3);
+  }
+}
+
+/**
+ * The states reachable from the root through Latin symbols as a double array: cell 0 is the root; the
+ * child of cell s on code c is cell base(s) + c, whose check is s. Bases are at least LATIN_CODE_LIMIT,
+ * so the cells below it stay free and a leaf (base 0) has no child. Children are placed first-fit,
+ * breadth first: a few cells per state.
+ */
+function doubleArray(
+  a: automaton.Automaton,
+  limit: number,
+  pt: PatternTables,
+): { cells: Int32Array; stateOf: Int32Array } {
+  const { states, edges, own, patNext, patLen } = a;
+  const { patInfoStart, symInfo } = pt;
+  let size = 0;
+  let check = new Int32Array(0);
+  let base = new Int32Array(0);
+  let stateOf = new Int32Array(0);
+  // Free cells from LATIN_CODE_LIMIT up, in a doubly linked list (−1 ends it): a search for a base visits
+  // free cells only, so placing stays near linear however full the array gets.
+  let next = new Int32Array(0);
+  let prev = new Int32Array(0);
+  let head = -1;
+  let tail = -1;
+  const grow = (n: number) => {
+    if (n <= size) return;
+    let cap = Math.max(1024, size);
+    while (cap < n) cap *= 2;
+    const widen = (x: Int32Array, fill: number) => {
+      const y = new Int32Array(cap).fill(fill);
+      y.set(x);
+      return y;
+    };
+    check = widen(check, -1);
+    base = widen(base, 0);
+    stateOf = widen(stateOf, 0);
+    next = widen(next, -1);
+    prev = widen(prev, -1);
+    for (let i = Math.max(size, LATIN_CODE_LIMIT); i < cap; i++) {
+      prev[i] = tail;
+      if (tail >= 0) next[tail] = i;
+      else head = i;
+      tail = i;
+    }
+    size = cap;
+  };
+  const take = (i: number) => {
+    const p = prev[i];
+    const n = next[i];
+    if (p >= 0) next[p] = n;
+    else head = n;
+    if (n >= 0) prev[n] = p;
+    else tail = p;
+  };
+  grow(1024);
+  let used = 1;
+  const queue: number[] = [0];
+  const kids: number[] = [];
+  for (let k = 0; k < queue.length; k++) {
+    const cell = queue[k];
+    const s = stateOf[cell];
+    kids.length = 0;
+    if (cell === 0) {
+      for (let c = FIRST_SYMBOL; c < limit; c++) if (a.rootNext[c] > 0) kids.push(c, a.rootNext[c]);
+    } else
+      for (let e = states[s << 2], end = states[(s << 2) + 1]; e < end; e += 2)
+        if (edges[e] >= FIRST_SYMBOL && edges[e] < LATIN_CODE_LIMIT) kids.push(edges[e], edges[e + 1]);
+    if (kids.length === 0) continue;
+    let b = -1;
+    for (let f = head; b < 0; f = next[f]) {
+      if (f < 0) {
+        // The list ran out: more cells, and the search goes on with them.
+        const last = tail;
+        grow(size * 2);
+        f = last >= 0 ? next[last] : head;
+      }
+      const cand = f - kids[0];
+      if (cand < LATIN_CODE_LIMIT) continue;
+      grow(cand + LATIN_CODE_LIMIT + 1);
+      let fits = true;
+      for (let x = 2; x < kids.length && fits; x += 2) fits = check[cand + kids[x]] === -1;
+      if (fits) b = cand;
+    }
+    base[cell] = b;
+    for (let x = 0; x < kids.length; x += 2) {
+      const t = b + kids[x];
+      take(t);
+      check[t] = cell;
+      stateOf[t] = kids[x + 1];
+      used = Math.max(used, t + 1);
+      queue.push(t);
+    }
+  }
+  // Per cell: how deep it is, and the first symbol index, over the patterns at it and below, where a
+  // word of the term begins or a run has a gap (children come after their parent in `queue`).
+  const depth = new Int32Array(used);
+  const gapAt = new Int32Array(used).fill(0x7fffffff);
+  const needsRun = new Uint8Array(used);
+  for (const t of queue) if (t > 0) depth[t] = check[t] === 0 ? 0 : depth[check[t]] + 1;
+  for (let k = queue.length - 1; k > 0; k--) {
+    const t = queue[k];
+    let all = own[stateOf[t]] !== 0;
+    for (let p = own[stateOf[t]]; p !== 0; p = patNext[p - 1]) {
+      const off = patInfoStart[p - 1];
+      const L = patLen[p - 1];
+      let inner = false;
+      for (let x = 0; x < L; x++) {
+        const inf = symInfo[off + x];
+        if ((x > 0 && inf & S_FREE_GAP) || inf & S_RUN_GAP) gapAt[t] = Math.min(gapAt[t], x);
+        if (x < L - 1 && runOf(inf) >= 2) inner = true;
+      }
+      // As the verifier's quick path: a repeat inside refuses a single spelling at once; one at the end
+      // only when the last letter is a plain Latin one (not a word of its own, which a gap may extend).
+      const lastInf = symInfo[off + L - 1];
+      if (!inner && !(runOf(lastInf) >= 2 && (lastInf & (S_LATIN | S_FREE_GAP)) === S_LATIN)) all = false;
+    }
+    needsRun[t] = all ? 1 : 0;
+    const parent = check[t];
+    if (parent > 0) gapAt[parent] = Math.min(gapAt[parent], gapAt[t]);
+  }
+  const cells = new Int32Array(used * 2);
+  for (let t = 0; t < used; t++) {
+    cells[t * 2] = check[t];
+    let flags = 0;
+    if (t > 0 && own[stateOf[t]] !== 0) flags |= OWN;
+    if (needsRun[t]) flags |= NEEDS_RUN;
+    if (t > 0 && depth[t] >= 1 && gapAt[t] > depth[t] + 1) flags |= JOINED;
+    cells[t * 2 + 1] = base[t] | flags;
+  }
+  // The root's own cell: no state is its parent, and nothing is reported there.
+  cells[0] = -1;
+  return { cells, stateOf: stateOf.slice(0, used) };
+}
