@@ -46,6 +46,16 @@ let out: usize = 0;
 let outCap: i32 = 0;
 let collapse: bool = true;
 
+/**
+ * Bitset over hashed words (only with repeats collapsed: then a pattern ending inside a word is never
+ * reported, so a word matters only as a whole); 0: none.
+ */
+let words: usize = 0;
+let wordShift: u32 = 32;
+/** As `wordHash` in latin-walk.ts. */
+const HASH_FIRST: i32 = 0x9e3779b1;
+const HASH_NEXT: i32 = 0x85ebca77;
+
 let found: i32 = 0;
 /** Where the main loop goes on after a walk, and the last symbol there. */
 let resume: i32 = 0;
@@ -59,7 +69,11 @@ export function init(
   outAt: usize,
   cap: i32,
   collapseRepeats: bool,
+  wordsAt: usize,
+  wordBits: u32,
 ): void {
+  words = wordsAt;
+  wordShift = 32 - wordBits;
   codes = codesAt;
   latinUnit = latinAt;
   cells = cellsAt;
@@ -190,6 +204,28 @@ export function scan(n: i32): i32 {
       }
     }
     if (c != last || repeatBeginsWord(i)) {
+      if (words != 0) {
+        // The word's letters, repeats collapsed, hashed as the host hashed every path of the trie that
+        // ends where a walk can report something or go on over a gap: most words are none of these.
+        let h = c * HASH_FIRST;
+        let l = c;
+        let j = i + 1;
+        while (j < n) {
+          const d = codeAt(j);
+          if (d < FIRST_SYMBOL || d >= LATIN_CODE_LIMIT) break;
+          if (d != l) {
+            h = (h ^ d) * HASH_NEXT;
+            l = d;
+          }
+          j++;
+        }
+        const bit = (<u32>h) >> wordShift;
+        if ((load<u32>(words + (((<usize>bit) >> 5) << 2)) & (1 << (bit & 31))) == 0) {
+          i = j;
+          last = l;
+          continue;
+        }
+      }
       const r = walk(c, i, n);
       if (r < 0) return r;
       i = resume;

@@ -37,6 +37,8 @@ interface Exports {
     out: number,
     cap: number,
     collapse: number,
+    words: number,
+    wordBits: number,
   ): void;
   scan(n: number): number;
 }
@@ -65,21 +67,34 @@ export class LatinWalk {
     codes: Uint8Array,
     latin: Uint8Array,
     cells: Int32Array,
+    words: { bits: Int32Array; log: number } | undefined,
   ) {
     const codesAt = 0;
     const latinAt = 128;
     const cellsAt = 256;
-    this.outAt = cellsAt + cells.byteLength;
+    const wordsAt = cellsAt + cells.byteLength;
+    this.outAt = wordsAt + (words?.bits.byteLength ?? 0);
     this.textAt = this.outAt + OUT_CAP * 12;
     this.memory = new WebAssembly.Memory({ initial: Math.ceil((this.textAt + 4 * PAGE) / PAGE) });
     const buf = this.memory.buffer;
     new Uint8Array(buf, codesAt, 128).set(codes);
     new Uint8Array(buf, latinAt, 128).set(latin);
     new Int32Array(buf, cellsAt, cells.length).set(cells);
+    if (words) new Int32Array(buf, wordsAt, words.bits.length).set(words.bits);
     compiled ??= new WebAssembly.Module(Uint8Array.from(atob(LATIN_WALK_WASM), (ch) => ch.charCodeAt(0)));
     const instance = new WebAssembly.Instance(compiled, { env: { memory: this.memory } });
     this.exports = instance.exports as unknown as Exports;
-    this.exports.init(codesAt, latinAt, cellsAt, this.textAt, this.outAt, OUT_CAP, m.collapse ? 1 : 0);
+    this.exports.init(
+      codesAt,
+      latinAt,
+      cellsAt,
+      this.textAt,
+      this.outAt,
+      OUT_CAP,
+      m.collapse ? 1 : 0,
+      words ? wordsAt : 0,
+      words?.log ?? 0,
+    );
     this.bytes = new Uint8Array(buf);
     this.out = new Int32Array(buf, this.outAt, OUT_CAP * 3);
   }
@@ -97,7 +112,7 @@ export class LatinWalk {
       latin[u] = (isLatinUnit(m.fold.base[u]) ? 1 : 0) | (m.fold.base[u] === M_SEPARATOR ? 2 : 0);
     }
     const { cells, stateOf } = doubleArray(a, limit, pt);
-    return new LatinWalk(m, stateOf, codes, latin, cells);
+    return new LatinWalk(m, stateOf, codes, latin, cells, m.collapse ? wordFilter(cells) : undefined);
   }
 
   /**
@@ -264,4 +279,42 @@ function doubleArray(
   // The root's own cell: no state is its parent, and nothing is reported there.
   cells[0] = -1;
   return { cells, stateOf: stateOf.slice(0, used) };
+}
+
+/** As HASH_FIRST and HASH_NEXT in assembly/latin-walk.ts. */
+const HASH_FIRST = 0x9e3779b1 | 0;
+const HASH_NEXT = 0x85ebca77 | 0;
+
+/**
+ * The bitset of words worth a walk: every path from the root to a state that reports patterns or is not
+ * JOINED (a gap after it may continue a term), hashed as the walk hashes a word. About one bit in 16 set.
+ */
+function wordFilter(cells: Int32Array): { bits: Int32Array; log: number } {
+  const n = cells.length >> 1;
+  const hash = new Int32Array(n);
+  const keep: number[] = [];
+  // Parents come before their children: cells were filled breadth first, but placed anywhere, so go by depth.
+  const order = Array.from({ length: n - 1 }, (_, k) => k + 1).filter((t) => cells[t * 2] >= 0);
+  const depth = new Int32Array(n);
+  const depthOf = (t: number): number => {
+    if (t === 0) return -1;
+    if (depth[t] === 0) depth[t] = depthOf(cells[t * 2]) + 2;
+    return depth[t] - 1;
+  };
+  order.sort((x, y) => depthOf(x) - depthOf(y));
+  for (const t of order) {
+    const parent = cells[t * 2];
+    const c = t - (cells[parent * 2 + 1] & (JOINED - 1));
+    hash[t] = parent === 0 ? Math.imul(c, HASH_FIRST) : Math.imul(hash[parent] ^ c, HASH_NEXT);
+    const b = cells[t * 2 + 1];
+    if ((b & OWN) !== 0 || (b & JOINED) === 0) keep.push(hash[t]);
+  }
+  let log = 12;
+  while (log < 24 && 1 << log < keep.length * 16) log++;
+  const bits = new Int32Array(1 << (log - 5));
+  for (const h of keep) {
+    const bit = h >>> (32 - log);
+    bits[bit >>> 5] |= 1 << (bit & 31);
+  }
+  return { bits, log };
 }
