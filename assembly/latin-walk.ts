@@ -52,8 +52,7 @@ let collapse: bool = true;
  */
 let words: usize = 0;
 let wordShift: u32 = 32;
-/** As `wordHash` in latin-walk.ts. */
-const HASH_FIRST: i32 = 0x9e3779b1;
+/** As in `wordFilter` (latin-walk.ts): each letter of a word, repeats collapsed, h = (h ^ code) × this. */
 const HASH_NEXT: i32 = 0x85ebca77;
 
 let found: i32 = 0;
@@ -181,6 +180,7 @@ function singleAfter(c: i32, j: i32, n: i32): bool {
  */
 export function scan(n: i32): i32 {
   found = 0;
+  if (words != 0) return scanWords(n);
   let last = -1;
   let i = 0;
   while (i < n) {
@@ -204,28 +204,6 @@ export function scan(n: i32): i32 {
       }
     }
     if (c != last || repeatBeginsWord(i)) {
-      if (words != 0) {
-        // The word's letters, repeats collapsed, hashed as the host hashed every path of the trie that
-        // ends where a walk can report something or go on over a gap: most words are none of these.
-        let h = c * HASH_FIRST;
-        let l = c;
-        let j = i + 1;
-        while (j < n) {
-          const d = codeAt(j);
-          if (d < FIRST_SYMBOL || d >= LATIN_CODE_LIMIT) break;
-          if (d != l) {
-            h = (h ^ d) * HASH_NEXT;
-            l = d;
-          }
-          j++;
-        }
-        const bit = (<u32>h) >> wordShift;
-        if ((load<u32>(words + (((<usize>bit) >> 5) << 2)) & (1 << (bit & 31))) == 0) {
-          i = j;
-          last = l;
-          continue;
-        }
-      }
       const r = walk(c, i, n);
       if (r < 0) return r;
       i = resume;
@@ -238,6 +216,54 @@ export function scan(n: i32): i32 {
       if (collapse) last = d;
       i++;
     }
+  }
+  return found;
+}
+
+/**
+ * `scan` where no pattern is one letter long, with the word filter: first one pass without branches that
+ * depend on the text (a word's length, where it ends, and whether it matters are all data the branch
+ * predictor cannot learn), which hashes each word (repeats collapsed) and keeps the starts of the words
+ * the filter lets through; then a walk from each of those. Every word start in ASCII text begins a walk in
+ * `scan` (the unit before a word start is never a letter, so a repeat there begins a word too), so this
+ * walks from the same places, less the words no trie path can use.
+ */
+function scanWords(n: i32): i32 {
+  // Ends of the words kept, after the text (the host leaves room for one per unit).
+  const kept = (text + <usize>n + 3) & ~(<usize>3);
+  let k = 0;
+  // The hash of the word so far (0 between words: a word's first letter hashes as any other letter).
+  let h: u32 = 0;
+  let l = -1;
+  let bail = 0;
+  for (let i = 0; i < n; i++) {
+    const c = codeAt(i);
+    // Bitwise operators and selects, not logical ones: nothing below is a branch.
+    bail |= <i32>(c >= LATIN_CODE_LIMIT);
+    const isL = <i32>(<u32>(c - FIRST_SYMBOL) < <u32>(LATIN_CODE_LIMIT - FIRST_SYMBOL));
+    // A word ends here: test its hash (otherwise the load reads word 0 of the bitset, so it never waits).
+    const ending = (<i32>(l >= 0)) & (isL ^ 1);
+    const bit = (h >> wordShift) & (<u32>-ending);
+    const hit = ending & (<i32>((load<u32>(words + (((<usize>bit) >> 5) << 2)) >> (bit & 31)) & 1));
+    store<i32>(kept + ((<usize>k) << 2), i);
+    k += hit;
+    h = select<u32>(select<u32>((h ^ (<u32>c)) * <u32>HASH_NEXT, h, c != l), 0, isL != 0);
+    l = select<i32>(c, -1, isL != 0);
+  }
+  if (bail != 0) return BAIL;
+  if (l >= 0) {
+    const bit = h >> wordShift;
+    if ((load<u32>(words + (((<usize>bit) >> 5) << 2)) & (1 << (bit & 31))) != 0) {
+      store<i32>(kept + ((<usize>k) << 2), n);
+      k++;
+    }
+  }
+  for (let x = 0; x < k; x++) {
+    // Back to the word's first letter.
+    let i = load<i32>(kept + ((<usize>x) << 2)) - 1;
+    while (i > 0 && <u32>(codeAt(i - 1) - FIRST_SYMBOL) < <u32>(LATIN_CODE_LIMIT - FIRST_SYMBOL)) i--;
+    const r = walk(codeAt(i), i, n);
+    if (r < 0) return r;
   }
   return found;
 }

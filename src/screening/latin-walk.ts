@@ -112,7 +112,19 @@ export class LatinWalk {
       latin[u] = (isLatinUnit(m.fold.base[u]) ? 1 : 0) | (m.fold.base[u] === M_SEPARATOR ? 2 : 0);
     }
     const { cells, stateOf } = doubleArray(a, limit, pt);
-    return new LatinWalk(m, stateOf, codes, latin, cells, m.collapse ? wordFilter(cells) : undefined);
+    // The word filter needs repeats collapsed (a pattern ending inside a word is then never reported)
+    // and no one-letter pattern (reported at a word start whatever the word is).
+    let single = false;
+    for (let c = FIRST_SYMBOL; c < limit; c++)
+      if (a.rootNext[c] > 0 && a.own[a.rootNext[c]] !== 0) single = true;
+    return new LatinWalk(
+      m,
+      stateOf,
+      codes,
+      latin,
+      cells,
+      m.collapse && !single ? wordFilter(cells) : undefined,
+    );
   }
 
   /**
@@ -129,7 +141,7 @@ export class LatinWalk {
       text.charCodeAt(n - 1) > 0x7f
     )
       return false;
-    if (this.textAt + n > this.memory.buffer.byteLength) this.grow(n);
+    if (this.textAt + 5 * n + 8 > this.memory.buffer.byteLength) this.grow(n);
     const r = this.encoder.encodeInto(text, this.bytes.subarray(this.textAt, this.textAt + n));
     if (r.read !== n || r.written !== n) return false;
     const k = this.exports.scan(n);
@@ -140,8 +152,14 @@ export class LatinWalk {
     return true;
   }
 
+  /** Bytes of the module's memory: the tables, the candidate buffer and room for the text. */
+  get byteLength(): number {
+    return this.memory.buffer.byteLength;
+  }
+
   private grow(n: number): void {
-    const need = this.textAt + n - this.memory.buffer.byteLength;
+    // The text, then room for the word starts the walk keeps (4 bytes per unit).
+    const need = this.textAt + 5 * n + 8 - this.memory.buffer.byteLength;
     this.memory.grow(Math.ceil(need / PAGE));
     this.bytes = new Uint8Array(this.memory.buffer);
     this.out = new Int32Array(this.memory.buffer, this.outAt, OUT_CAP * 3);
@@ -281,8 +299,7 @@ function doubleArray(
   return { cells, stateOf: stateOf.slice(0, used) };
 }
 
-/** As HASH_FIRST and HASH_NEXT in assembly/latin-walk.ts. */
-const HASH_FIRST = 0x9e3779b1 | 0;
+/** As HASH_NEXT in assembly/latin-walk.ts. */
 const HASH_NEXT = 0x85ebca77 | 0;
 
 /**
@@ -305,7 +322,7 @@ function wordFilter(cells: Int32Array): { bits: Int32Array; log: number } {
   for (const t of order) {
     const parent = cells[t * 2];
     const c = t - (cells[parent * 2 + 1] & (JOINED - 1));
-    hash[t] = parent === 0 ? Math.imul(c, HASH_FIRST) : Math.imul(hash[parent] ^ c, HASH_NEXT);
+    hash[t] = Math.imul((parent === 0 ? 0 : hash[parent]) ^ c, HASH_NEXT);
     const b = cells[t * 2 + 1];
     if ((b & OWN) !== 0 || (b & JOINED) === 0) keep.push(hash[t]);
   }

@@ -245,7 +245,10 @@ export class CompiledRuleSet {
     return deserializeState(buf);
   }
 
-  /** Bytes held by the compiled automaton and its tables (typed arrays only). */
+  /**
+   * Bytes held by the compiled automaton and its tables (typed arrays only), and by the WebAssembly walk's
+   * memory once the first text has built it.
+   */
   get byteLength(): number {
     const pt = (p: PatternTables) =>
       p.patRule.byteLength + p.patAllow.byteLength + p.patInfoStart.byteLength + p.symInfo.byteLength;
@@ -256,7 +259,8 @@ export class CompiledRuleSet {
       pt(this.state.pinyinPatterns) +
       this.state.codes.byteLength +
       this.state.unitCode.byteLength +
-      this.state.fold.base.byteLength
+      this.state.fold.base.byteLength +
+      (this.latinWalk ? this.latinWalk.byteLength : 0)
     );
   }
 
