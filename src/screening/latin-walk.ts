@@ -304,7 +304,7 @@ const HASH_NEXT = 0x85ebca77 | 0;
 
 /**
  * The bitset of words worth a walk: every path from the root to a state that reports patterns or is not
- * JOINED (a gap after it may continue a term), hashed as the walk hashes a word. About one bit in 16 set.
+ * JOINED (a gap after it may continue a term), hashed as the walk hashes a word. About one bit in 64 set.
  */
 function wordFilter(cells: Int32Array): { bits: Int32Array; log: number } {
   const n = cells.length >> 1;
@@ -327,7 +327,7 @@ function wordFilter(cells: Int32Array): { bits: Int32Array; log: number } {
     if ((b & OWN) !== 0 || (b & JOINED) === 0) keep.push(hash[t]);
   }
   let log = 12;
-  while (log < 24 && 1 << log < keep.length * 16) log++;
+  while (log < 24 && 1 << log < keep.length * 64) log++;
   const bits = new Int32Array(1 << (log - 5));
   for (const h of keep) {
     const bit = h >>> (32 - log);
