@@ -56,7 +56,8 @@ export class LatinWalk {
   private exports: Exports;
   private readonly textAt: number;
   private readonly outAt: number;
-  private bytes: Uint8Array;
+  /** The memory from the text's place on, kept: a view made per text would be garbage per text. */
+  private textView: Uint8Array;
   private out: Int32Array;
   private readonly encoder = new TextEncoder();
 
@@ -95,7 +96,7 @@ export class LatinWalk {
       words ? wordsAt : 0,
       words?.log ?? 0,
     );
-    this.bytes = new Uint8Array(buf);
+    this.textView = new Uint8Array(buf, this.textAt);
     this.out = new Int32Array(buf, this.outAt, OUT_CAP * 3);
   }
 
@@ -142,7 +143,8 @@ export class LatinWalk {
     )
       return false;
     if (this.textAt + 5 * n + 8 > this.memory.buffer.byteLength) this.grow(n);
-    const r = this.encoder.encodeInto(text, this.bytes.subarray(this.textAt, this.textAt + n));
+    // ASCII throughout exactly when every unit was read and took one byte.
+    const r = this.encoder.encodeInto(text, this.textView);
     if (r.read !== n || r.written !== n) return false;
     const k = this.exports.scan(n);
     if (k < 0) return false;
@@ -161,7 +163,7 @@ export class LatinWalk {
     // The text, then room for the word starts the walk keeps (4 bytes per unit).
     const need = this.textAt + 5 * n + 8 - this.memory.buffer.byteLength;
     this.memory.grow(Math.ceil(need / PAGE));
-    this.bytes = new Uint8Array(this.memory.buffer);
+    this.textView = new Uint8Array(this.memory.buffer, this.textAt);
     this.out = new Int32Array(this.memory.buffer, this.outAt, OUT_CAP * 3);
   }
 }
