@@ -72,112 +72,160 @@ export function verifyCandidate(
   if (o.latinWholeWord && symInfo[infoStart] & S_LATIN && wordAt(text, from - 1, -1, t)) return -1;
   const quick = quickVerify(text, from, end, symInfo, infoStart, L, t, o);
   if (quick !== SLOW) return quick;
-  let start = from;
-  const info = symInfo.subarray(infoStart, infoStart + L);
-  let k = -1;
-  let run = 0;
-  let lastUnit = -100;
-  let gapSep = false;
-  let gapLen = 0;
-  let gapClause = false;
-  // Sentence punctuation in the gap, then white space after it ("free. Money"): the end of a sentence.
-  let gapPunct = false;
-  let gapSentence = false;
-  let segGap = false;
-  let segNoGap = false;
-  let failed = false;
-  const freeGapOk = () => gapLen <= o.maxGap && (o.joinAcrossClauses || !gapClause);
-  // Between two words of a Latin term: a line break is only a wrapped line, but the end of a sentence
-  // ends the term, unless the word before it was split letter by letter (f.r.e.e. m.o.n.e.y).
-  const wordGapOk = () => gapLen <= o.maxGap && (o.joinAcrossClauses || segGap || !gapSentence);
-  const runOk = (inf: number, count: number) => {
-    if (!o.collapse) return true;
-    const min = runOf(inf);
-    // Latin words repeat letters of their own (good, god): only an evident stretch (3+) is collapsed.
-    if (inf & S_LATIN) return count === min || count >= Math.max(min + 1, 3);
-    return count >= min;
-  };
-  // Each step of the extension, so that the longest one that still fits can be chosen ("heroin now":
-  // the n of "now" is not part of the match).
-  const extRuns: number[] = [];
-  const extEnds: number[] = [];
+  // The walk below keeps its state at module level and visits through one function made once: a
+  // verifier runs for every candidate, and closures made per call were a tenth of screening's time.
+  v.text = text;
+  v.end = end;
+  v.info = symInfo;
+  v.off = infoStart;
+  v.L = L;
+  v.o = o;
+  v.start = from;
+  v.k = -1;
+  v.run = 0;
+  v.lastUnit = -100;
+  v.gapSep = false;
+  v.gapLen = 0;
+  v.gapClause = false;
+  v.gapPunct = false;
+  v.gapSentence = false;
+  v.segGap = false;
+  v.segNoGap = false;
+  v.failed = false;
+  v.extRuns.length = 0;
+  v.extEnds.length = 0;
   const limit = Math.min(text.length, end + EXTENSION_WINDOW);
-  forEachUnit(text, from, limit, t, (u, s, e) => {
-    if (u === U_INVISIBLE) return false;
-    if (u === U_SEPARATOR) {
-      gapSep = true;
-      gapLen += e - s;
-      const ch = text.charCodeAt(s);
-      if (isClauseBreak(ch)) gapClause = true;
-      if (isSentenceMark(ch)) gapPunct = true;
-      else if (gapPunct && isSpace(ch)) gapSentence = true;
-      // A long gap past the candidate ends the extension.
-      return s >= end && gapLen > o.maxGap;
-    }
-    // Letters whose gaps are free (pinyin beside a Chinese character) are treated like Chinese characters.
-    const latin = k >= 0 && (info[k] & (S_LATIN | S_FREE_GAP)) === S_LATIN;
-    if (s >= end) {
-      // Past the candidate: only more of the last character belongs to the match.
-      if (!o.collapse || u !== lastUnit) return true;
-      if (gapSep ? (latin ? !(segGap && !segNoGap) : !freeGapOk()) : latin && segGap) return true;
-      run++;
-      extRuns.push(run);
-      extEnds.push(e);
-    } else if (k === 0 && o.collapse && u === lastUnit && gapSep && (latin || !freeGapOk())) {
-      // The first character again, across a clause break or a word gap (赌，赌博; c casino): the match
-      // starts at the repeat, which the walk had folded into the first one.
-      start = s;
-      run = 1;
-    } else if (k >= 0 && o.collapse && u === lastUnit) {
-      if (latin) {
-        if (!gapSep) segNoGap = true;
-        else if ((info[k] & S_RUN_GAP) === 0) segGap = true;
-        else {
-          // The term's own gap inside this run (cheap pills): one word of it ends here, evenly split or not.
-          if (!wordGapOk() || (segGap && segNoGap)) return (failed = true);
-          segGap = false;
-          segNoGap = false;
-        }
-      } else if (gapSep && !freeGapOk()) return (failed = true);
-      run++;
-    } else {
-      if (k >= 0 && !runOk(info[k], run)) return (failed = true);
-      k++;
-      if (k >= L) return (failed = true);
-      const inf = info[k];
-      if (k > 0) {
-        if (inf & S_FREE_GAP) {
-          const words = inf & info[k - 1] & S_LATIN;
-          if ((gapSep && !(words ? wordGapOk() : freeGapOk())) || (segGap && segNoGap))
-            return (failed = true);
-          segGap = false;
-          segNoGap = false;
-        } else if (gapSep) segGap = true;
-        else segNoGap = true;
-      }
-      lastUnit = u;
-      run = 1;
-    }
-    gapSep = false;
-    gapLen = 0;
-    gapClause = false;
-    gapPunct = false;
-    gapSentence = false;
-    return false;
-  });
-  if (failed || k !== L - 1 || (segGap && segNoGap)) return -1;
-  if (o.latinWholeWord && info[0] & S_LATIN && wordAt(text, start - 1, -1, t)) return -1;
-  verifiedStart = start;
-  const lastLatin = (info[L - 1] & S_LATIN) !== 0;
-  const baseRun = run - extRuns.length;
+  forEachUnit(text, from, limit, t, visitUnit);
+  const extRuns = v.extRuns;
+  const extEnds = v.extEnds;
+  if (v.failed || v.k !== L - 1 || (v.segGap && v.segNoGap)) return -1;
+  if (o.latinWholeWord && symInfo[infoStart] & S_LATIN && wordAt(text, v.start - 1, -1, t)) return -1;
+  verifiedStart = v.start;
+  const lastInfo = symInfo[infoStart + L - 1];
+  const lastLatin = (lastInfo & S_LATIN) !== 0;
+  const baseRun = v.run - extRuns.length;
   for (let x = extRuns.length - 1; x >= -1; x--) {
     const r = x >= 0 ? extRuns[x] : baseRun;
     const e = x >= 0 ? extEnds[x] : end;
-    if (!runOk(info[L - 1], r)) continue;
+    if (!runOk(lastInfo, r)) continue;
     if (o.latinWholeWord && lastLatin && wordAt(text, e, 1, t)) continue;
     return e;
   }
   return -1;
+}
+
+/** State of the verifier's walk over one candidate (see verifyCandidate). */
+const v = {
+  text: '',
+  end: 0,
+  info: new Uint8Array(0) as Uint8Array,
+  off: 0,
+  L: 0,
+  o: undefined as unknown as VerifyOptions,
+  start: 0,
+  k: -1,
+  run: 0,
+  lastUnit: -100,
+  gapSep: false,
+  gapLen: 0,
+  gapClause: false,
+  // Sentence punctuation in the gap, then white space after it ("free. Money"): the end of a sentence.
+  gapPunct: false,
+  gapSentence: false,
+  segGap: false,
+  segNoGap: false,
+  failed: false,
+  // Each step of the extension, so that the longest one that still fits can be chosen ("heroin now":
+  // the n of "now" is not part of the match).
+  extRuns: [] as number[],
+  extEnds: [] as number[],
+};
+
+function freeGapOk(): boolean {
+  return v.gapLen <= v.o.maxGap && (v.o.joinAcrossClauses || !v.gapClause);
+}
+
+// Between two words of a Latin term: a line break is only a wrapped line, but the end of a sentence
+// ends the term, unless the word before it was split letter by letter (f.r.e.e. m.o.n.e.y).
+function wordGapOk(): boolean {
+  return v.gapLen <= v.o.maxGap && (v.o.joinAcrossClauses || v.segGap || !v.gapSentence);
+}
+
+function runOk(inf: number, count: number): boolean {
+  if (!v.o.collapse) return true;
+  const min = runOf(inf);
+  // Latin words repeat letters of their own (good, god): only an evident stretch (3+) is collapsed.
+  if (inf & S_LATIN) return count === min || count >= Math.max(min + 1, 3);
+  return count >= min;
+}
+
+function visitUnit(u: number, s: number, e: number): boolean {
+  const o = v.o;
+  const info = v.info;
+  const off = v.off;
+  if (u === U_INVISIBLE) return false;
+  if (u === U_SEPARATOR) {
+    v.gapSep = true;
+    v.gapLen += e - s;
+    const ch = v.text.charCodeAt(s);
+    if (isClauseBreak(ch)) v.gapClause = true;
+    if (isSentenceMark(ch)) v.gapPunct = true;
+    else if (v.gapPunct && isSpace(ch)) v.gapSentence = true;
+    // A long gap past the candidate ends the extension.
+    return s >= v.end && v.gapLen > o.maxGap;
+  }
+  const k = v.k;
+  // Letters whose gaps are free (pinyin beside a Chinese character) are treated like Chinese characters.
+  const latin = k >= 0 && (info[off + k] & (S_LATIN | S_FREE_GAP)) === S_LATIN;
+  if (s >= v.end) {
+    // Past the candidate: only more of the last character belongs to the match.
+    if (!o.collapse || u !== v.lastUnit) return true;
+    if (v.gapSep ? (latin ? !(v.segGap && !v.segNoGap) : !freeGapOk()) : latin && v.segGap) return true;
+    v.run++;
+    v.extRuns.push(v.run);
+    v.extEnds.push(e);
+  } else if (k === 0 && o.collapse && u === v.lastUnit && v.gapSep && (latin || !freeGapOk())) {
+    // The first character again, across a clause break or a word gap (赌，赌博; c casino): the match
+    // starts at the repeat, which the walk had folded into the first one.
+    v.start = s;
+    v.run = 1;
+  } else if (k >= 0 && o.collapse && u === v.lastUnit) {
+    if (latin) {
+      if (!v.gapSep) v.segNoGap = true;
+      else if ((info[off + k] & S_RUN_GAP) === 0) v.segGap = true;
+      else {
+        // The term's own gap inside this run (cheap pills): one word of it ends here, evenly split or not.
+        if (!wordGapOk() || (v.segGap && v.segNoGap)) return (v.failed = true);
+        v.segGap = false;
+        v.segNoGap = false;
+      }
+    } else if (v.gapSep && !freeGapOk()) return (v.failed = true);
+    v.run++;
+  } else {
+    if (k >= 0 && !runOk(info[off + k], v.run)) return (v.failed = true);
+    const nk = k + 1;
+    v.k = nk;
+    if (nk >= v.L) return (v.failed = true);
+    const inf = info[off + nk];
+    if (nk > 0) {
+      if (inf & S_FREE_GAP) {
+        const words = inf & info[off + nk - 1] & S_LATIN;
+        if ((v.gapSep && !(words ? wordGapOk() : freeGapOk())) || (v.segGap && v.segNoGap))
+          return (v.failed = true);
+        v.segGap = false;
+        v.segNoGap = false;
+      } else if (v.gapSep) v.segGap = true;
+      else v.segNoGap = true;
+    }
+    v.lastUnit = u;
+    v.run = 1;
+  }
+  v.gapSep = false;
+  v.gapLen = 0;
+  v.gapClause = false;
+  v.gapPunct = false;
+  v.gapSentence = false;
+  return false;
 }
 
 const SLOW = -2;
