@@ -260,8 +260,8 @@ function doubleArray(
       queue.push(t);
     }
   }
-  // Per cell: how deep it is, and the first symbol index, over the patterns at it and below, where a
-  // word of the term begins or a run has a gap (children come after their parent in `queue`).
+  // Per cell: how deep it is, and over the patterns at it and below, the first symbol index a gap may
+  // stand before (children come after their parent in `queue`).
   const depth = new Int32Array(used);
   const gapAt = new Int32Array(used).fill(0x7fffffff);
   const needsRun = new Uint8Array(used);
@@ -275,7 +275,10 @@ function doubleArray(
       let inner = false;
       for (let x = 0; x < L; x++) {
         const inf = symInfo[off + x];
-        if ((x > 0 && inf & S_FREE_GAP) || inf & S_RUN_GAP) gapAt[t] = Math.min(gapAt[t], x);
+        // A word of the term begins at x (a gap may stand before it), or the run of x has a gap inside
+        // (cheap pills: a gap may stand after x, before more of it).
+        if (x > 0 && inf & S_FREE_GAP) gapAt[t] = Math.min(gapAt[t], x);
+        if (inf & S_RUN_GAP) gapAt[t] = Math.min(gapAt[t], x + 1);
         if (x < L - 1 && runOf(inf) >= 2) inner = true;
       }
       // As the verifier's quick path: a repeat inside refuses a single spelling at once; one at the end
