@@ -19,7 +19,20 @@ const PAGE = 65536;
 /** Candidates one text may yield in the fast walk; more (a text full of terms) goes to JavaScript. */
 const OUT_CAP = 1 << 16;
 
-let compiled: WebAssembly.Module | undefined;
+// The part of the WebAssembly API used here: the library is built against ES2023 alone, whose types do
+// not describe it (Node has had it since version 8).
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+  Memory: new (descriptor: { initial: number }) => WasmMemory;
+}
+const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+let compiled: object | undefined;
 
 /** @internal Off only to compare the two walks (tests, benchmarks). */
 export let latinWalkEnabled = true;
@@ -52,7 +65,7 @@ interface Exports {
  * pattern; anything else is left to `scanAnchored`, which gives the same candidates.
  */
 export class LatinWalk {
-  private memory: WebAssembly.Memory;
+  private memory: WasmMemory;
   private exports: Exports;
   private readonly textAt: number;
   private readonly outAt: number;
@@ -76,14 +89,14 @@ export class LatinWalk {
     const wordsAt = cellsAt + cells.byteLength;
     this.outAt = wordsAt + (words?.bits.byteLength ?? 0);
     this.textAt = this.outAt + OUT_CAP * 12;
-    this.memory = new WebAssembly.Memory({ initial: Math.ceil((this.textAt + 4 * PAGE) / PAGE) });
+    this.memory = new wasm.Memory({ initial: Math.ceil((this.textAt + 4 * PAGE) / PAGE) });
     const buf = this.memory.buffer;
     new Uint8Array(buf, codesAt, 128).set(codes);
     new Uint8Array(buf, latinAt, 128).set(latin);
     new Int32Array(buf, cellsAt, cells.length).set(cells);
     if (words) new Int32Array(buf, wordsAt, words.bits.length).set(words.bits);
-    compiled ??= new WebAssembly.Module(Uint8Array.from(atob(LATIN_WALK_WASM), (ch) => ch.charCodeAt(0)));
-    const instance = new WebAssembly.Instance(compiled, { env: { memory: this.memory } });
+    compiled ??= new wasm.Module(Uint8Array.from(atob(LATIN_WALK_WASM), (ch) => ch.charCodeAt(0)));
+    const instance = new wasm.Instance(compiled, { env: { memory: this.memory } });
     this.exports = instance.exports as unknown as Exports;
     this.exports.init(
       codesAt,
