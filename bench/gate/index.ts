@@ -19,6 +19,8 @@ async function main() {
     CUSTODIAN_JOBS: 'false',
     CUSTODIAN_RATE_LIMIT_PER_MINUTE: '10000000',
   };
+  // The CLI makes no database where there is none: create it first.
+  spawnSync(process.execPath, [BIN, 'migrate', '--data-dir', dir], { env: { ...process.env, ...env } });
   const key = spawnSync(
     process.execPath,
     [BIN, 'apikey', 'create', '--name', 'bench', '--scopes', 'all', '--data-dir', dir],
@@ -41,15 +43,21 @@ async function main() {
         body: JSON.stringify({ name: 'bench' }),
       })
     ).json();
-    await fetch(`${server.url}/api/v1/rule-sets/${set.id}/versions`, {
+    const version = await fetch(`${server.url}/api/v1/rule-sets/${set.id}/versions`, {
       method: 'POST',
       headers: auth,
       body: JSON.stringify({ rules: corpus.rules }),
     });
-    await fetch(`${server.url}/api/v1/rule-sets/${set.id}/versions/1/publish`, {
+    // No body, so no JSON content type (Fastify refuses an empty JSON body).
+    const published = await fetch(`${server.url}/api/v1/rule-sets/${set.id}/versions/1/publish`, {
       method: 'POST',
-      headers: auth,
+      headers: { authorization: auth.authorization },
     });
+    // Without a published rule set the gate screens against nothing: the figures would mean nothing.
+    if (version.status !== 201 || published.status !== 200)
+      throw new Error(
+        `rule set not published: ${version.status} ${published.status} ${await published.text()}`,
+      );
     // Ordinary posts (about 200 characters, no planted terms): the common case the gate must serve fast.
     const texts = makeTexts('zh', 50, 200, ['']);
     let i = 0;
@@ -89,6 +97,9 @@ async function main() {
       cpu.gateReq += g.requests.total;
       gateRuns.push(g);
     }
+    for (const r of [...bareRuns, ...gateRuns])
+      if (r.errors + r.non2xx > 0)
+        console.error(`errors: ${r.errors}, answers by status: ${JSON.stringify(r.statusCodeStats)}`);
     const median = (rs: autocannon.Result[]) =>
       [...rs].sort((a, b) => a.requests.average - b.requests.average)[1];
     const bareR = median(bareRuns);
