@@ -18,6 +18,8 @@ const JOINED = 1 << 28;
 const PAGE = 65536;
 /** Candidates one text may yield in the fast walk; more (a text full of terms) goes to JavaScript. */
 const OUT_CAP = 1 << 16;
+/** Longer texts go to JavaScript: the module's memory (5 bytes a unit) never shrinks once grown. */
+const MAX_TEXT = 1 << 22;
 
 // The part of the WebAssembly API used here: the library is built against ES2023 alone, whose types do
 // not describe it (Node has had it since version 8).
@@ -150,6 +152,7 @@ export class LatinWalk {
     // A text with other characters is seldom ASCII throughout: three looks spare most of them the copy.
     if (
       n === 0 ||
+      n > MAX_TEXT ||
       text.charCodeAt(0) > 0x7f ||
       text.charCodeAt(n >> 1) > 0x7f ||
       text.charCodeAt(n - 1) > 0x7f

@@ -162,6 +162,11 @@ describe('WebAssembly walk for ASCII text', () => {
     expect(r1.fast.matches).toHaveLength(3 * 65_536);
     // More candidates than the walk's buffer: it declines, and the JavaScript walk answers.
     expect(fast()).toBe(0);
+    // Past 4 Mi units the module's memory would stay large: JavaScript takes such a text.
+    const huge = 'tea '.repeat((1 << 20) + 1);
+    const r3 = both(set, huge);
+    expect(r3.fast).toEqual(r3.slow);
+    expect(fast()).toBe(0);
     const r2 = both(set, 'tea '.repeat(10));
     expect(r2.fast).toEqual(r2.slow);
     expect(r2.fast.matches).toHaveLength(10);
