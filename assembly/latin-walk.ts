@@ -26,7 +26,13 @@ const NEEDS_RUN: i32 = 1 << 29;
  * for shean) are an uneven split, which the verifier refuses.
  */
 const JOINED: i32 = 1 << 28;
-const BASE_MASK: i32 = JOINED - 1;
+/**
+ * The state is at least two symbols deep, and every pattern below it that lets a gap follow also repeats
+ * one of the letters read so far (too haitblyt from "to"): a word spelt once each, whose last letter does
+ * not come again after the gap, cannot go on over it.
+ */
+const GAP_RUN: i32 = 1 << 27;
+const BASE_MASK: i32 = GAP_RUN - 1;
 
 /** Returned when the text needs the JavaScript walk, or when the candidates would not fit. */
 const BAIL: i32 = -1;
@@ -125,8 +131,15 @@ function walk(q: i32, start: i32, n: i32): i32 {
         resume = j;
         resumeLast = last;
         // Nothing below can match across this gap.
-        if (c == C_SKIP && separatorAt(j) && (load<i32>(cells + ((<usize>s) << 3), 4) & JOINED) != 0)
-          return 0;
+        if (c == C_SKIP && separatorAt(j)) {
+          const b = load<i32>(cells + ((<usize>s) << 3), 4);
+          if ((b & JOINED) != 0) return 0;
+          if ((b & GAP_RUN) != 0 && collapse && !repeated) {
+            let x = j + 1;
+            while (x < n && codeAt(x) == C_SKIP) x++;
+            if (x >= n || codeAt(x) != last) return 0;
+          }
+        }
       }
       if (c == C_SKIP) continue;
       return 0;

@@ -15,6 +15,7 @@ const C_BAIL = 255;
 const OWN = 1 << 30;
 const NEEDS_RUN = 1 << 29;
 const JOINED = 1 << 28;
+const GAP_RUN = 1 << 27;
 const PAGE = 65536;
 /** Candidates one text may yield in the fast walk; more (a text full of terms) goes to JavaScript. */
 const OUT_CAP = 1 << 16;
@@ -281,6 +282,8 @@ function doubleArray(
   const depth = new Int32Array(used);
   const gapAt = new Int32Array(used).fill(0x7fffffff);
   const needsRun = new Uint8Array(used);
+  // Per cell: every pattern below that lets a gap stand after this depth also repeats a letter up to here.
+  const gapRun = new Uint8Array(used).fill(1);
   for (const t of queue) if (t > 0) depth[t] = check[t] === 0 ? 0 : depth[check[t]] + 1;
   for (let k = queue.length - 1; k > 0; k--) {
     const t = queue[k];
@@ -289,14 +292,21 @@ function doubleArray(
       const off = patInfoStart[p - 1];
       const L = patLen[p - 1];
       let inner = false;
+      let g = 0x7fffffff;
+      let firstRun = 0x7fffffff;
       for (let x = 0; x < L; x++) {
         const inf = symInfo[off + x];
         // A word of the term begins at x (a gap may stand before it), or the run of x has a gap inside
         // (cheap pills: a gap may stand after x, before more of it).
-        if (x > 0 && inf & S_FREE_GAP) gapAt[t] = Math.min(gapAt[t], x);
-        if (inf & S_RUN_GAP) gapAt[t] = Math.min(gapAt[t], x + 1);
+        if (x > 0 && inf & S_FREE_GAP) g = Math.min(g, x);
+        if (inf & S_RUN_GAP) g = Math.min(g, x + 1);
         if (x < L - 1 && runOf(inf) >= 2) inner = true;
+        if (runOf(inf) >= 2) firstRun = Math.min(firstRun, x);
       }
+      gapAt[t] = Math.min(gapAt[t], g);
+      // On the pattern's way, the states from which a gap may follow (depth ≥ g − 1) before any letter of
+      // it has to repeat (depth < firstRun): a word spelt once each can go on over a gap there.
+      for (let u = t; u > 0; u = check[u]) if (depth[u] >= g - 1 && depth[u] < firstRun) gapRun[u] = 0;
       // As the verifier's quick path: a repeat inside refuses a single spelling at once; one at the end
       // only when the last letter is a plain Latin one (not a word of its own, which a gap may extend).
       const lastInf = symInfo[off + L - 1];
@@ -313,6 +323,7 @@ function doubleArray(
     if (t > 0 && own[stateOf[t]] !== 0) flags |= OWN;
     if (needsRun[t]) flags |= NEEDS_RUN;
     if (t > 0 && depth[t] >= 1 && gapAt[t] > depth[t] + 1) flags |= JOINED;
+    else if (t > 0 && depth[t] >= 1 && gapRun[t]) flags |= GAP_RUN;
     cells[t * 2 + 1] = base[t] | flags;
   }
   // The root's own cell: no state is its parent, and nothing is reported there.
@@ -342,7 +353,7 @@ function wordFilter(cells: Int32Array): { bits: Int32Array; log: number } {
   order.sort((x, y) => depthOf(x) - depthOf(y));
   for (const t of order) {
     const parent = cells[t * 2];
-    const c = t - (cells[parent * 2 + 1] & (JOINED - 1));
+    const c = t - (cells[parent * 2 + 1] & (GAP_RUN - 1));
     hash[t] = Math.imul((parent === 0 ? 0 : hash[parent]) ^ c, HASH_NEXT);
     const b = cells[t * 2 + 1];
     if ((b & OWN) !== 0 || (b & JOINED) === 0) keep.push(hash[t]);

@@ -45,6 +45,8 @@ const HAND: Rule[] = [
   rule('abba', 'abba'),
   rule('deal', 'deal'),
   rule('pills', 'cheap pills'),
+  rule('too-shat', 'too shat'),
+  rule('ab-ccd', 'ab ccd'),
   rule('free', 'free money'),
   rule('x', 'x', { action: 'flag' }),
   rule('hat', 'hat', { allow: ['hats off'] }),
@@ -69,7 +71,8 @@ const WORDS = [
   ...'the thee theee an she shean a aab aaab ab abba abbba said deal hat hats off that tea b2b sex s3x 5ex'.split(
     ' ',
   ),
-  ...'du bo dubo hehe he x xx cheap pills free money t tt ttt e ee'.split(' '),
+  ...'du bo dubo hehe he x xx cheap pills free money t tt ttt e ee to too shat ab ccd cd'.split(' '),
+  ...['cheap pills', 'cheap  pills', 'chea p pills', 'to shat', 'too shat', 'to o shat', 'ab ccd', 'ab cd'],
   ...generated.slice(0, 40).map((r) => r.pattern),
 ];
 const GAPS = [
@@ -150,6 +153,28 @@ describe('WebAssembly walk for ASCII text', () => {
     }
     expect(fast()).toBe(60);
     expect(matches).toBeGreaterThan(30);
+  });
+
+  it('finds terms whose words meet at a repeated letter or begin with one', () => {
+    const set = compileRules(HAND);
+    const fast = countFast();
+    const hits = (text: string) => set.screen(text).matches.map((m) => m.rule);
+    expect(hits('buy cheap pills here')).toEqual(['pills']);
+    expect(hits('we are too shat')).toEqual(['too-shat']);
+    expect(hits('we are to shat')).toEqual([]);
+    expect(hits('an ab ccd here')).toEqual(['ab-ccd']);
+    expect(hits('an ab cd here')).toEqual([]);
+    expect(fast()).toBe(5);
+    for (const text of [
+      'buy cheap pills here',
+      'we are too shat',
+      'an ab ccd here',
+      'to o shat',
+      'thee an',
+    ]) {
+      const r = both(set, text);
+      expect(r.fast).toEqual(r.slow);
+    }
   });
 
   it('takes long texts and texts with more candidates than it holds', () => {
