@@ -162,20 +162,25 @@ function walk(q: i32, start: i32, n: i32): i32 {
     }
     s = t;
     const b = load<i32>(cells + ((<usize>s) << 3), 4);
-    if ((b & OWN) != 0 && !((b & NEEDS_RUN) != 0 && inWord && !repeated && singleAfter(c, j + 1, n))) {
-      if (found == outCap) return FULL;
-      const p = out + <usize>found * 12;
-      store<i32>(p, s);
-      store<i32>(p, start, 4);
-      store<i32>(p, j + 1, 8);
-      found++;
-    }
+    if ((b & OWN) != 0 && !((b & NEEDS_RUN) != 0 && inWord && !repeated && singleAfter(c, j + 1, n)))
+      if (!record(s, start, j + 1)) return FULL;
   }
   if (inWord) {
     resume = j;
     resumeLast = last;
   }
   return 0;
+}
+
+/** Records a candidate (state, start, end); false when the buffer is full. */
+function record(s: i32, start: i32, end: i32): bool {
+  if (found == outCap) return false;
+  const p = out + <usize>found * 12;
+  store<i32>(p, s);
+  store<i32>(p, start, 4);
+  store<i32>(p, end, 8);
+  found++;
+  return true;
 }
 
 /** What follows a letter at `j` neither repeats it nor can be skipped into a repeat of it. */
@@ -207,14 +212,7 @@ export function scan(n: i32): i32 {
     if (c != last) {
       // A one-letter pattern (as the JavaScript walk's full step: not at a collapsed repeat).
       const r = childOf(0, c);
-      if (r >= 0 && (load<i32>(cells + ((<usize>r) << 3), 4) & OWN) != 0) {
-        if (found == outCap) return FULL;
-        const p = out + <usize>found * 12;
-        store<i32>(p, r);
-        store<i32>(p, i, 4);
-        store<i32>(p, i + 1, 8);
-        found++;
-      }
+      if (r >= 0 && (load<i32>(cells + ((<usize>r) << 3), 4) & OWN) != 0 && !record(r, i, i + 1)) return FULL;
     }
     if (c != last || repeatBeginsWord(i)) {
       const r = walk(c, i, n);
