@@ -18,7 +18,8 @@ const JOINED = 1 << 28;
 const GAP_RUN = 1 << 27;
 const PAGE = 65536;
 /** Candidates one text may yield in the fast walk; more (a text full of terms) goes to JavaScript. */
-const OUT_CAP = 1 << 16;
+const OUT_CAP = 1 << 12;
+const NON_ASCII = /[^\x00-\x7f]/;
 /** Longer texts go to JavaScript: the module's memory (5 bytes a unit) never shrinks once grown. */
 const MAX_TEXT = 1 << 22;
 
@@ -65,7 +66,8 @@ interface Exports {
  * Holds the Latin part of the automaton (the states reachable from the root through Latin symbols) in the
  * module's memory. Only used where whole-word Latin patterns are the only ones a Latin symbol can begin,
  * and only for texts whose every character is ASCII and either a Latin symbol, a separator or in no
- * pattern; anything else is left to `scanAnchored`, which gives the same candidates.
+ * pattern; anything else is left to `scanAnchored`. Both give the same answers: this walk leaves out some
+ * candidates the verifier would refuse anyway.
  */
 export class LatinWalk {
   private memory: WasmMemory;
@@ -92,7 +94,7 @@ export class LatinWalk {
     const wordsAt = cellsAt + cells.byteLength;
     this.outAt = wordsAt + (words?.bits.byteLength ?? 0);
     this.textAt = this.outAt + OUT_CAP * 12;
-    this.memory = new wasm.Memory({ initial: Math.ceil((this.textAt + 4 * PAGE) / PAGE) });
+    this.memory = new wasm.Memory({ initial: Math.ceil((this.textAt + PAGE) / PAGE) });
     const buf = this.memory.buffer;
     new Uint8Array(buf, codesAt, 128).set(codes);
     new Uint8Array(buf, latinAt, 128).set(latin);
@@ -145,8 +147,8 @@ export class LatinWalk {
   }
 
   /**
-   * Adds the candidates of `text` to `out`, as `scanAnchored` would, and returns true; or returns false,
-   * having added nothing, when the text is not for this walk.
+   * Adds the candidates of `text` to `out` (those of `scanAnchored` that the verifier could accept) and
+   * returns true; or returns false, having added nothing, when the text is not for this walk.
    */
   scan(text: string, out: Candidates): boolean {
     const n = text.length;
@@ -159,7 +161,11 @@ export class LatinWalk {
       text.charCodeAt(n - 1) > 0x7f
     )
       return false;
-    if (this.textAt + 5 * n + 8 > this.memory.buffer.byteLength) this.grow(n);
+    if (this.textAt + 5 * n + 8 > this.memory.buffer.byteLength) {
+      // Memory is only grown for a text known to be ASCII: it never shrinks.
+      if (NON_ASCII.test(text)) return false;
+      this.grow(n);
+    }
     // ASCII throughout exactly when every unit was read and took one byte.
     const r = this.encoder.encodeInto(text, this.textView);
     if (r.read !== n || r.written !== n) return false;
@@ -316,7 +322,10 @@ function doubleArray(
     const parent = check[t];
     if (parent > 0) gapAt[parent] = Math.min(gapAt[parent], gapAt[t]);
   }
-  const cells = new Int32Array(used * 2);
+  // Room past the last cell used for every base + code the walk may look at (a base is at most the last
+  // cell's index), free: without it a step could read whatever follows the table in memory.
+  const cells = new Int32Array((used + LATIN_CODE_LIMIT) * 2);
+  for (let t = used; t < used + LATIN_CODE_LIMIT; t++) cells[t * 2] = -1;
   for (let t = 0; t < used; t++) {
     cells[t * 2] = check[t];
     let flags = 0;

@@ -96,6 +96,9 @@ export function verifyCandidate(
   v.extEnds.length = 0;
   const limit = Math.min(text.length, end + EXTENSION_WINDOW);
   forEachUnit(text, from, limit, t, visitUnit);
+  // Nothing of this text or rule set stays reachable through the module's state.
+  v.text = '';
+  v.info = NO_INFO;
   const extRuns = v.extRuns;
   const extEnds = v.extEnds;
   if (v.failed || v.k !== L - 1 || (v.segGap && v.segNoGap)) return -1;
@@ -114,11 +117,13 @@ export function verifyCandidate(
   return -1;
 }
 
+const NO_INFO: Uint8Array = new Uint8Array(0);
+
 /** State of the verifier's walk over one candidate (see verifyCandidate). */
 const v = {
   text: '',
   end: 0,
-  info: new Uint8Array(0) as Uint8Array,
+  info: NO_INFO,
   off: 0,
   L: 0,
   o: undefined as unknown as VerifyOptions,

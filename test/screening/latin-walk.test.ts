@@ -136,10 +136,39 @@ describe('WebAssembly walk for ASCII text', () => {
         }),
         { numRuns: 1500, seed: 42 },
       );
-      // Most of these texts are for the fast walk; the rest (`@`, `$`, `1`) are not.
+      // Most of these texts are for the fast walk; the rest (with `@` or `$`) are not.
       expect(fast()).toBeGreaterThan(300);
     });
   }
+
+  it('decides as the JavaScript walk with a few terms and any words (the trie is small and sparse)', () => {
+    const fast = countFast();
+    const letters = 'abcdefghijklmnopqrstuvwxyz';
+    const word = (min: number) =>
+      fc.string({ unit: fc.constantFrom(...letters), minLength: min, maxLength: 8 });
+    fc.assert(
+      fc.property(
+        fc.array(word(2), { minLength: 1, maxLength: 3 }),
+        fc.array(word(1), { minLength: 1, maxLength: 12 }),
+        (terms, words) => {
+          const set = compileRules(terms.map((t, i) => rule(`t${i}`, t)));
+          const r = both(set, words.join(' '));
+          expect(r.fast).toEqual(r.slow);
+        },
+      ),
+      { numRuns: 1500, seed: 7 },
+    );
+    expect(fast()).toBe(1500);
+    // Found by review: one-term sets whose walk read past the table and trapped.
+    for (const [term, text] of [
+      ['kill', 'I went to the qcp yesterday'],
+      ['ab', 'hjor'],
+      ['cocaine', 'xzejxef'],
+    ]) {
+      const r = both(compileRules([rule('x', term)]), text);
+      expect(r.fast).toEqual(r.slow);
+    }
+  });
 
   it('finds the same terms in the benchmark’s English texts', () => {
     const { rules, terms } = makeRules(3000);
@@ -207,6 +236,12 @@ describe('WebAssembly walk for ASCII text', () => {
       expect(r.fast.matches.length).toBeGreaterThan(0);
     }
     expect(fast()).toBe(0);
+    // A long text ASCII only where the walk first looks: its memory is not grown for it.
+    const before = set.byteLength;
+    const mixed = ('a' + '赌博'.repeat(50_000) + ' deal ').repeat(2);
+    const r = both(set, mixed);
+    expect(r.fast).toEqual(r.slow);
+    expect(set.byteLength).toBe(before);
     // Whole-word matching off: a Latin term may begin inside a word, which this walk does not look for.
     const inWord = compileRules(HAND, { latinWholeWord: false });
     expect(inWord.screen('a deal').matches).toHaveLength(1);
