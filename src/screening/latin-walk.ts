@@ -19,7 +19,8 @@ const GAP_RUN = 1 << 27;
 const PAGE = 65536;
 /** Candidates one text may yield in the fast walk; more (a text full of terms) goes to JavaScript. */
 const OUT_CAP = 1 << 12;
-const NON_ASCII = /[^\x00-\x7f]/;
+/** Any UTF-16 unit above ASCII (surrogates included). */
+const NON_ASCII = /[\u0080-\uffff]/;
 /** Longer texts go to JavaScript: the module's memory (5 bytes a unit) never shrinks once grown. */
 const MAX_TEXT = 1 << 22;
 
