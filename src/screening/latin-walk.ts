@@ -131,7 +131,7 @@ export class LatinWalk {
       codes[u] = c === C_SKIP || c === C_NONE || (c >= FIRST_SYMBOL && c < LATIN_CODE_LIMIT) ? c : C_BAIL;
       latin[u] = (isLatinUnit(m.fold.base[u]) ? 1 : 0) | (m.fold.base[u] === M_SEPARATOR ? 2 : 0);
     }
-    const { cells, stateOf } = doubleArray(a, limit, pt);
+    const { cells, stateOf, order } = doubleArray(a, limit, pt);
     // The word filter needs repeats collapsed (a pattern ending inside a word is then never reported)
     // and no one-letter pattern (reported at a word start whatever the word is).
     let single = false;
@@ -143,7 +143,7 @@ export class LatinWalk {
       codes,
       latin,
       cells,
-      m.collapse && !single ? wordFilter(cells) : undefined,
+      m.collapse && !single ? wordFilter(cells, order) : undefined,
     );
   }
 
@@ -202,7 +202,7 @@ function doubleArray(
   a: automaton.Automaton,
   limit: number,
   pt: PatternTables,
-): { cells: Int32Array; stateOf: Int32Array } {
+): { cells: Int32Array; stateOf: Int32Array; order: number[] } {
   const { states, edges, own, patNext, patLen } = a;
   const { patInfoStart, symInfo } = pt;
   let size = 0;
@@ -338,7 +338,7 @@ function doubleArray(
   }
   // The root's own cell: no state is its parent, and nothing is reported there.
   cells[0] = -1;
-  return { cells, stateOf: stateOf.slice(0, used) };
+  return { cells, stateOf: stateOf.slice(0, used), order: queue };
 }
 
 /** As HASH_NEXT in assembly/latin-walk.ts. */
@@ -348,20 +348,12 @@ const HASH_NEXT = 0x85ebca77 | 0;
  * The bitset of words worth a walk: every path from the root to a state that reports patterns or is not
  * JOINED (a gap after it may continue a term), hashed as the walk hashes a word. About one bit in 64 set.
  */
-function wordFilter(cells: Int32Array): { bits: Int32Array; log: number } {
-  const n = cells.length >> 1;
-  const hash = new Int32Array(n);
+function wordFilter(cells: Int32Array, order: number[]): { bits: Int32Array; log: number } {
+  const hash = new Int32Array(cells.length >> 1);
   const keep: number[] = [];
-  // Parents come before their children: cells were filled breadth first, but placed anywhere, so go by depth.
-  const order = Array.from({ length: n - 1 }, (_, k) => k + 1).filter((t) => cells[t * 2] >= 0);
-  const depth = new Int32Array(n);
-  const depthOf = (t: number): number => {
-    if (t === 0) return -1;
-    if (depth[t] === 0) depth[t] = depthOf(cells[t * 2]) + 2;
-    return depth[t] - 1;
-  };
-  order.sort((x, y) => depthOf(x) - depthOf(y));
+  // `order` is the breadth-first order the cells were filled in: a parent's hash is made before its children's.
   for (const t of order) {
+    if (t === 0) continue;
     const parent = cells[t * 2];
     const c = t - (cells[parent * 2 + 1] & (GAP_RUN - 1));
     hash[t] = Math.imul((parent === 0 ? 0 : hash[parent]) ^ c, HASH_NEXT);
