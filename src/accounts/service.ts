@@ -44,6 +44,13 @@ export interface Principal {
   apiKey?: { id: string; name: string };
 }
 
+/** A resolved API key: who it is, and until when that may be trusted without asking the database again. */
+export interface KeyGrant {
+  readonly hash: string;
+  readonly principal: Principal;
+  readonly expires: number;
+}
+
 export interface RequestInfo {
   ip: string;
   userAgent?: string;
@@ -76,7 +83,7 @@ export function toUserView(u: UserTable): UserView {
 
 /** Staff users, sessions, login throttling, TOTP and API keys. */
 export class AccountService {
-  private readonly keyCache = new Map<string, { principal: Principal; expires: number }>();
+  private readonly keyCache = new Map<string, KeyGrant>();
 
   constructor(
     private readonly db: Db,
@@ -639,11 +646,16 @@ export class AccountService {
    * instances within the cache lifetime.
    */
   async authenticateApiKey(key: string): Promise<Principal | null> {
+    return (await this.resolveApiKey(key))?.principal ?? null;
+  }
+
+  /** As `authenticateApiKey`, with the grant itself, which `grantStands` can confirm later without hashing. */
+  async resolveApiKey(key: string): Promise<KeyGrant | null> {
     if (!API_KEY.test(key)) return null;
     const hash = sha256(key);
     const now = Date.now();
     const hit = this.keyCache.get(hash);
-    if (hit && hit.expires > now) return hit.principal;
+    if (hit && hit.expires > now) return hit;
     const row = await this.db
       .selectFrom('api_keys')
       .selectAll()
@@ -659,14 +671,26 @@ export class AccountService {
         .set({ last_used_at: new Date(now).toISOString() })
         .where('id', '=', row.id)
         .execute();
-    const principal: Principal = {
-      actor: { type: 'api_key', id: row.id },
-      permissions: new Set(resolveScopes(JSON.parse(row.scopes) as string[])),
-      apiKey: { id: row.id, name: row.name },
+    const grant: KeyGrant = {
+      hash,
+      principal: {
+        actor: { type: 'api_key', id: row.id },
+        permissions: new Set(resolveScopes(JSON.parse(row.scopes) as string[])),
+        apiKey: { id: row.id, name: row.name },
+      },
+      expires: now + API_KEY_CACHE_MS,
     };
     if (this.keyCache.size > 10_000) this.keyCache.clear();
-    this.keyCache.set(hash, { principal, expires: now + API_KEY_CACHE_MS });
-    return principal;
+    this.keyCache.set(hash, grant);
+    return grant;
+  }
+
+  /**
+   * Whether a grant handed out earlier still holds: not expired and still the cached one (a revocation, a
+   * refresh or a cleared cache replaces it). Synchronous and without hashing, for the per-connection memo.
+   */
+  grantStands(grant: KeyGrant, now = Date.now()): boolean {
+    return grant.expires > now && this.keyCache.get(grant.hash) === grant;
   }
 }
 

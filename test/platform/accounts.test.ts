@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generate } from 'otplib';
 import { DIALECTS, makeContext, type TestContext } from '../helpers/dialects.js';
@@ -337,6 +338,43 @@ describe.each(DIALECTS)('staff accounts on %s', (dialect) => {
     expect(after.json().error.code).toBe('invalid_api_key');
     const badScope = await as(app, admin).post('/api/v1/api-keys', { name: 'x', scopes: ['root'] });
     expect(badScope.statusCode).toBe(400);
+  });
+
+  it('over one kept-alive connection: each request is its own key, and a revocation counts at once', async () => {
+    const make = async (name: string, scopes: string[]) =>
+      (await as(app, admin).post('/api/v1/api-keys', { name, scopes })).json() as { id: string; key: string };
+    const reader = await make('reader', ['audit:read']);
+    const other = await make('other', ['users:read']);
+    const url = await app.listen({ port: 0, host: '127.0.0.1' });
+    let connections = 0;
+    app.server.on('connection', () => connections++);
+    // One socket for every request: the memo of the last key on a connection is what is tested.
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const get = (path: string, key: string) =>
+      new Promise<number>((resolve, reject) => {
+        http
+          .get(`${url}${path}`, { agent, headers: { authorization: `Bearer ${key}` } }, (res) => {
+            res.resume();
+            res.on('end', () => resolve(res.statusCode!));
+          })
+          .on('error', reject);
+      });
+    try {
+      expect(await get('/api/v1/audit', reader.key)).toBe(200);
+      expect(await get('/api/v1/audit', reader.key)).toBe(200);
+      // Another key on the same connection is that key, not the one before.
+      expect(await get('/api/v1/audit', other.key)).toBe(403);
+      expect(await get('/api/v1/users', other.key)).toBe(200);
+      expect(await get('/api/v1/users', reader.key)).toBe(403);
+      expect(await get('/api/v1/audit', `${reader.key.slice(0, -1)}x`)).toBe(401);
+      expect(await get('/api/v1/audit', reader.key)).toBe(200);
+      expect((await as(app, admin).delete(`/api/v1/api-keys/${reader.id}`)).statusCode).toBe(200);
+      expect(await get('/api/v1/audit', reader.key)).toBe(401);
+      expect(await get('/api/v1/users', other.key)).toBe(200);
+      expect(connections).toBe(1);
+    } finally {
+      agent.destroy();
+    }
   });
 
   it('audits logins and changes without secrets or plaintext addresses', async () => {
