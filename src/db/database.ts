@@ -44,7 +44,11 @@ export interface Store {
    * builder's per-row overhead matters. Absent on PostgreSQL.
    */
   sqlite?: SqliteDatabase.Database;
-  /** The PostgreSQL pool, for named (prepared) statements on the hottest read. Absent on SQLite. */
+  /**
+   * A PostgreSQL pool for the named (prepared) statements of the hot paths: the purpose check's ledger read
+   * and the denials' audit append. Its sessions plan those statements once, generically (see `openStore`).
+   * Absent on SQLite.
+   */
   pg?: pg.Pool;
   close(): Promise<void>;
 }
@@ -80,19 +84,36 @@ export function openStore(opts: StoreOptions): Store {
     return { db, dialect: SQLITE, location: opts.file, sqlite, close: () => db.destroy() };
   }
   if (opts.kind === 'postgres') {
+    const searchPath = opts.schema ? `-c search_path=${opts.schema}` : '';
     const pool = new pg.Pool({
       connectionString: opts.url,
       max: opts.max ?? 10,
-      options: opts.schema ? `-c search_path=${opts.schema}` : undefined,
+      options: searchPath || undefined,
     });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    // The named statements take arrays whose length changes with every burst. PostgreSQL then keeps planning
+    // them anew on each execution (a custom plan looks cheaper than the generic one for small arrays), which
+    // cost its backend more than the reads themselves: about 250 against 105 µs per statement of 14 reads.
+    // Their plan is the same whatever the values, so these sessions always use the generic one. The setting
+    // stays on this pool: the query builder's statements are planned with their values, as usual.
+    const prepared = new pg.Pool({
+      connectionString: opts.url,
+      max: 4,
+      options: `${searchPath} -c plan_cache_mode=force_generic_plan`.trim(),
+    });
+    // An idle connection that drops (a server restart, a failover) is taken out by its pool and the next
+    // query opens a new one; unheard, the pool's 'error' event would end the process.
+    for (const p of [pool, prepared]) p.on('error', () => undefined);
     return {
       db,
       dialect: POSTGRES,
       location: maskUrl(opts.url),
       schema: opts.schema,
-      pg: pool,
-      close: () => db.destroy(),
+      pg: prepared,
+      close: async () => {
+        await db.destroy();
+        await prepared.end();
+      },
     };
   }
   const db = new Kysely<Database>({ dialect: opts.dialect });
