@@ -37,7 +37,8 @@ export const LEGAL_PURPOSES: readonly string[] = [
 ];
 
 export const NON_PERSONAL_CATEGORIES: readonly string[] = ['organisation-identifier'];
-export const isSensitive = (id: string) => DATA_CATEGORIES.some((c) => c.id === id && c.sensitive);
+const SENSITIVE: ReadonlySet<string> = new Set(DATA_CATEGORIES.filter((c) => c.sensitive).map((c) => c.id));
+export const isSensitive = (id: string) => SENSITIVE.has(id);
 
 /** PIPL 13: the lawful bases. Only `consent` needs a consent in the ledger. */
 export const LEGAL_BASES = [

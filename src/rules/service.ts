@@ -604,12 +604,15 @@ function consentReasons(
     if (!w || w.methods.length || w.recipients.length || categories.some((c) => w.categories.includes(c)))
       reasons.push(`reconsent_required:v${consent.rules_version}`);
   }
-  const given = new Set(JSON.parse(consent.separate) as string[]);
-  for (const need of separateRequirements(
+  const needs = separateRequirements(
     p,
     categories.filter((c) => p.categories.includes(c)),
-  ))
-    if (!given.has(need)) reasons.push(`separate_consent_missing:${need}`);
+  );
+  // Most purposes need no separate consent: the ledger's list is read only when one does.
+  if (needs.length) {
+    const given = JSON.parse(consent.separate) as string[];
+    for (const need of needs) if (!given.includes(need)) reasons.push(`separate_consent_missing:${need}`);
+  }
   // PIPL 19: kept no longer than the purpose needs.
   if (retentionEnd(p, consent.created_at) < Date.now()) reasons.push('retention_expired');
   return reasons;
