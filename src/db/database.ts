@@ -111,8 +111,11 @@ export function openStore(opts: StoreOptions): Store {
       schema: opts.schema,
       pg: prepared,
       close: async () => {
-        await db.destroy();
-        await prepared.end();
+        try {
+          await db.destroy();
+        } finally {
+          await prepared.end();
+        }
       },
     };
   }
