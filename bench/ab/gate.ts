@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { bareFastify, child, ROOT } from '../http-load.js';
-import { makeRules, makeTexts } from '../screening/corpus.js';
+import { gatePosts, makeRules } from '../screening/corpus.js';
 import { compare, roots } from './shared.js';
 
 const dirs: string[] = [];
@@ -41,15 +41,7 @@ async function gate(root: string) {
   return { ...s, url: `${s.url}/api/v1/screen`, headers: auth };
 }
 
-const texts = makeTexts('zh', 50, 200, ['']);
-let i = 0;
-const body = () =>
-  JSON.stringify({
-    contentType: 'post',
-    text: texts[i++ % texts.length],
-    contentId: `c-${i}`,
-    author: { account: 'u1' },
-  });
+const body = gatePosts();
 const bare = await bareFastify({ decision: 'allow', matches: [] });
 const [a, b] = [await gate(roots(ROOT)[0]), await gate(roots(ROOT)[1])];
 try {

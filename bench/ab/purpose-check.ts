@@ -3,17 +3,9 @@
 //   node --import tsx bench/ab/purpose-check.ts [sqlite|postgres] [share denied, default 0.05 | ledger-free]
 import path from 'node:path';
 import { SYSTEM } from '../../src/audit/actor.js';
-import { AppContext } from '../../src/context.js';
-import { createLogger } from '../../src/logger.js';
 import { bareFastify, child, ROOT } from '../http-load.js';
-import { makeConsents, makePurposes, makeQueries } from '../purpose-check/corpus.js';
-import {
-  benchConfig,
-  createBenchStore,
-  loadConsents,
-  openBenchStore,
-  type Dialect,
-} from '../purpose-check/store.js';
+import { makeQueries } from '../purpose-check/corpus.js';
+import { createBenchStore, seedBenchStore, type Dialect } from '../purpose-check/store.js';
 import { compare, roots } from './shared.js';
 
 const dialect: Dialect = process.argv[2] === 'sqlite' ? 'sqlite' : 'postgres';
@@ -21,16 +13,7 @@ const mix = process.argv[3] ?? '0.05';
 const PG_URL = process.env.CUSTODIAN_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const b = await createBenchStore(dialect, PG_URL);
 try {
-  const ctx = await AppContext.create(benchConfig(b.dataDir), {
-    store: openBenchStore(b),
-    logger: createLogger('silent'),
-  });
-  const purposes = makePurposes();
-  for (const p of purposes) await ctx.rules.savePurpose(SYSTEM, p);
-  await ctx.rules.publish(SYSTEM);
-  let gen!: ReturnType<typeof makeConsents>;
-  const count = Number(process.env.AB_CONSENTS ?? 1_000_000);
-  await loadConsents(ctx.store, (emit) => (gen = makeConsents(purposes, count, Date.now(), emit)));
+  const { ctx, purposes, gen } = await seedBenchStore(b, Number(process.env.AB_CONSENTS ?? 1_000_000));
   const key = await ctx.accounts.createApiKey(SYSTEM, { name: 'ab', scopes: ['purpose:check'] });
   const ledgerFree = mix === 'ledger-free';
   const bodies = makeQueries(

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { child, cpuSeconds, ROOT } from '../http-load.js';
-import { makeRules, makeTexts } from '../screening/corpus.js';
+import { gatePosts, makeRules } from '../screening/corpus.js';
 
 const SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 10);
 const BIN = path.join(ROOT, 'bin/custodian.js');
@@ -58,16 +58,7 @@ async function main() {
       throw new Error(
         `rule set not published: ${version.status} ${published.status} ${await published.text()}`,
       );
-    // Ordinary posts (about 200 characters, no planted terms): the common case the gate must serve fast.
-    const texts = makeTexts('zh', 50, 200, ['']);
-    let i = 0;
-    const body = () =>
-      JSON.stringify({
-        contentType: 'post',
-        text: texts[i++ % texts.length],
-        contentId: `c-${i}-${Math.random()}`,
-        author: { account: 'u1' },
-      });
+    const body = gatePosts();
     const run = (url: string, headers: Record<string, string>, duration = SECONDS) =>
       autocannon({
         url,

@@ -8,10 +8,9 @@
 import autocannon from 'autocannon';
 import { SYSTEM, type ActorRef } from '../../src/audit/actor.js';
 import { AppContext } from '../../src/context.js';
-import { createLogger } from '../../src/logger.js';
 import { bareFastify, child, cpuSeconds, median } from '../http-load.js';
-import { makeConsents, makePurposes, makeQueries } from './corpus.js';
-import { benchConfig, createBenchStore, loadConsents, openBenchStore, type Dialect } from './store.js';
+import { makeQueries } from './corpus.js';
+import { createBenchStore, seedBenchStore, type Dialect } from './store.js';
 
 const PG_URL = process.env.CUSTODIAN_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const CONSENTS = Number(process.env.BENCH_CONSENTS ?? 1_000_000);
@@ -72,17 +71,7 @@ const middle = (rs: Round[]) => rs.find((x) => x.r === median(rs.map((y) => y.r)
 async function measure(dialect: Dialect, bare: { url: string; pid: number }) {
   const b = await createBenchStore(dialect, PG_URL);
   try {
-    const ctx = await AppContext.create(benchConfig(b.dataDir), {
-      store: openBenchStore(b),
-      logger: createLogger('silent'),
-    });
-    const purposes = makePurposes();
-    for (const p of purposes) await ctx.rules.savePurpose(SYSTEM, p);
-    await ctx.rules.publish(SYSTEM);
-    const started = performance.now();
-    let gen!: ReturnType<typeof makeConsents>;
-    await loadConsents(ctx.store, (emit) => (gen = makeConsents(purposes, CONSENTS, Date.now(), emit)));
-    const seedSeconds = (performance.now() - started) / 1000;
+    const { ctx, purposes, gen, seedSeconds } = await seedBenchStore(b, CONSENTS);
     const rows = await ctx.db
       .selectFrom('consents')
       .select((eb) => eb.fn.countAll<number>().as('n'))

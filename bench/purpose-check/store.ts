@@ -7,7 +7,10 @@ import path from 'node:path';
 import pg from 'pg';
 import { loadConfig, type Config } from '../../src/config/config.js';
 import { openStore, type Store } from '../../src/db/database.js';
-import type { ConsentRow } from './corpus.js';
+import { SYSTEM } from '../../src/audit/actor.js';
+import { AppContext } from '../../src/context.js';
+import { createLogger } from '../../src/logger.js';
+import { makeConsents, makePurposes, type ConsentRow } from './corpus.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -163,4 +166,22 @@ export async function loadConsents(
     });
   // As autovacuum would after a bulk load: statistics, and the visibility map index-only scans need.
   await sql`vacuum analyze consents`.execute(store.db);
+}
+
+/**
+ * Opens a context on `b`, publishes the benchmark's 50 purposes and loads `count` fixture consents: the store
+ * both the benchmark and its A/B runs measure. The caller closes the context.
+ */
+export async function seedBenchStore(b: BenchStore, count: number) {
+  const ctx = await AppContext.create(benchConfig(b.dataDir), {
+    store: openBenchStore(b),
+    logger: createLogger('silent'),
+  });
+  const purposes = makePurposes();
+  for (const p of purposes) await ctx.rules.savePurpose(SYSTEM, p);
+  await ctx.rules.publish(SYSTEM);
+  const started = performance.now();
+  let gen!: ReturnType<typeof makeConsents>;
+  await loadConsents(ctx.store, (emit) => (gen = makeConsents(purposes, count, Date.now(), emit)));
+  return { ctx, purposes, gen, seedSeconds: (performance.now() - started) / 1000 };
 }

@@ -128,3 +128,19 @@ export function makeTexts(
   }
   return out;
 }
+
+/**
+ * Request bodies for `POST /api/v1/screen`: ordinary posts (about 200 Chinese characters, no planted terms,
+ * the common case the gate must serve fast), each with a fresh content id.
+ */
+export function gatePosts(): () => string {
+  const texts = makeTexts('zh', 50, 200, ['']);
+  let i = 0;
+  return () =>
+    JSON.stringify({
+      contentType: 'post',
+      text: texts[i++ % texts.length],
+      contentId: `c-${i}-${Math.random()}`,
+      author: { account: 'u1' },
+    });
+}
