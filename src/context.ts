@@ -76,7 +76,21 @@ export class AppContext {
       keys = loaded.ring;
       keysCreated = loaded.created;
     }
-    const store = o.store ?? openStore(AppContext.storeOptions(config));
+    const options = AppContext.storeOptions(config);
+    const store =
+      o.store ??
+      openStore(
+        options.kind === 'postgres'
+          ? {
+              ...options,
+              onConnectionError: (err) =>
+                logger.warn(
+                  { code: (err as { code?: string }).code },
+                  'database connection lost while idle; reconnecting on next use',
+                ),
+            }
+          : options,
+      );
     try {
       if (!o.skipMigrations) await migrateToLatest(store.db, store.schema);
     } catch (err) {

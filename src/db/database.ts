@@ -55,7 +55,14 @@ export interface Store {
 
 export type StoreOptions =
   | { kind: 'sqlite'; file: string }
-  | { kind: 'postgres'; url: string; schema?: string; max?: number }
+  | {
+      kind: 'postgres';
+      url: string;
+      schema?: string;
+      max?: number;
+      /** Told of a pooled connection that failed while idle (the pool replaces it). */
+      onConnectionError?: (err: Error) => void;
+    }
   | {
       kind: 'custom';
       dialect: Dialect;
@@ -103,20 +110,16 @@ export function openStore(opts: StoreOptions): Store {
     });
     // An idle connection that drops (a server restart, a failover) is taken out by its pool and the next
     // query opens a new one; unheard, the pool's 'error' event would end the process.
-    for (const p of [pool, prepared]) p.on('error', () => undefined);
+    for (const p of [pool, prepared]) p.on('error', (err) => opts.onConnectionError?.(err));
+    let closed: Promise<void> | undefined;
     return {
       db,
       dialect: POSTGRES,
       location: maskUrl(opts.url),
       schema: opts.schema,
       pg: prepared,
-      close: async () => {
-        try {
-          await db.destroy();
-        } finally {
-          await prepared.end();
-        }
-      },
+      // Once: a pool refuses a second end().
+      close: () => (closed ??= db.destroy().finally(() => prepared.end())),
     };
   }
   const db = new Kysely<Database>({ dialect: opts.dialect });

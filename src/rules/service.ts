@@ -456,8 +456,9 @@ export class RulesService {
 
   /**
    * As `check`, but with as few promises as the answer needs: none when neither the ledger nor the audit log
-   * is touched (a purpose on contract or a legal duty), one for the ledger read. The HTTP route's hot path,
-   * where each promise is a measurable share of a check's cost.
+   * is touched (a purpose on contract or a legal duty) and the published rules are cached, otherwise one for
+   * each thing awaited (the ledger read; a denial's audit write; rules not cached). The HTTP route's hot
+   * path, where each promise is a measurable share of a check's cost.
    */
   checkNow(
     actor: ActorRef,
@@ -581,7 +582,11 @@ const purposeIndex = new WeakMap<RulesVersion, Map<string, Purpose>>();
 /** A purpose of a published version by key (versions are immutable, so each is indexed once). */
 function purposeIn(v: RulesVersion, key: string): Purpose | undefined {
   let m = purposeIndex.get(v);
-  if (!m) purposeIndex.set(v, (m = new Map(v.purposes.map((p) => [p.key, p]))));
+  if (!m) {
+    purposeIndex.set(v, (m = new Map()));
+    // The first purpose with a key, as a search of the list would find.
+    for (const p of v.purposes) if (!m.has(p.key)) m.set(p.key, p);
+  }
   return m.get(key);
 }
 

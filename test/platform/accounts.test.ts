@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import http from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { generate } from 'otplib';
 import { DIALECTS, makeContext, type TestContext } from '../helpers/dialects.js';
 import {
@@ -371,8 +371,27 @@ describe.each(DIALECTS)('staff accounts on %s', (dialect) => {
       expect((await as(app, admin).delete(`/api/v1/api-keys/${reader.id}`)).statusCode).toBe(200);
       expect(await get('/api/v1/audit', reader.key)).toBe(401);
       expect(await get('/api/v1/users', other.key)).toBe(200);
+
+      // The memo is used: the same key again on the connection is not resolved again ...
+      const resolve = vi.spyOn(t.ctx.accounts, 'resolveApiKey');
+      expect(await get('/api/v1/users', other.key)).toBe(200);
+      expect(await get('/api/v1/users', other.key)).toBe(200);
+      expect(resolve).toHaveBeenCalledTimes(0);
+      // ... until its grant expires. A revocation made elsewhere (another instance: straight in the database)
+      // counts then, on the same connection.
+      await t.ctx.db
+        .updateTable('api_keys')
+        .set({ revoked_at: new Date().toISOString() })
+        .where('id', '=', other.id)
+        .execute();
+      expect(await get('/api/v1/users', other.key)).toBe(200);
+      const now = Date.now();
+      vi.spyOn(Date, 'now').mockReturnValue(now + 6_000);
+      expect(await get('/api/v1/users', other.key)).toBe(401);
+      expect(resolve).toHaveBeenCalledTimes(1);
       expect(connections).toBe(1);
     } finally {
+      vi.restoreAllMocks();
       agent.destroy();
     }
   });
