@@ -27,7 +27,7 @@ export const SQLITE_LATEST = `select ${COLUMNS} from consents where subject = ca
  * Both read only the covering index consents_check_idx, never the table.
  */
 export function latestConsentReader(
-  store: Pick<Store, 'db' | 'sqlite' | 'pg'>,
+  store: Pick<Store, 'db' | 'sqlite' | 'pg'> & { dialect?: Store['dialect'] },
   { timeoutMs = READ_TIMEOUT_MS } = {},
 ): LatestConsentReader {
   const { db, sqlite } = store;
@@ -57,6 +57,10 @@ export function latestConsentReader(
       sqlite.inTransaction ? Promise.all(keys.map(([s, p]) => viaKysely(s, p))) : readAll(keys),
     );
   }
+  // A store whose dialect is not known (a service built without `useStore`): the query builder, one read
+  // per pair, which every dialect understands.
+  if (!store.pg && store.dialect?.name !== 'postgres')
+    return batched((keys) => Promise.all(keys.map(([s, p]) => viaKysely(s, p))));
   // One index probe per pair (LATERAL … LIMIT 1), answered in one round trip, one row per pair in the order
   // asked (nulls where the ledger has no entry), so answers are matched by position, not looked up.
   const text = `select c.given, c.rules_version, c.separate, c.created_at

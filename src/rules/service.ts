@@ -433,7 +433,7 @@ export class RulesService {
   }
 
   /** Reads the ledger on the purpose check's path through the store's fast path (see latest-consent.ts). */
-  useStore(store: Pick<Store, 'db' | 'sqlite' | 'pg'>): void {
+  useStore(store: Pick<Store, 'db' | 'sqlite' | 'pg' | 'dialect'>): void {
     this.readLatest = latestConsentReader(store);
     // SQLite's commit blocks the event loop for its fsync: denials gather for 10 ms to share one.
     this.denials = new DenialAudit(store.db, this.audit, store.sqlite ? 10 : 0, store.pg);

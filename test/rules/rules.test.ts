@@ -10,6 +10,7 @@ import {
   type TestApp,
 } from '../helpers/http.js';
 import { purposeBody } from '../helpers/purposes.js';
+import { RulesService } from '../../src/rules/service.js';
 
 const marketing = purposeBody();
 
@@ -154,6 +155,20 @@ describe.each(DIALECTS)('processing register, rules, consent and purpose check o
       separate: ['provision', 'cross_border', 'sensitive'],
     });
     expect((await check('u3', 'marketing', ['contact', 'location'])).json().allowed).toBe(true);
+  });
+
+  it('answers as a fresh instance would, reading the earlier rules version from the store', async () => {
+    // Given under version 1, checked under version 2: the version the consent was given under is read.
+    expect(
+      (await consent({ subject: 'u4', purpose: 'marketing', given: true, rulesVersion: 1 })).statusCode,
+    ).toBe(201);
+    const warm = (await check('u4', 'marketing', ['contact', 'location'])).json();
+    expect(warm.reasons[0]).toBe('reconsent_required:v1');
+    // Another instance: no rules cached yet, so both the current and the earlier version come from the store.
+    const fresh = new RulesService(t.ctx.db, t.ctx.audit);
+    const q = { subject: 'u4', purpose: 'marketing', categories: ['contact', 'location'] };
+    expect(await fresh.check({ type: 'api_key', id: 'k-fresh' }, q)).toEqual(warm);
+    expect(await fresh.check({ type: 'api_key', id: 'k-fresh' }, q)).toEqual(warm);
   });
 
   it('needs guardian consent for children’s information and denies past retention', async () => {
