@@ -41,6 +41,7 @@ export function latestConsentReader(
       .orderBy('id', 'desc')
       .limit(1)
       .executeTakeFirst();
+  const eachViaKysely = (keys: Array<[string, string]>) => Promise.all(keys.map(([s, p]) => viaKysely(s, p)));
   if (sqlite) {
     // The values are bound through `cast`: a bare `?` compared with an indexed column lets SQLite (built with
     // STAT4, as better-sqlite3 is) re-plan the statement for every new value once ANALYZE or PRAGMA optimize
@@ -54,13 +55,12 @@ export function latestConsentReader(
     return batched(async (keys) =>
       // Inside another unit of work's open transaction the handle would see its uncommitted rows; the
       // query builder waits for that transaction to end instead.
-      sqlite.inTransaction ? Promise.all(keys.map(([s, p]) => viaKysely(s, p))) : readAll(keys),
+      sqlite.inTransaction ? eachViaKysely(keys) : readAll(keys),
     );
   }
   // A store whose dialect is not known (a service built without `useStore`): the query builder, one read
   // per pair, which every dialect understands.
-  if (!store.pg && store.dialect?.name !== 'postgres')
-    return batched((keys) => Promise.all(keys.map(([s, p]) => viaKysely(s, p))));
+  if (!store.pg && store.dialect?.name !== 'postgres') return batched(eachViaKysely);
   // One index probe per pair (LATERAL … LIMIT 1), answered in one round trip, one row per pair in the order
   // asked (nulls where the ledger has no entry), so answers are matched by position, not looked up.
   const text = `select c.given, c.rules_version, c.separate, c.created_at

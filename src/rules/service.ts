@@ -295,10 +295,17 @@ export class RulesService {
    */
   async current(): Promise<RulesVersion | null> {
     const now = Date.now();
-    if (this.currentCache && this.currentCache.until > now) return this.currentCache.value;
+    const cached = this.cachedCurrent(now);
+    if (cached !== undefined) return cached;
     const value = await this.findCurrent();
     this.currentCache = { until: now + 1000, value };
     return value;
+  }
+
+  /** The remembered version in force (null: none published), or undefined when it must be read again. */
+  private cachedCurrent(now = Date.now()): RulesVersion | null | undefined {
+    const c = this.currentCache;
+    return c !== null && c.until > now ? c.value : undefined;
   }
 
   private async findCurrent(): Promise<RulesVersion | null> {
@@ -465,9 +472,9 @@ export class RulesService {
     q: { subject: string; purpose: string; categories: string[] },
     requestId?: string,
   ): CheckResult | Promise<CheckResult> {
-    const c = this.currentCache;
-    if (c !== null && c.until > Date.now()) return this.checkAgainst(c.value, actor, q, requestId);
-    return this.current().then((cur) => this.checkAgainst(cur, actor, q, requestId));
+    const cur = this.cachedCurrent();
+    if (cur !== undefined) return this.checkAgainst(cur, actor, q, requestId);
+    return this.current().then((v) => this.checkAgainst(v, actor, q, requestId));
   }
 
   private checkAgainst(
