@@ -1,7 +1,7 @@
 // Helpers shared by the HTTP load suites (bench/gate, bench/purpose-check): child-process servers, a bare
 // Fastify peer that returns a constant, and a median of alternating autocannon rounds.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type autocannon from 'autocannon';
 
@@ -51,12 +51,37 @@ export function bareFastify(constant: unknown): ReturnType<typeof child> {
 export const median = (rs: autocannon.Result[]): autocannon.Result =>
   [...rs].sort((a, b) => a.requests.average - b.requests.average)[Math.floor(rs.length / 2)];
 
-/** CPU seconds (user + system) a process has used so far, from /proc (Linux); NaN elsewhere. */
-export function cpuSeconds(pid: number): number {
+/**
+ * CPU seconds (user + system) of the local PostgreSQL server so far, from /proc (Linux); 0 without one. Its
+ * processes' own time plus that of their children that have ended (backends and workers come and go).
+ */
+export function postgresCpuSeconds(): number {
+  let sum = 0;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres')
+        sum += cpuSeconds(Number(pid), true);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return sum;
+}
+
+/**
+ * CPU seconds (user + system) a process has used so far, from /proc (Linux); NaN elsewhere. With `children`,
+ * also that of its ended children.
+ */
+export function cpuSeconds(pid: number, children = false): number {
   try {
     const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+    const x = f
+      .slice(f.lastIndexOf(')') + 2)
+      .split(' ')
+      .map(Number);
+    // utime, stime (then cutime, cstime) in clock ticks (USER_HZ = 100)
+    return (x[11] + x[12] + (children ? x[13] + x[14] : 0)) / 100;
   } catch {
     return NaN;
   }

@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { bareFastify, child, ROOT } from '../http-load.js';
 import { gatePosts, makeRules } from '../screening/corpus.js';
-import { compare, roots } from './shared.js';
+import { compare, roots, sideEnv } from './shared.js';
 
 const dirs: string[] = [];
-async function gate(root: string) {
+async function gate(root: string, side: 'A' | 'B') {
   const bin = path.join(root, 'bin/custodian.js');
   const dir = mkdtempSync(path.join(tmpdir(), 'custodian-ab-'));
   dirs.push(dir);
@@ -18,6 +18,7 @@ async function gate(root: string) {
     CUSTODIAN_DATA_DIR: dir,
     CUSTODIAN_JOBS: 'false',
     CUSTODIAN_RATE_LIMIT_PER_MINUTE: '10000000',
+    ...sideEnv(side),
   };
   const cli = (args: string[]) =>
     spawnSync(process.execPath, [bin, ...args, '--data-dir', dir], {
@@ -43,7 +44,7 @@ async function gate(root: string) {
 
 const body = gatePosts();
 const bare = await bareFastify({ decision: 'allow', matches: [] });
-const [a, b] = [await gate(roots(ROOT)[0]), await gate(roots(ROOT)[1])];
+const [a, b] = [await gate(roots(ROOT)[0], 'A'), await gate(roots(ROOT)[1], 'B')];
 try {
   await compare({ ...bare, headers: { 'content-type': 'application/json' } }, a, b, body, 'gate');
 } finally {

@@ -6,7 +6,7 @@ import { SYSTEM } from '../../src/audit/actor.js';
 import { bareFastify, child, ROOT } from '../http-load.js';
 import { makeQueries } from '../purpose-check/corpus.js';
 import { createBenchStore, seedBenchStore, type Dialect } from '../purpose-check/store.js';
-import { compare, roots } from './shared.js';
+import { compare, roots, sideEnv } from './shared.js';
 
 const dialect: Dialect = process.argv[2] === 'sqlite' ? 'sqlite' : 'postgres';
 const mix = process.argv[3] ?? '0.05';
@@ -30,11 +30,11 @@ try {
   const body = () => bodies[i++ % bodies.length];
   const bare = await bareFastify({ allowed: true, reasons: [] });
   const servers: Array<Awaited<ReturnType<typeof child>>> = [];
-  for (const root of roots(ROOT))
+  for (const [k, root] of roots(ROOT).entries())
     servers.push(
       await child(
         ['--import', 'tsx', path.join(root, 'bench/purpose-check/server.ts')],
-        { BENCH_STORE: JSON.stringify(b) },
+        { BENCH_STORE: JSON.stringify(b), ...sideEnv(k ? 'B' : 'A') },
         /READY (http:\/\/\S+)/,
       ),
     );

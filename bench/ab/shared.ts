@@ -2,7 +2,7 @@
 // same data, and rounds alternate bare / A / bare / B (the order reversed every other round), so each pair
 // sees the same moment of this shared machine. Used to judge one change; the suites in bench/ report levels.
 import autocannon from 'autocannon';
-import { cpuSeconds } from '../http-load.js';
+import { cpuSeconds, postgresCpuSeconds } from '../http-load.js';
 
 export interface Target {
   url: string;
@@ -12,12 +12,27 @@ export interface Target {
 
 /** The two checkouts: AB_BASE (default /tmp/custodian-base, e.g. a `git worktree` of the commit before) and this one. */
 export const roots = (here: string) => [process.env.AB_BASE ?? '/tmp/custodian-base', here];
+/**
+ * Extra environment for side A and side B (`AB_ENV_A`, `AB_ENV_B`: `NAME=value` pairs separated by spaces), so
+ * one checkout can also be compared with itself under two settings (`AB_BASE` set to this checkout).
+ */
+export const sideEnv = (side: 'A' | 'B'): Record<string, string> =>
+  Object.fromEntries(
+    (process.env[`AB_ENV_${side}`] ?? '')
+      .split(' ')
+      .filter(Boolean)
+      .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+  );
 export const SECONDS = Number(process.env.AB_SECONDS ?? 5);
 export const ROUNDS = Number(process.env.AB_ROUNDS ?? 6);
 
-/** One autocannon round: requests per second, p99 and the target process's CPU time per request. */
+/**
+ * One autocannon round: requests per second, p99, the target process's CPU time per request and that of the
+ * local PostgreSQL server's processes (0 on SQLite).
+ */
 export async function round(t: Target, body: () => string, seconds = SECONDS) {
   const cpu0 = cpuSeconds(t.pid);
+  const db0 = postgresCpuSeconds();
   const r = await autocannon({
     url: t.url,
     method: 'POST',
@@ -32,6 +47,7 @@ export async function round(t: Target, body: () => string, seconds = SECONDS) {
     rps: r.requests.average,
     p99: r.latency.p99,
     us: ((cpuSeconds(t.pid) - cpu0) / r.requests.total) * 1e6,
+    dbUs: ((postgresCpuSeconds() - db0) / r.requests.total) * 1e6,
   };
 }
 
@@ -40,6 +56,7 @@ export async function compare(bare: Target, a: Target, b: Target, body: () => st
   for (const t of [bare, a, b]) await round(t, body, 2);
   const share: number[][] = [[], []];
   const cpu: number[][] = [[], []];
+  const db: number[][] = [[], []];
   for (let r = 0; r < ROUNDS; r++) {
     const order = r % 2 ? [1, 0] : [0, 1];
     const line: string[] = [];
@@ -48,8 +65,9 @@ export async function compare(bare: Target, a: Target, b: Target, body: () => st
       const g = await round(k ? b : a, body);
       share[k].push(g.rps / base.rps);
       cpu[k].push(g.us / base.us);
+      db[k].push(g.dbUs);
       line.push(
-        `${'AB'[k]} ${((100 * g.rps) / base.rps).toFixed(1)}% (${Math.round(g.rps)} of ${Math.round(base.rps)} req/s, ${g.us.toFixed(0)} / ${base.us.toFixed(0)} µs, p99 ${g.p99} ms)`,
+        `${'AB'[k]} ${((100 * g.rps) / base.rps).toFixed(1)}% (${Math.round(g.rps)} of ${Math.round(base.rps)} req/s, ${g.us.toFixed(0)} / ${base.us.toFixed(0)} µs, database ${g.dbUs.toFixed(0)} µs, p99 ${g.p99} ms)`,
       );
     }
     console.log(`round ${r + 1}: ${line.join('  ')}`);
@@ -58,6 +76,7 @@ export async function compare(bare: Target, a: Target, b: Target, body: () => st
   const wins = share[0].filter((x, k) => share[1][k] > x).length;
   console.log(
     `${label}: median share of bare A ${(100 * med(share[0])).toFixed(1)}%, B ${(100 * med(share[1])).toFixed(1)}%; ` +
-      `server CPU ÷ bare A ${med(cpu[0]).toFixed(2)}, B ${med(cpu[1]).toFixed(2)}; B ahead in ${wins} of ${ROUNDS} pairs`,
+      `server CPU ÷ bare A ${med(cpu[0]).toFixed(2)}, B ${med(cpu[1]).toFixed(2)}; ` +
+      `database CPU per request A ${med(db[0]).toFixed(0)} µs, B ${med(db[1]).toFixed(0)} µs; B ahead in ${wins} of ${ROUNDS} pairs`,
   );
 }

@@ -83,6 +83,25 @@ describe('batched ledger reads', () => {
     expect(q.maxRunning()).toBe(1);
   });
 
+  it('when a query returns, the reads of the rest of that turn join the next one', async () => {
+    const q = fakeQuery();
+    const read = batched(q.run, 1);
+    const first = read('a', 'ads');
+    await turn();
+    const held = read('b', 'ads');
+    await turn();
+    q.calls[0].resolve();
+    await first;
+    // Still the turn in which the answer arrived (say, an HTTP request read after the database's socket).
+    const late = read('c', 'ads');
+    expect(q.calls).toHaveLength(1);
+    await turn();
+    expect(q.calls).toHaveLength(2);
+    expect(q.calls[1].keys.map((k) => k[0])).toEqual(['b', 'c']);
+    q.calls[1].resolve();
+    expect(await Promise.all([held, late])).toEqual([entry('b', 'ads'), entry('c', 'ads')]);
+  });
+
   it('without a bound, sends each turn its own query at once', async () => {
     const q = fakeQuery();
     const read = batched(q.run);
