@@ -25,6 +25,11 @@ export const sideEnv = (side: 'A' | 'B'): Record<string, string> =>
   );
 export const SECONDS = Number(process.env.AB_SECONDS ?? 5);
 export const ROUNDS = Number(process.env.AB_ROUNDS ?? 6);
+/**
+ * `AB_RATE` holds every target at that many requests per second instead of as many as it can answer: the
+ * CPU per request then compares code without the slower side also paying for waking an idle load generator.
+ */
+export const RATE = Number(process.env.AB_RATE ?? 0);
 
 /**
  * One autocannon round: requests per second, p99, the target process's CPU time per request and that of the
@@ -38,6 +43,7 @@ export async function round(t: Target, body: () => string, seconds = SECONDS) {
     method: 'POST',
     connections: 50,
     duration: seconds,
+    ...(RATE ? { overallRate: RATE } : {}),
     headers: t.headers,
     requests: [{ method: 'POST', setupRequest: (req) => ({ ...req, body: body() }) }],
   });

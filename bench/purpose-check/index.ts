@@ -8,7 +8,7 @@
 import autocannon from 'autocannon';
 import { SYSTEM, type ActorRef } from '../../src/audit/actor.js';
 import { AppContext } from '../../src/context.js';
-import { bareFastify, child, cpuSeconds, median } from '../http-load.js';
+import { bareFastify, child, cpuSeconds, median, postgresCpuSeconds } from '../http-load.js';
 import { makeQueries } from './corpus.js';
 import { createBenchStore, seedBenchStore, type Dialect } from './store.js';
 
@@ -65,6 +65,8 @@ async function inProcess(ctx: AppContext, actor: ActorRef, qs: Query[], inFlight
 interface Round {
   r: autocannon.Result;
   cpuUs: number;
+  /** The local PostgreSQL server's CPU per request (it shares the machine's two cores). */
+  dbUs: number;
 }
 const middle = (rs: Round[]) => rs.find((x) => x.r === median(rs.map((y) => y.r)))!;
 
@@ -117,6 +119,7 @@ async function measure(dialect: Dialect, bare: { url: string; pid: number }) {
         const bodies = qs.map((q) => JSON.stringify(q));
         let i = 0;
         const cpu0 = cpuSeconds(target.pid);
+        const db0 = postgresCpuSeconds();
         const r = await autocannon({
           url: new URL(path, target.url).toString(),
           method: 'POST',
@@ -127,7 +130,11 @@ async function measure(dialect: Dialect, bare: { url: string; pid: number }) {
             { method: 'POST', setupRequest: (req) => ({ ...req, body: bodies[i++ % bodies.length] }) },
           ],
         });
-        return { r, cpuUs: ((cpuSeconds(target.pid) - cpu0) / r.requests.total) * 1e6 };
+        return {
+          r,
+          cpuUs: ((cpuSeconds(target.pid) - cpu0) / r.requests.total) * 1e6,
+          dbUs: ((postgresCpuSeconds() - db0) / r.requests.total) * 1e6,
+        };
       };
       const check = '/api/v1/purpose-check';
       // Warm both servers (JIT, caches), then alternate the measured rounds and keep each one's median.
@@ -195,14 +202,16 @@ console.log(
 );
 console.log();
 console.log(
-  '| store | target | req/s | p50 latency | p99 latency | errors | share of bare | server CPU per request |',
+  '| store | target | req/s | p50 latency | p99 latency | errors | share of bare | server CPU per request | PostgreSQL CPU per request |',
 );
-console.log('|---|---|---:|---:|---:|---:|---:|---:|');
-const row = (store: string, name: string, x: Round, base: number) =>
-  `| ${store} | ${name} | ${fmt(x.r.requests.average)} | ${x.r.latency.p50} ms | ${x.r.latency.p99} ms | ${x.r.errors + x.r.non2xx} | ${((x.r.requests.average / base) * 100).toFixed(0)}% | ${fmt(x.cpuUs)} µs |`;
+console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|');
+const row = (store: string, name: string, x: Round, base: number, dialect: Dialect) =>
+  `| ${store} | ${name} | ${fmt(x.r.requests.average)} | ${x.r.latency.p50} ms | ${x.r.latency.p99} ms | ${x.r.errors + x.r.non2xx} | ${((x.r.requests.average / base) * 100).toFixed(0)}% | ${fmt(x.cpuUs)} µs | ${dialect === 'postgres' ? `${fmt(x.dbUs)} µs` : '—'} |`;
 for (const r of results) {
   const base = r.bare.r.requests.average;
-  console.log(row(storeName(r.dialect), 'bare Fastify route returning a constant', r.bare, base));
+  console.log(row(storeName(r.dialect), 'bare Fastify route returning a constant', r.bare, base, r.dialect));
   for (const [j, m] of MIXES.entries())
-    console.log(row(storeName(r.dialect), `\`POST /api/v1/purpose-check\`, ${m.name}`, r.checks[j], base));
+    console.log(
+      row(storeName(r.dialect), `\`POST /api/v1/purpose-check\`, ${m.name}`, r.checks[j], base, r.dialect),
+    );
 }
