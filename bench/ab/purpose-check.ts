@@ -1,6 +1,7 @@
 // A/B of POST /api/v1/purpose-check between AB_BASE and this checkout: one store seeded as bench/purpose-check
 // seeds it (1,000,000 consents; AB_CONSENTS resizes), each checkout's benchmark server on it.
 //   node --import tsx bench/ab/purpose-check.ts [sqlite|postgres] [share denied, default 0.05 | ledger-free]
+// AB_QUERIES: how many prepared queries (default 20,000; more than the PostgreSQL reader keeps: every pair read).
 import path from 'node:path';
 import { SYSTEM } from '../../src/audit/actor.js';
 import { bareFastify, child, ROOT } from '../http-load.js';
@@ -20,7 +21,7 @@ try {
     purposes,
     gen.pairs,
     gen.subjects,
-    20_000,
+    Number(process.env.AB_QUERIES ?? 20_000),
     ledgerFree ? 0 : Number(mix),
     1,
     ledgerFree,
