@@ -1,7 +1,7 @@
 // A/B of POST /api/v1/purpose-check between AB_BASE and this checkout: one store seeded as bench/purpose-check
 // seeds it (1,000,000 consents; AB_CONSENTS resizes), each checkout's benchmark server on it.
 //   node --import tsx bench/ab/purpose-check.ts [sqlite|postgres] [share denied, default 0.05 | ledger-free]
-// AB_QUERIES: how many prepared queries (default 20,000; more than the PostgreSQL reader keeps: every pair read).
+// AB_QUERIES: how many prepared queries with random subjects (default 20,000).
 import path from 'node:path';
 import { SYSTEM } from '../../src/audit/actor.js';
 import { bareFastify, child, ROOT } from '../http-load.js';
