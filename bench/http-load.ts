@@ -52,6 +52,19 @@ export const median = (rs: autocannon.Result[]): autocannon.Result =>
   [...rs].sort((a, b) => a.requests.average - b.requests.average)[Math.floor(rs.length / 2)];
 
 /**
+ * Starts counting the CPU time of process `pid` and of the local PostgreSQL server; the returned function,
+ * given the requests answered since, gives each one's µs per request (the server's, the database's).
+ */
+export function cpuMeter(pid: number): (requests: number) => { serverUs: number; dbUs: number } {
+  const cpu0 = cpuSeconds(pid);
+  const db0 = postgresCpuSeconds();
+  return (requests) => ({
+    serverUs: ((cpuSeconds(pid) - cpu0) / requests) * 1e6,
+    dbUs: ((postgresCpuSeconds() - db0) / requests) * 1e6,
+  });
+}
+
+/**
  * CPU seconds (user + system) of the local PostgreSQL server so far, from /proc (Linux); 0 without one. Its
  * processes' own time plus that of their children that have ended (backends and workers come and go).
  */

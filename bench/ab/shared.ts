@@ -2,7 +2,7 @@
 // same data, and rounds alternate bare / A / bare / B (the order reversed every other round), so each pair
 // sees the same moment of this shared machine. Used to judge one change; the suites in bench/ report levels.
 import autocannon from 'autocannon';
-import { cpuSeconds, postgresCpuSeconds } from '../http-load.js';
+import { cpuMeter } from '../http-load.js';
 
 export interface Target {
   url: string;
@@ -36,8 +36,7 @@ export const RATE = Number(process.env.AB_RATE ?? 0);
  * local PostgreSQL server's processes (0 on SQLite).
  */
 export async function round(t: Target, body: () => string, seconds = SECONDS) {
-  const cpu0 = cpuSeconds(t.pid);
-  const db0 = postgresCpuSeconds();
+  const meter = cpuMeter(t.pid);
   const r = await autocannon({
     url: t.url,
     method: 'POST',
@@ -49,12 +48,8 @@ export async function round(t: Target, body: () => string, seconds = SECONDS) {
   });
   if (r.errors + r.non2xx > 0)
     console.error(`errors: ${r.errors}, answers by status: ${JSON.stringify(r.statusCodeStats)}`);
-  return {
-    rps: r.requests.average,
-    p99: r.latency.p99,
-    us: ((cpuSeconds(t.pid) - cpu0) / r.requests.total) * 1e6,
-    dbUs: ((postgresCpuSeconds() - db0) / r.requests.total) * 1e6,
-  };
+  const { serverUs, dbUs } = meter(r.requests.total);
+  return { rps: r.requests.average, p99: r.latency.p99, us: serverUs, dbUs };
 }
 
 /** Warms every target, runs the paired rounds and prints one line per round and the medians. */

@@ -8,7 +8,7 @@
 import autocannon from 'autocannon';
 import { SYSTEM, type ActorRef } from '../../src/audit/actor.js';
 import { AppContext } from '../../src/context.js';
-import { bareFastify, child, cpuSeconds, median, postgresCpuSeconds } from '../http-load.js';
+import { bareFastify, child, cpuMeter, median } from '../http-load.js';
 import { makeQueries } from './corpus.js';
 import { createBenchStore, seedBenchStore, type Dialect } from './store.js';
 
@@ -118,8 +118,7 @@ async function measure(dialect: Dialect, bare: { url: string; pid: number }) {
       ): Promise<Round> => {
         const bodies = qs.map((q) => JSON.stringify(q));
         let i = 0;
-        const cpu0 = cpuSeconds(target.pid);
-        const db0 = postgresCpuSeconds();
+        const meter = cpuMeter(target.pid);
         const r = await autocannon({
           url: new URL(path, target.url).toString(),
           method: 'POST',
@@ -130,11 +129,8 @@ async function measure(dialect: Dialect, bare: { url: string; pid: number }) {
             { method: 'POST', setupRequest: (req) => ({ ...req, body: bodies[i++ % bodies.length] }) },
           ],
         });
-        return {
-          r,
-          cpuUs: ((cpuSeconds(target.pid) - cpu0) / r.requests.total) * 1e6,
-          dbUs: ((postgresCpuSeconds() - db0) / r.requests.total) * 1e6,
-        };
+        const { serverUs, dbUs } = meter(r.requests.total);
+        return { r, cpuUs: serverUs, dbUs };
       };
       const check = '/api/v1/purpose-check';
       // Warm both servers (JIT, caches), then alternate the measured rounds and keep each one's median.
