@@ -124,10 +124,13 @@ export async function buildApp(
       hsts: ctx.config.publicUrl?.startsWith('https:') ? undefined : false,
     });
     // JSON answers get the headers an API needs (OWASP REST Security): no sniffing, nothing framed or loaded
-    // from them; pages get helmet's full set with the strict CSP. Both sets are fixed, computed once.
+    // from them, and not stored by a browser or proxy (they carry personal information: consent histories,
+    // audit entries, moderation cases); pages get helmet's full set with the strict CSP. Both sets are fixed,
+    // computed once.
     const apiHeaders = {
       'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
       'x-content-type-options': 'nosniff',
+      'cache-control': 'no-store',
       'referrer-policy': 'no-referrer',
       'cross-origin-resource-policy': 'same-origin',
       ...(headers['strict-transport-security']

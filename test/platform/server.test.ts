@@ -35,6 +35,8 @@ describe('custodian serve (built, embedded default)', () => {
     const res = await fetch(`${server.url}/api/v1/meta`);
     expect(res.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'");
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    // API answers may carry personal information: no browser or proxy keeps them.
+    expect(res.headers.get('cache-control')).toBe('no-store');
     expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     expect((await fetch(`${server.url}/console`)).headers.get('content-security-policy')).toMatch(
       /script-src 'self'/,
