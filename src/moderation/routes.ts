@@ -595,7 +595,6 @@ export function moderationRoutes(ctx: AppContext) {
         return reply
           .type('application/zip')
           .header('content-disposition', `attachment; filename="${r.number}.zip"`)
-          .header('cache-control', 'no-store')
           .send(r.archive);
       },
     );

@@ -231,9 +231,8 @@ export function vaultRoutes(ctx: AppContext) {
       async (req, reply) => {
         const body = await ctx.vault.export(req.principal!.actor, req.params.id, req.query, req.id);
         const name = `subject-${req.params.id}.${req.query.format}`;
-        reply
-          .header('content-disposition', `attachment; filename="${name}"`)
-          .header('cache-control', 'no-store');
+        // Not stored by a browser or proxy: every API answer says so (src/http/app.ts).
+        reply.header('content-disposition', `attachment; filename="${name}"`);
         if (req.query.format === 'json')
           return reply.type('application/json; charset=utf-8').send(JSON.stringify(body, null, 2));
         const lines = ['name,type,category,sensitive,value,updatedAt'];
