@@ -8133,6 +8133,8 @@ export interface paths {
                                 categories: string[];
                                 methods: string[];
                                 recipients: string[];
+                                /** @description Other terms that grew: legal_basis, disclosure, guardian, cross_border:<destination>/<recipient> */
+                                terms: string[];
                                 /** @description People whose consent in force would stop covering it */
                                 consenting: number;
                             }[];

@@ -11,7 +11,6 @@ import { AppError, conflict, notFound } from '../http/errors.js';
 import type { Notifier } from '../notifier/notifier.js';
 import { DATA_CATEGORIES, separateRequirements, type Purpose } from '../rules/register.js';
 import type { ConsentView, RulesService } from '../rules/service.js';
-import { widening } from '../rules/widening.js';
 import type { VaultService } from '../vault/service.js';
 import { parseContact, type Contact } from './contact.js';
 
@@ -376,12 +375,9 @@ export class PortalService {
     for (const h of this.latest(history, refs, x.key)) {
       if (!h.given) continue;
       if (h.rulesVersion === current) return item;
-      const then = (await this.rules.version(h.rulesVersion)).purposes.find((y) => y.key === x.key);
-      // A purpose the person agreed to under another name or none at all: everything of it is new.
-      const w = then
-        ? widening(then, x)
-        : { categories: x.categories, methods: x.methods, recipients: x.recipients.map((r) => r.name) };
-      if (!w.categories.length && !w.methods.length && !w.recipients.length) return item;
+      // As the purpose check judges it: every publication since the consent's version, step by step.
+      const w = await this.rules.wideningSince(await this.rules.version(current), x, h.rulesVersion);
+      if (!w) return item;
       for (const c of w.categories) added.categories.add(c);
       for (const m of w.methods) added.methods.add(m);
       for (const r of w.recipients) added.recipients.add(r);

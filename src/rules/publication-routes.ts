@@ -141,6 +141,10 @@ export function publicationRoutes(ctx: AppContext, app: App, Version: TSchema) {
                 categories: Type.Array(Type.String()),
                 methods: Type.Array(Type.String()),
                 recipients: Type.Array(Type.String()),
+                terms: Type.Array(Type.String(), {
+                  description:
+                    'Other terms that grew: legal_basis, disclosure, guardian, cross_border:<destination>/<recipient>',
+                }),
                 consenting: Type.Integer({
                   description: 'People whose consent in force would stop covering it',
                 }),

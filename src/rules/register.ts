@@ -115,7 +115,8 @@ export function separateRequirements(
   if (p.recipients.some((r) => r.kind === 'third_party')) out.push('provision');
   if (p.publicDisclosure) out.push('disclosure');
   if (p.crossBorder.length) out.push('cross_border');
-  if (p.minors) out.push('guardian');
+  // Also for a version published before the register asked for `minors` with the category minor.
+  if (p.minors || categories.includes('minor')) out.push('guardian');
   return out;
 }
 
@@ -152,5 +153,12 @@ export function validatePurpose(p: Purpose): void {
       'minor_category',
       'a purpose that processes children’s information must list the category minor',
       'categories',
+    );
+  // PIPL 31: children's information needs their guardian's consent and the rules for under-14s.
+  if (!p.minors && p.categories.includes('minor'))
+    throw badRequest(
+      'minors_required',
+      'a purpose that lists the category minor processes children’s information: set minors (PIPL 31)',
+      'minors',
     );
 }

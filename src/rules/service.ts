@@ -8,7 +8,7 @@ import { nowIso, transact } from '../db/transaction.js';
 import { badRequest, conflict, isUniqueViolation, notFound } from '../http/errors.js';
 import { DenialAudit } from './denial-audit.js';
 import { latestConsentReader, type LatestConsent, type LatestConsentReader } from './latest-consent.js';
-import { widening } from './widening.js';
+import { widening, widens, type Widening } from './widening.js';
 import {
   CATEGORY_IDS,
   retentionEnd,
@@ -491,19 +491,40 @@ export class RulesService {
     return this.latestConsent(q.subject, q.purpose).then((consent) => {
       if (!consent) return this.conclude(actor, q, [...reasons, 'no_consent'], requestId);
       if (consent.given === 0) return this.conclude(actor, q, [...reasons, 'consent_withdrawn'], requestId);
-      // The rules the consent was given under: usually the current ones, else a cached earlier version.
-      const known = consent.rules_version === cur.version ? cur : this.versions.get(consent.rules_version);
-      if (known)
-        return this.conclude(
-          actor,
-          q,
-          consentReasons(cur, p, known, q.categories, consent, reasons),
-          requestId,
-        );
-      return this.version(consent.rules_version).then((then) =>
-        this.conclude(actor, q, consentReasons(cur, p, then, q.categories, consent, reasons), requestId),
+      // What the purpose gained since the consent's version: usually nothing and known without a read.
+      const w = this.wideningSince(cur, p, consent.rules_version);
+      if (!(w instanceof Promise))
+        return this.conclude(actor, q, consentReasons(p, w, q.categories, consent, reasons), requestId);
+      return w.then((known) =>
+        this.conclude(actor, q, consentReasons(p, known, q.categories, consent, reasons), requestId),
       );
     });
+  }
+
+  /**
+   * What purpose `p` of the version in force gained since rules version `since`: every publication after it
+   * compared with the one before (PIPL 14), so a scope narrowed and widened again needs consent again, as
+   * does a purpose dropped and published anew (everything of it counts as new); null when nothing grew.
+   * Versions are immutable, so the answer is kept per version in force.
+   */
+  wideningSince(cur: RulesVersion, p: Purpose, since: number): Widening | null | Promise<Widening | null> {
+    if (since === cur.version) return null;
+    let memo = wideningMemo.get(cur);
+    if (!memo) wideningMemo.set(cur, (memo = new Map()));
+    const key = `${p.key}\u0000${since}`;
+    const hit = memo.get(key);
+    if (hit !== undefined) return hit;
+    const numbers =
+      since > cur.version ? [since] : Array.from({ length: cur.version - since }, (_, i) => since + i);
+    const missing = numbers.filter((n) => !this.versions.has(n));
+    const compute = () => {
+      const steps = numbers.map((n) => this.versions.get(n)!).concat(since > cur.version ? [] : [cur]);
+      const out = since > cur.version ? grownOver(steps[0], cur, p) : grownAlong(steps, p);
+      memo.set(key, out);
+      return out;
+    };
+    if (!missing.length) return compute();
+    return Promise.all(missing.map((n) => this.version(n).catch(() => null))).then(compute);
   }
 
   /** Counts an allowed check; audits a denial before answering it. */
@@ -599,23 +620,25 @@ function purposeIn(v: RulesVersion, key: string): Purpose | undefined {
 
 /**
  * What a given consent lacks for this check: reconsent after a widening (PIPL 14), separate consents (PIPL 29,
- * 23, 25, 39, 31) and retention (PIPL 19). `then` is the rules version the consent was given under.
+ * 23, 25, 39, 31) and retention (PIPL 19). `w` is what the purpose gained since the consent's version.
  */
 function consentReasons(
-  cur: RulesVersion,
   p: Purpose,
-  then: RulesVersion,
+  w: Widening | null,
   categories: string[],
   consent: LatestConsent,
   reasons: string[],
 ): string[] {
-  // PIPL 14: a change of purpose, method or categories needs consent again; for categories, those asked for.
-  const was = then === cur ? p : purposeIn(then, p.key);
-  if (was !== p) {
-    const w = was && widening(was, p);
-    if (!w || w.methods.length || w.recipients.length || categories.some((c) => w.categories.includes(c)))
-      reasons.push(`reconsent_required:v${consent.rules_version}`);
-  }
+  // PIPL 14: a change of purpose, method, recipients or terms needs consent again; for categories, those
+  // asked for (a new category does not stop the use of those consented to).
+  if (
+    w &&
+    (w.methods.length ||
+      w.recipients.length ||
+      w.terms.length ||
+      categories.some((c) => w.categories.includes(c)))
+  )
+    reasons.push(`reconsent_required:v${consent.rules_version}`);
   const needs = separateRequirements(
     p,
     categories.filter((c) => p.categories.includes(c)),
@@ -628,4 +651,36 @@ function consentReasons(
   // PIPL 19: kept no longer than the purpose needs.
   if (retentionEnd(p, consent.created_at) < Date.now()) reasons.push('retention_expired');
   return reasons;
+}
+
+const wideningMemo = new WeakMap<RulesVersion, Map<string, Widening | null>>();
+
+/** Everything of `p` is new: a purpose the person never agreed to under this key, or one dropped since. */
+const allOf = (p: Purpose): Widening => ({
+  purpose: p.key,
+  categories: [...p.categories],
+  methods: [...p.methods],
+  recipients: p.recipients.map((r) => r.name),
+  terms: ['reintroduced'],
+});
+
+/** The union of what `p` gained at each step of `versions` (oldest first, the version in force last). */
+function grownAlong(versions: Array<RulesVersion | null | undefined>, p: Purpose): Widening | null {
+  const out: Widening = { purpose: p.key, categories: [], methods: [], recipients: [], terms: [] };
+  for (let i = 1; i < versions.length; i++) {
+    const before = versions[i - 1] && purposeIn(versions[i - 1]!, p.key);
+    const after = versions[i] && purposeIn(versions[i]!, p.key);
+    if (!after) continue; // dropped here: the step that publishes it again counts it whole
+    const w = before ? widening(before, after) : allOf(after);
+    for (const k of ['categories', 'methods', 'recipients', 'terms'] as const)
+      for (const x of w[k]) if (!out[k].includes(x)) out[k].push(x);
+  }
+  return widens(out) ? out : null;
+}
+
+/** What `p` in force has beyond the same purpose in a later version not yet in force. */
+function grownOver(later: RulesVersion | null | undefined, _cur: RulesVersion, p: Purpose): Widening | null {
+  const was = later && purposeIn(later, p.key);
+  const w = was ? widening(was, p) : allOf(p);
+  return widens(w) ? w : null;
 }

@@ -276,7 +276,14 @@ describe.each(DIALECTS)('published rules as documents, preview and consent rates
     expect(body.preview.version).toBe(2);
     expect(body.current.version).toBe(1);
     expect(body.reconsent).toEqual([
-      { purpose: 'marketing', categories: ['device'], methods: ['device'], recipients: [], consenting: 2 },
+      {
+        purpose: 'marketing',
+        categories: ['device'],
+        methods: ['device'],
+        recipients: [],
+        terms: [],
+        consenting: 2,
+      },
     ]);
     expect(body.preview.categories.map((c: { id: string }) => c.id)).toContain('device');
   });
