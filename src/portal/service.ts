@@ -232,12 +232,31 @@ export class PortalService {
     if (ch.attempts >= this.limits.maxAttempts)
       throw codeError('code_burned', 'Too many wrong codes; ask for a new one');
     if (ch.expires_at < nowIso()) throw codeError('code_expired', 'The code has expired; ask for a new one');
+    // The attempt is counted before the code is compared, in one statement that also checks the count:
+    // guesses sent together cannot all pass a count read before any of them landed.
+    const counted = await this.db
+      .updateTable('portal_challenges')
+      .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
+      .where('id', '=', ch.id)
+      .where('used_at', 'is', null)
+      .where('attempts', '<', this.limits.maxAttempts)
+      .returning('attempts')
+      .executeTakeFirst();
+    if (!counted) {
+      const now = await this.db
+        .selectFrom('portal_challenges')
+        .select('used_at')
+        .where('id', '=', ch.id)
+        .executeTakeFirst();
+      if (now?.used_at) throw codeError('code_used', 'This code was already used; ask for a new one');
+      throw codeError('code_burned', 'Too many wrong codes; ask for a new one');
+    }
     const given = Buffer.from(this.codeHash(ch.id, code));
     const want = Buffer.from(ch.code_hash);
     const right = given.length === want.length && timingSafeEqual(given, want);
     // A subject erased since the code was sent is no longer anyone's to manage.
     const refs = right ? await this.vault.ledgerRefsByValue(contact.type, contact.normalized) : [];
-    if (!refs.length) return this.wrongCode(ch, req);
+    if (!refs.length) return this.wrongCode(ch, Number(counted.attempts), req);
     const token = randomBytes(32).toString('base64url');
     const now = new Date();
     const principal: PortalPrincipal = {
@@ -285,27 +304,17 @@ export class PortalService {
     return { token, principal };
   }
 
-  private async wrongCode(ch: PortalChallengeTable, req: ClientInfo): Promise<never> {
-    const attempts = await transact(this.db, async (tx) => {
-      await tx.db
-        .updateTable('portal_challenges')
-        .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
-        .where('id', '=', ch.id)
-        .execute();
-      const row = await tx.db
-        .selectFrom('portal_challenges')
-        .select('attempts')
-        .where('id', '=', ch.id)
-        .executeTakeFirstOrThrow();
-      await this.audit.append(tx, {
+  /** Audits a wrong code (its attempt already counted) and says how many are left. */
+  private async wrongCode(ch: PortalChallengeTable, attempts: number, req: ClientInfo): Promise<never> {
+    await transact(this.db, (tx) =>
+      this.audit.append(tx, {
         action: 'portal.code.failed',
         actor: { type: 'public', id: null },
         requestId: req.requestId,
         target: { type: 'portal_challenge', id: ch.id },
-        details: { attempts: row.attempts, ip: this.keys.digest('audit-ip', req.ip) },
-      });
-      return row.attempts;
-    });
+        details: { attempts, ip: this.keys.digest('audit-ip', req.ip) },
+      }),
+    );
     const left = Math.max(0, this.limits.maxAttempts - attempts);
     if (!left) throw codeError('code_burned', 'Too many wrong codes; ask for a new one');
     throw codeError('invalid_code', `The code is wrong; ${left} attempts left`, { attemptsLeft: left });

@@ -192,6 +192,29 @@ describe.each(DIALECTS)('portal: my consents on %s', (dialect) => {
     expect(late.json().error.code).toBe('code_burned');
   });
 
+  it('counts guesses sent together: no more than five are ever compared', async () => {
+    await clearOutbox();
+    const ra = nextIp();
+    await requestCode(PHONE, ra);
+    const code = (await codeFor(PHONE))!;
+    const wrong = Array.from({ length: 20 }, (_, i) =>
+      String((Number(code) + 1 + i) % 1_000_000).padStart(6, '0'),
+    );
+    const answers = await Promise.all(wrong.map((w) => verify(PHONE, w, ra)));
+    const codes = answers.map((r) => r.json().error.code);
+    expect(codes.filter((c) => c === 'invalid_code').length).toBeLessThanOrEqual(4);
+    expect(codes.every((c) => c === 'invalid_code' || c === 'code_burned')).toBe(true);
+    const row = await t.ctx.db
+      .selectFrom('portal_challenges')
+      .select('attempts')
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirstOrThrow();
+    expect(Number(row.attempts)).toBe(5);
+    expect((await verify(PHONE, code, ra)).json().error.code).toBe('code_burned');
+  });
+
   it('refuses an expired code and a code used twice', async () => {
     await clearOutbox();
     const ra = nextIp();

@@ -65,13 +65,13 @@ describe.each(DIALECTS)('re-consent after any widening since the consent, on %s'
   });
 
   it('a transfer abroad to another destination or recipient needs consent again (PIPL 39)', async () => {
-    const sg = { destination: 'Singapore', recipient: 'SG Ltd', mechanism: 'standard_contract' };
+    const sg = { destination: 'Singapore', recipient: 'SG Ltd', mechanism: 'standard_contract' as const };
     await as(app, dpo).post('/api/v1/purposes', purposeBody({ key: 'xb', crossBorder: [sg] }));
     const v1 = await publish();
     await give('xb-1', 'xb', v1, ['cross_border']);
     expect(await check('xb-1', 'xb', ['contact'])).toEqual({ allowed: true, reasons: [] });
     await put('xb', {
-      crossBorder: [sg, { destination: 'USA', recipient: 'US Inc', mechanism: 'standard_contract' }],
+      crossBorder: [sg, { destination: 'USA', recipient: 'US Inc', mechanism: 'standard_contract' as const }],
     });
     const preview = (await as(app, dpo).get('/api/v1/rules/preview')).json();
     expect(preview.reconsent.find((w: { purpose: string }) => w.purpose === 'xb').terms).toEqual([
@@ -85,8 +85,8 @@ describe.each(DIALECTS)('re-consent after any widening since the consent, on %s'
   });
 
   it('a recipient turned third party, or given more categories, needs consent again (PIPL 23)', async () => {
-    const beta = { name: 'Beta', kind: 'third_party', purpose: 'delivery', categories: ['contact'] };
-    const acme = { name: 'Acme', kind: 'processor', purpose: 'hosting', categories: ['contact'] };
+    const beta = { name: 'Beta', kind: 'third_party' as const, purpose: 'delivery', categories: ['contact'] };
+    const acme = { name: 'Acme', kind: 'processor' as const, purpose: 'hosting', categories: ['contact'] };
     await as(app, dpo).post(
       '/api/v1/purposes',
       purposeBody({ key: 'rc', necessity, categories: ['contact', 'location'], recipients: [beta, acme] }),
@@ -109,7 +109,7 @@ describe.each(DIALECTS)('re-consent after any widening since the consent, on %s'
       categories: ['contact', 'location'],
       recipients: [
         { ...beta, categories: ['contact', 'location'] },
-        { ...acme, kind: 'third_party' },
+        { ...acme, kind: 'third_party' as const },
       ],
     });
     await publish();
