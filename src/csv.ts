@@ -11,7 +11,7 @@ export class CsvError extends Error {
 
 /**
  * RFC 4180 records with the line each starts on; quoted cells may hold commas, quotes and line breaks. Empty
- * lines are skipped and a byte-order mark (spreadsheets write one) is dropped.
+ * lines (and lines of separators only) are skipped and a byte-order mark (spreadsheets write one) is dropped.
  * @example parseCsv('a,"b,c"\n') // [{ line: 1, cells: ['a', 'b,c'] }]
  */
 export function parseCsv(text: string): Array<{ line: number; cells: string[] }> {
@@ -40,7 +40,8 @@ export function parseCsv(text: string): Array<{ line: number; cells: string[] }>
             break;
           }
         }
-        for (let k = parts.indexOf('\n'); k >= 0; k = parts.indexOf('\n', k + 1)) line++;
+        // Line breaks inside the cell count as between records: \r\n, \n, or a lone \r (old Mac files).
+        line += parts.match(/\r\n|\r|\n/g)?.length ?? 0;
         cell = parts;
         // Anything between the closing quote and the next separator is kept, as lenient readers do.
         const rest = /[^,\r\n]*/y;
@@ -66,7 +67,8 @@ export function parseCsv(text: string): Array<{ line: number; cells: string[] }>
       line++;
       break;
     }
-    if (cells.length > 1 || cells[0] !== '') out.push({ line: start, cells });
+    // A line of separators only (spreadsheets write them for empty rows) is as empty as a blank line.
+    if (cells.some((c) => c !== '')) out.push({ line: start, cells });
   }
   return out;
 }

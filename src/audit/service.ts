@@ -49,21 +49,30 @@ export class AuditLog {
    * chain as appending them one by one, in fewer round trips.
    */
   async appendMany(tx: Tx, events: AuditEvent[]): Promise<AppendedEntry[]> {
-    if (!tx.auditHead) {
-      const locked = await lockHead(tx);
-      const state = (tx.auditHead = { lastSeq: locked.seq, lastHash: locked.hash, dirty: false });
-      tx.onCommit(() => this.noteHead(state.lastSeq, state.lastHash));
-    }
-    const rows = this.chain(tx.auditHead, events);
+    const head = await this.lock(tx);
+    const rows = this.chain(head, events);
     for (let i = 0; i < rows.length; i += 100)
       await tx.db
         .insertInto('audit_entries')
         .values(rows.slice(i, i + 100))
         .execute();
-    tx.auditHead.dirty = true;
+    head.dirty = true;
     for (const row of rows)
       if (row.seq % this.checkpointEvery === 0) await this.writeCheckpoint(tx, row.seq, row.hash, 'periodic');
     return rows.map((r) => ({ seq: r.seq, hash: r.hash }));
+  }
+
+  /**
+   * Takes the audit log's head in `tx` now rather than at its first append: audited writes that must read
+   * before they write (an import looking for its rows in the ledger) then run one at a time.
+   */
+  async lock(tx: Tx): Promise<NonNullable<Tx['auditHead']>> {
+    if (!tx.auditHead) {
+      const locked = await lockHead(tx);
+      const state = (tx.auditHead = { lastSeq: locked.seq, lastHash: locked.hash, dirty: false });
+      tx.onCommit(() => this.noteHead(state.lastSeq, state.lastHash));
+    }
+    return tx.auditHead;
   }
 
   /**

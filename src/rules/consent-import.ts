@@ -22,6 +22,7 @@ export const EARLIEST_CONSENT = '2000-01-01T00:00:00.000Z';
 const CHANNELS = ['web', 'app', 'sms', 'paper', 'import'] as const;
 const COLUMNS = ['subject', 'purpose', 'given', 'rulesVersion', 'channel', 'time', 'separate', 'evidence'];
 const REQUIRED = ['subject', 'purpose', 'given', 'rulesVersion', 'time'];
+const FIELD_NAME = /^[A-Za-z][\w.-]{0,39}$/;
 // A date-time with its zone: a consent's moment must not depend on the importing server's clock setting.
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
@@ -149,13 +150,22 @@ function checkRow(
       `the row has ${r.extra} more cell(s) than the header (a comma in a cell needs quotes)`,
     );
   for (const k of Object.keys(v))
-    if (!COLUMNS.includes(k)) bad(k.slice(0, 40), 'unknown_field', `${k.slice(0, 40)} is not a known field`);
+    if (!COLUMNS.includes(k)) {
+      // Named only when it looks like a field name: a key may be a phone number or a user's id.
+      const named = FIELD_NAME.test(k) && !/\d{5}/.test(k);
+      bad(
+        named ? k : 'row',
+        'unknown_field',
+        named ? `${k} is not a known field` : `a field is not one of ${COLUMNS.join(', ')}`,
+      );
+    }
 
   const subject = typeof v.subject === 'string' ? v.subject.trim() : '';
   if (!subject || subject.length > 200)
     bad('subject', 'invalid_subject', 'subject must be text of 1 to 200 characters');
 
-  const rawGiven = v.given;
+  // Spreadsheets write TRUE and FALSE.
+  const rawGiven = typeof v.given === 'string' ? v.given.toLowerCase() : v.given;
   const given =
     rawGiven === true || rawGiven === 1 || rawGiven === 'true' || rawGiven === '1'
       ? true
@@ -173,7 +183,14 @@ function checkRow(
   else if (!version) bad('rulesVersion', 'unknown_rules_version', `rulesVersion ${rv} was never published`);
   if (!purposeKey) bad('purpose', 'invalid_purpose', 'purpose is required');
   else if (version && !version.purposes.some((p) => p.key === purposeKey))
-    bad('purpose', 'unknown_purpose', `purpose ${purposeKey.slice(0, 64)} is not in rules version ${rv}`);
+    bad(
+      'purpose',
+      'unknown_purpose',
+      // Repeated only when it could be a purpose's key: a column mix-up may put a phone number here.
+      FIELD_NAME.test(purposeKey) && !/\d{5}/.test(purposeKey)
+        ? `purpose ${purposeKey} is not in rules version ${rv}`
+        : `purpose is not in rules version ${rv}`,
+    );
 
   const channel = v.channel === undefined || v.channel === '' ? 'import' : v.channel;
   if (!CHANNELS.includes(channel as never))
@@ -293,7 +310,8 @@ export async function importConsents(
 
   const failedLines = new Set(errors.map((e) => e.row));
   const good: Array<{ line: number; row: Omit<ConsentTable, 'id' | 'actor_type' | 'actor_id'> }> = [];
-  const seen = new Map<string, number>();
+  const seen = new Map<string, { line: number; given: number }>();
+  let repeats = 0;
   for (const r of rows) {
     if (failedLines.has(r.line)) continue;
     const fail: Check = (field, code, message) => {
@@ -306,50 +324,64 @@ export async function importConsents(
     const key = `${row.subject}\u0000${row.purpose_key}\u0000${row.created_at}`;
     const first = seen.get(key);
     if (first !== undefined) {
-      fail('time', 'duplicate_time', `line ${first} has the same subject, purpose and time`);
+      // The same answer again (a file joined from overlapping exports) adds nothing; another answer does.
+      if (first.given === row.given) repeats++;
+      else fail('time', 'duplicate_time', `line ${first.line} gives another answer at the same time`);
       continue;
     }
-    seen.set(key, r.line);
+    seen.set(key, { line: r.line, given: row.given });
     good.push({ line: r.line, row });
   }
 
   // Entries already in the ledger at the same moment: the same answer is a re-import, another is a conflict.
-  const existing = new Map<string, number>();
-  const subjects = [...new Set(good.map((g) => g.row.subject))];
-  for (let i = 0; i < subjects.length; i += 500) {
-    const found = await db
-      .selectFrom('consents')
-      .select(['subject', 'purpose_key', 'created_at', 'given'])
-      .where('subject', 'in', subjects.slice(i, i + 500))
-      .execute();
-    for (const f of found) existing.set(`${f.subject}\u0000${f.purpose_key}\u0000${f.created_at}`, f.given);
-  }
-  let duplicates = 0;
-  const toWrite: ConsentTable[] = [];
-  for (const g of good) {
-    const before = existing.get(`${g.row.subject}\u0000${g.row.purpose_key}\u0000${g.row.created_at}`);
-    if (before === g.row.given) {
-      duplicates++;
-      continue;
+  const sortOut = async (q: Db) => {
+    const existing = new Map<string, number>();
+    const subjects = [...new Set(good.map((g) => g.row.subject))];
+    for (let i = 0; i < subjects.length; i += 500) {
+      const found = await q
+        .selectFrom('consents')
+        .select(['subject', 'purpose_key', 'created_at', 'given'])
+        .where('subject', 'in', subjects.slice(i, i + 500))
+        .execute();
+      for (const f of found) existing.set(`${f.subject}\u0000${f.purpose_key}\u0000${f.created_at}`, f.given);
     }
-    if (before !== undefined) {
-      failedLines.add(g.line);
-      errors.push({
-        row: g.line,
-        field: 'time',
-        code: 'conflicting_entry',
-        message: 'the ledger already holds another answer for this subject and purpose at this time',
-      });
-      continue;
+    let duplicates = repeats;
+    const toWrite: ConsentTable[] = [];
+    const conflicts: ImportRowError[] = [];
+    for (const g of good) {
+      const before = existing.get(`${g.row.subject}\u0000${g.row.purpose_key}\u0000${g.row.created_at}`);
+      if (before === g.row.given) {
+        duplicates++;
+        continue;
+      }
+      if (before !== undefined) {
+        conflicts.push({
+          row: g.line,
+          field: 'time',
+          code: 'conflicting_entry',
+          message: 'the ledger already holds another answer for this subject and purpose at this time',
+        });
+        continue;
+      }
+      toWrite.push({ id: randomUUID(), ...g.row, actor_type: actor.type, actor_id: actor.id });
     }
-    toWrite.push({ id: randomUUID(), ...g.row, actor_type: actor.type, actor_id: actor.id });
-  }
-
-  errors.sort((a, b) => a.row - b.row);
-  const failed = failedLines.size;
-  const write = !dryRun && toWrite.length > 0 && (!atomic || failed === 0);
+    return { duplicates, toWrite, conflicts };
+  };
+  const failedWith = (c: { conflicts: ImportRowError[] }) =>
+    new Set([...failedLines, ...c.conflicts.map((e) => e.row)]).size;
+  let sorted = await sortOut(db);
+  let write = !dryRun && sorted.toWrite.length > 0 && (!atomic || failedWith(sorted) === 0);
   if (write)
     await transact(db, async (tx) => {
+      // From here one import at a time: the ledger is read again under the audit log's lock, which every
+      // audited write takes, so the same file sent twice at once is written once.
+      await audit.lock(tx);
+      sorted = await sortOut(tx.db);
+      const { toWrite, duplicates } = sorted;
+      if (!toWrite.length || (atomic && failedWith(sorted) > 0)) {
+        write = false;
+        return;
+      }
       for (let i = 0; i < toWrite.length; i += 500)
         await tx.db
           .insertInto('consents')
@@ -368,7 +400,7 @@ export async function importConsents(
           bytes,
           received: rows.length,
           imported: toWrite.length,
-          failed,
+          failed: failedWith(sorted),
           duplicates,
           atomic,
           given: toWrite.filter((c) => c.given === 1).length,
@@ -377,6 +409,10 @@ export async function importConsents(
         },
       });
     });
+  errors.push(...sorted.conflicts);
+  errors.sort((a, b) => a.row - b.row);
+  const failed = failedWith(sorted);
+  const { toWrite, duplicates } = sorted;
   return {
     received: rows.length,
     imported: write ? toWrite.length : 0,

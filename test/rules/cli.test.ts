@@ -55,7 +55,8 @@ describe('custodian consents import and retention sweep (SQLite data directory)'
       await ctx.close();
     }
     const good = path.join(dir, 'good.csv');
-    writeFileSync(good, `${HEADER}\ncli-1,ads,true,1,paper,2025-01-01T00:00:00Z,,\n`);
+    // Saved with a byte-order mark, as spreadsheets save "CSV UTF-8".
+    writeFileSync(good, `\uFEFF${HEADER}\ncli-1,ads,true,1,paper,2025-01-01T00:00:00Z,,\n`);
     const dry = cli(['consents', 'import', good, '--dry-run', '--data-dir', dir]);
     expect(dry.code).toBe(0);
     expect(dry.stdout).toMatch(/^dry run: 1 rows, 0 imported, 1 valid/);

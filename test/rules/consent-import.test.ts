@@ -35,6 +35,15 @@ describe('CSV reading', () => {
       { line: 5, cells: ['last', ''] },
     ]);
   });
+
+  it('counts lone carriage returns inside quoted cells as line breaks, and skips lines of commas', () => {
+    const rows = parseCsv('a,b\r"x\ry",1\r,,\rbad,2\r');
+    expect(rows).toEqual([
+      { line: 1, cells: ['a', 'b'] },
+      { line: 2, cells: ['x\ry', '1'] },
+      { line: 5, cells: ['bad', '2'] },
+    ]);
+  });
 });
 
 describe.each(DIALECTS)('bulk consent import on %s', (dialect) => {
@@ -120,6 +129,73 @@ describe.each(DIALECTS)('bulk consent import on %s', (dialect) => {
     // The same file again adds nothing.
     const again = (await importFile({ data })).json();
     expect(again).toMatchObject({ imported: 0, duplicates: 3, failed: 0 });
+  });
+
+  it('counts a row repeated in one file as a duplicate, and refuses two answers at one time', async () => {
+    const row = 'twice-1,marketing,TRUE,1,web,2025-04-01T00:00:00Z,,';
+    const same = (
+      await importFile({ data: [HEADER, row, row.replace('00:00Z', '00:00.000+00:00')].join('\n') })
+    ).json();
+    expect(same).toMatchObject({ received: 2, imported: 1, duplicates: 1, failed: 0, errors: [] });
+    const other = (
+      await importFile({
+        data: [
+          HEADER,
+          'twice-2,marketing,true,1,web,2025-04-01T00:00:00Z,,',
+          'twice-2,marketing,false,1,web,2025-04-01T00:00:00Z,,',
+        ].join('\n'),
+      })
+    ).json();
+    expect(other).toMatchObject({ imported: 0, failed: 1 });
+    expect(other.errors).toEqual([
+      {
+        row: 3,
+        field: 'time',
+        code: 'duplicate_time',
+        message: 'line 2 gives another answer at the same time',
+      },
+    ]);
+  });
+
+  it('writes a file sent twice at once only once', async () => {
+    const data = [
+      HEADER,
+      'race-1,marketing,true,1,web,2025-05-01T00:00:00Z,,',
+      'race-2,marketing,true,1,web,2025-05-01T00:00:00Z,,',
+    ].join('\n');
+    const before = await count();
+    const both = (await Promise.all([importFile({ data }), importFile({ data })])).map((r) => r.json());
+    expect(both.map((b) => b.imported).sort()).toEqual([0, 2]);
+    expect(both.map((b) => b.duplicates).sort()).toEqual([0, 2]);
+    expect((await count()) - before).toBe(2);
+  });
+
+  it('does not repeat an unknown JSONL key or purpose that could be personal information', async () => {
+    const line = JSON.stringify({
+      subject: 'pi-1',
+      purpose: 'marketing',
+      given: true,
+      rulesVersion: 1,
+      time: '2025-01-01T00:00:00Z',
+      '13800138000': 1,
+    });
+    const swapped = JSON.stringify({
+      subject: 'pi-2',
+      purpose: '13800138000',
+      given: true,
+      rulesVersion: 1,
+      time: '2025-01-01T00:00:00Z',
+    });
+    const res = (await importFile({ format: 'jsonl', data: `${line}\n${swapped}` })).json();
+    expect(res.errors.map((e: { code: string }) => e.code)).toEqual(['unknown_field', 'unknown_purpose']);
+    expect(JSON.stringify(res)).not.toContain('13800138000');
+    const named = (
+      await importFile({
+        format: 'jsonl',
+        data: JSON.stringify({ ...JSON.parse(line), '13800138000': undefined, note: 'x' }),
+      })
+    ).json();
+    expect(named.errors[0]).toMatchObject({ field: 'note', message: 'note is not a known field' });
   });
 
   it('imports JSONL; an older imported entry does not override a later one in the ledger', async () => {

@@ -50,7 +50,8 @@ export function registerRulesCommands(program: Command): void {
         // Bytes that are no UTF-8 would be stored as U+FFFD and the audited hash would not be the file's.
         let data: string;
         try {
-          data = new TextDecoder('utf-8', { fatal: true }).decode(readFileSync(file));
+          // The byte-order mark is kept (ignoreBOM): the audited hash is the file's own, as `sha256sum` gives it.
+          data = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(readFileSync(file));
         } catch {
           throw new CliError(`${file} is not valid UTF-8`, 2);
         }
