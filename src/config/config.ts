@@ -34,7 +34,13 @@ export interface Config {
     smsGatewayUrl: string | null;
     smsGatewayToken: string | null;
   };
-  http: { bodyLimitBytes: number; rateLimitPerMinute: number; trustProxy: boolean };
+  /**
+   * Whose `X-Forwarded-For` to believe: false (nobody's), the proxies' addresses (IPs or CIDR ranges), or true
+   * (every hop's: a client can then name any address, unless the proxy in front overwrites the header).
+   */
+  http: { bodyLimitBytes: number; rateLimitPerMinute: number; trustProxy: boolean | string[] };
+  /** The vault fields whose phone or e-mail value is the person's own contact, for the portal's one-time codes. */
+  portal: { contactFields: string[] };
   jobs: { enabled: boolean; pollMs: number };
   /** The retention sweep (PIPL 19, 47): how often a dry-run report is made (0: never), and whether it is applied. */
   retention: { sweepIntervalHours: number; autoApply: boolean };
@@ -81,6 +87,27 @@ const bool = (v: unknown, name: string): boolean => {
   if (typeof v === 'string' && /^(1|true|yes|on)$/i.test(v)) return true;
   if (typeof v === 'string' && /^(0|false|no|off)$/i.test(v)) return false;
   throw new ConfigError(name, `must be true or false, got ${JSON.stringify(v)}`);
+};
+const names = (v: unknown, name: string): string[] => {
+  const list = Array.isArray(v) ? v : typeof v === 'string' ? v.split(',') : null;
+  const out = list?.map((x) => (typeof x === 'string' ? x.trim() : '')).filter(Boolean) ?? [];
+  if (!list || !out.length || out.some((x) => !/^[\w.-]{1,64}$/.test(x)))
+    throw new ConfigError(name, 'must be field names separated by commas, e.g. phone,email');
+  return out;
+};
+// false, true, or the proxies' addresses (IPs or CIDR ranges) separated by commas.
+const proxies = (v: unknown, name: string): boolean | string[] => {
+  if (typeof v === 'boolean') return v;
+  if (typeof v === 'string' && /^(1|true|yes|on|0|false|no|off)$/i.test(v.trim()))
+    return bool(v.trim(), name);
+  const list = Array.isArray(v) ? v : typeof v === 'string' ? v.split(',') : null;
+  const out = list?.map((x) => (typeof x === 'string' ? x.trim() : '')).filter(Boolean) ?? [];
+  if (!list || !out.length || out.some((x) => !/^[\d.:a-fA-F]+(\/\d{1,3})?$/.test(x) || !/[.:]/.test(x)))
+    throw new ConfigError(
+      name,
+      `must be true, false, or the proxies' addresses (IPs or CIDR ranges) separated by commas, got ${JSON.stringify(v)}`,
+    );
+  return out;
 };
 const oneOf =
   <T extends string>(...values: T[]) =>
@@ -163,7 +190,8 @@ const SETTINGS: Setting[] = [
   { key: 'notifier.smsGatewayToken', env: 'CUSTODIAN_SMS_GATEWAY_TOKEN', parse: nullableStr, secret: true },
   { key: 'http.bodyLimitBytes', env: 'CUSTODIAN_BODY_LIMIT_BYTES', parse: int(1024, 100 * 1024 * 1024) },
   { key: 'http.rateLimitPerMinute', env: 'CUSTODIAN_RATE_LIMIT_PER_MINUTE', parse: int(1, 10_000_000) },
-  { key: 'http.trustProxy', env: 'CUSTODIAN_TRUST_PROXY', parse: bool },
+  { key: 'http.trustProxy', env: 'CUSTODIAN_TRUST_PROXY', parse: proxies },
+  { key: 'portal.contactFields', env: 'CUSTODIAN_PORTAL_CONTACT_FIELDS', parse: names },
   { key: 'jobs.enabled', env: 'CUSTODIAN_JOBS', parse: bool },
   { key: 'jobs.pollMs', env: 'CUSTODIAN_JOBS_POLL_MS', parse: int(50, 600_000) },
   {
@@ -196,6 +224,7 @@ function defaults(): Config {
     moderation: { evidenceRetentionDays: 180, ruleReloadMs: 2000 },
     notifier: { kind: 'outbox', smtpUrl: null, emailFrom: null, smsGatewayUrl: null, smsGatewayToken: null },
     http: { bodyLimitBytes: 1024 * 1024, rateLimitPerMinute: 6000, trustProxy: false },
+    portal: { contactFields: ['phone', 'mobile', 'email'] },
     jobs: { enabled: true, pollMs: 1000 },
     retention: { sweepIntervalHours: 24, autoApply: false },
     rules: { officerContact: null, complaintChannel: null },

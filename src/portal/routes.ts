@@ -32,6 +32,7 @@ export function portalService(ctx: AppContext): PortalService {
       ctx.rules,
       ctx.logger,
       ctx.config.providerName,
+      ctx.config.portal.contactFields,
     );
     services.set(ctx, s);
   }

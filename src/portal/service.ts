@@ -93,6 +93,8 @@ export class PortalService {
     private readonly rules: RulesService,
     private readonly logger: Logger,
     private readonly providerName: string,
+    /** The vault fields that hold a person's own phone or e-mail (`portal.contactFields`). */
+    private readonly contactFields: readonly string[],
     readonly limits: PortalLimits = PORTAL_LIMITS,
   ) {}
 
@@ -138,7 +140,7 @@ export class PortalService {
     )
       throw new AppError(429, 'too_many_codes', 'Too many codes were asked for; try again in an hour');
     await this.forgetStale();
-    const refs = await this.vault.ledgerRefsByValue(contact.type, contact.normalized);
+    const refs = await this.vault.ledgerRefsByValue(contact.type, contact.normalized, this.contactFields);
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
     const now = new Date();
     const row: PortalChallengeTable = {
@@ -168,7 +170,15 @@ export class PortalService {
         },
       });
       // Sent after commit and not awaited: a gateway's latency must not tell known contacts from unknown.
-      if (refs.length) tx.onCommit(() => void this.track(this.deliver(contact, code, row.id)));
+      // Sent after the answer, not before: the work of sending, done only for a known contact, would
+      // otherwise show in the answer's timing.
+      if (refs.length)
+        tx.onCommit(
+          () =>
+            void this.track(
+              new Promise<void>((r) => setImmediate(r)).then(() => this.deliver(contact, code, row.id)),
+            ),
+        );
     });
     return { expiresInSeconds: this.limits.codeMinutes * 60 };
   }
@@ -255,7 +265,9 @@ export class PortalService {
     const want = Buffer.from(ch.code_hash);
     const right = given.length === want.length && timingSafeEqual(given, want);
     // A subject erased since the code was sent is no longer anyone's to manage.
-    const refs = right ? await this.vault.ledgerRefsByValue(contact.type, contact.normalized) : [];
+    const refs = right
+      ? await this.vault.ledgerRefsByValue(contact.type, contact.normalized, this.contactFields)
+      : [];
     if (!refs.length) return this.wrongCode(ch, Number(counted.attempts), req);
     const token = randomBytes(32).toString('base64url');
     const now = new Date();

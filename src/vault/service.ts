@@ -333,11 +333,18 @@ export class VaultService {
   }
 
   /**
-   * The consent-ledger references (`external_id ?? id`) of the live subjects holding this exact value, found
-   * through the blind index; nothing is decrypted. The portal uses it to know whom a verified contact is.
-   * @example await vault.ledgerRefsByValue('PHONE_NUMBER', '+86 138 0013 8000') // ['u-1001']
+   * The consent-ledger references (`external_id ?? id`) of the live subjects holding this exact value in one
+   * of the fields named `fields`, found through the blind index; nothing is decrypted. The portal uses it to
+   * know whom a verified contact is: only the person's own contact fields count, not (say) an emergency
+   * contact's number stored with someone else.
+   * @example await vault.ledgerRefsByValue('PHONE_NUMBER', '+86 138 0013 8000', ['phone']) // ['u-1001']
    */
-  async ledgerRefsByValue(type: 'PHONE_NUMBER' | 'EMAIL_ADDRESS', value: string): Promise<string[]> {
+  async ledgerRefsByValue(
+    type: 'PHONE_NUMBER' | 'EMAIL_ADDRESS',
+    value: string,
+    fields: readonly string[],
+  ): Promise<string[]> {
+    if (!fields.length) return [];
     const rows = await this.db
       .selectFrom('subject_fields')
       .innerJoin('subjects', 'subjects.id', 'subject_fields.subject_id')
@@ -345,6 +352,7 @@ export class VaultService {
       .distinct()
       .where('subject_fields.blind_index', '=', this.blind(type, value))
       .where('subject_fields.type', '=', type)
+      .where('subject_fields.name', 'in', [...fields])
       .where('subjects.erased_at', 'is', null)
       .execute();
     return rows.map((r) => r.external_id ?? r.id).sort();

@@ -49,6 +49,28 @@ describe('configuration', () => {
     expect(() => loadConfig({ env: {}, configFile: file })).toThrow(/is not valid JSON/);
   });
 
+  it('believes X-Forwarded-For from named proxies only, and names the portal’s contact fields', () => {
+    const at = (env: Record<string, string>) => loadConfig({ env, configFile: '/none' });
+    expect(at({}).http.trustProxy).toBe(false);
+    expect(at({ CUSTODIAN_TRUST_PROXY: 'true' }).http.trustProxy).toBe(true);
+    expect(at({ CUSTODIAN_TRUST_PROXY: '10.0.0.5, 10.1.0.0/16,::1' }).http.trustProxy).toEqual([
+      '10.0.0.5',
+      '10.1.0.0/16',
+      '::1',
+    ]);
+    // A hop count would be believed by no one (Fastify fails closed on it): refused rather than ignored.
+    expect(() => at({ CUSTODIAN_TRUST_PROXY: '2' })).toThrow(
+      /^CUSTODIAN_TRUST_PROXY: must be true, false, or the proxies/,
+    );
+    expect(() => at({ CUSTODIAN_TRUST_PROXY: 'lb.internal' })).toThrow(/^CUSTODIAN_TRUST_PROXY:/);
+    expect(at({}).portal.contactFields).toEqual(['phone', 'mobile', 'email']);
+    expect(at({ CUSTODIAN_PORTAL_CONTACT_FIELDS: 'mobile_no, email' }).portal.contactFields).toEqual([
+      'mobile_no',
+      'email',
+    ]);
+    expect(() => at({ CUSTODIAN_PORTAL_CONTACT_FIELDS: ' , ' })).toThrow(/^CUSTODIAN_PORTAL_CONTACT_FIELDS:/);
+  });
+
   it('refuses the development outbox in production', () => {
     expect(() => loadConfig({ env: { CUSTODIAN_MODE: 'production' }, configFile: '/none' })).toThrow(
       /CUSTODIAN_NOTIFIER: the development outbox is refused/,

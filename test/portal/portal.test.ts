@@ -100,6 +100,12 @@ describe.each(DIALECTS)('portal: my consents on %s', (dialect) => {
       ],
     });
     expect(s.statusCode).toBe(201);
+    // Someone else who gave this number as their emergency contact: not the number's holder's to manage.
+    const other = await as(app, admin).post('/api/v1/subjects', {
+      externalId: 'user-2002',
+      fields: [{ name: 'emergency_phone', type: 'PHONE_NUMBER', value: PHONE }],
+    });
+    expect(other.statusCode).toBe(201);
     for (const p of ['newsletter', 'recommend'])
       expect(
         (
@@ -140,6 +146,18 @@ describe.each(DIALECTS)('portal: my consents on %s', (dialect) => {
     expect(sent[0].body).toMatch(/验证码.*code/s);
     // An unknown contact cannot be verified, with any code.
     expect((await verify('13700000000', '000000')).json().error.code).toBe('invalid_code');
+  });
+
+  it('opens the subjects whose own contact field holds the number, not one listing it as someone else’s', async () => {
+    await clearOutbox();
+    await signIn(PHONE, PHONE);
+    const s = await t.ctx.db
+      .selectFrom('portal_sessions')
+      .select('subject_ref')
+      .orderBy('created_at', 'desc')
+      .limit(1)
+      .executeTakeFirstOrThrow();
+    expect(JSON.parse(s.subject_ref)).toEqual(['user-2001']);
   });
 
   it('refuses a malformed contact or code, naming the field', async () => {
