@@ -8,6 +8,7 @@ import type { Db } from '../db/database.js';
 import type { PortalChallengeTable } from '../db/schema.js';
 import { nowIso, transact } from '../db/transaction.js';
 import { AppError, conflict, notFound } from '../http/errors.js';
+import { clientKey } from '../http/rate-limit.js';
 import type { Notifier } from '../notifier/notifier.js';
 import { DATA_CATEGORIES, separateRequirements, type Purpose } from '../rules/register.js';
 import type { ConsentView, RulesService } from '../rules/service.js';
@@ -121,12 +122,13 @@ export class PortalService {
   async requestCode(raw: string, req: ClientInfo): Promise<{ expiresInSeconds: number }> {
     const contact = parseContact(raw);
     const contactIndex = this.contactIndex(contact);
-    const ipHash = this.keys.digest('portal-ip', req.ip);
+    // An IPv6 client counts per /56, as for the rate limit: a /64 alone holds more addresses than anyone needs.
+    const ipHash = this.keys.digest('portal-ip', clientKey(req.ip));
     const since = new Date(Date.now() - HOUR).toISOString();
-    const count = async (col: 'contact_index' | 'ip_hash', value: string) =>
+    const count = async (q: Db, col: 'contact_index' | 'ip_hash', value: string) =>
       Number(
         (
-          await this.db
+          await q
             .selectFrom('portal_challenges')
             .select((eb) => eb.fn.countAll().as('n'))
             .where(col, '=', value)
@@ -134,11 +136,12 @@ export class PortalService {
             .executeTakeFirstOrThrow()
         ).n,
       );
-    if (
-      (await count('contact_index', contactIndex)) >= this.limits.codesPerContact ||
-      (await count('ip_hash', ipHash)) >= this.limits.codesPerAddress
-    )
-      throw new AppError(429, 'too_many_codes', 'Too many codes were asked for; try again in an hour');
+    const throttled = async (q: Db) =>
+      (await count(q, 'contact_index', contactIndex)) >= this.limits.codesPerContact ||
+      (await count(q, 'ip_hash', ipHash)) >= this.limits.codesPerAddress;
+    const tooMany = () =>
+      new AppError(429, 'too_many_codes', 'Too many codes were asked for; try again in an hour');
+    if (await throttled(this.db)) throw tooMany();
     await this.forgetStale();
     const refs = await this.vault.ledgerRefsByValue(contact.type, contact.normalized, this.contactFields);
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
@@ -157,6 +160,9 @@ export class PortalService {
     };
     row.code_hash = this.codeHash(row.id, code);
     await transact(this.db, async (tx) => {
+      // Counted again under the audit log's lock: requests sent together cannot all pass the count.
+      await this.audit.lock(tx);
+      if (await throttled(tx.db)) throw tooMany();
       await tx.db.insertInto('portal_challenges').values(row).execute();
       await this.audit.append(tx, {
         action: 'portal.code.request',
@@ -169,9 +175,8 @@ export class PortalService {
           ip: this.keys.digest('audit-ip', req.ip),
         },
       });
-      // Sent after commit and not awaited: a gateway's latency must not tell known contacts from unknown.
-      // Sent after the answer, not before: the work of sending, done only for a known contact, would
-      // otherwise show in the answer's timing.
+      // Sent after commit and after the answer, not awaited: a gateway's latency, and the work of sending,
+      // done only for a known contact, must not show in the answer or its timing.
       if (refs.length)
         tx.onCommit(
           () =>

@@ -486,7 +486,12 @@ export class RulesService {
     const p = cur && purposeIn(cur, q.purpose);
     if (!cur || !p) return this.conclude(actor, q, ['purpose_unpublished'], requestId);
     const reasons: string[] = [];
-    for (const c of q.categories) if (!p.categories.includes(c)) reasons.push(`category_not_in_scope:${c}`);
+    for (const c of q.categories)
+      if (!p.categories.includes(c)) {
+        const r = `category_not_in_scope:${c}`;
+        // A category asked for twice is named once.
+        if (!reasons.includes(r)) reasons.push(r);
+      }
     if (p.legalBasis !== 'consent') return this.conclude(actor, q, reasons, requestId);
     return this.latestConsent(q.subject, q.purpose).then((consent) => {
       if (!consent) return this.conclude(actor, q, [...reasons, 'no_consent'], requestId);

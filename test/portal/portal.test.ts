@@ -272,6 +272,21 @@ describe.each(DIALECTS)('portal: my consents on %s', (dialect) => {
     expect(codes[20]).toBe(429);
   });
 
+  it('throttles requests sent together, and counts an IPv6 client per /56', async () => {
+    const together = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => requestCode('13600000002', `198.51.100.${i + 1}`)),
+    );
+    expect(together.filter((r) => r.statusCode === 202)).toHaveLength(5);
+    expect(together.filter((r) => r.statusCode === 429)).toHaveLength(7);
+    const v6 = [];
+    for (let i = 0; i < 21; i++)
+      v6.push(
+        (await requestCode(`1340000${String(i).padStart(4, '0')}`, `2001:db8:0:${i}::${i + 1}`)).statusCode,
+      );
+    expect(v6.slice(0, 20).every((c) => c === 202)).toBe(true);
+    expect(v6[20]).toBe(429);
+  });
+
   it('keeps portal and staff credentials apart', async () => {
     const p = await signIn(PHONE, PHONE);
     // The portal cookie opens no staff route…

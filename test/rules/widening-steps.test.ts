@@ -160,6 +160,13 @@ describe.each(DIALECTS)('re-consent after any widening since the consent, on %s'
     expect(fresh.json().results[0].reasons).toEqual([`reconsent_required:v${v2}`]);
   });
 
+  it('names a category asked for twice once', async () => {
+    expect(await check('dup-1', 'wn', ['health', 'health', 'contact'])).toMatchObject({
+      allowed: false,
+      reasons: ['category_not_in_scope:health', 'no_consent'],
+    });
+  });
+
   it('children’s information always needs the guardian’s consent (PIPL 31)', async () => {
     const r = await as(app, dpo).post(
       '/api/v1/purposes',
