@@ -13,10 +13,12 @@ export interface MaskOptions {
 /** A key as bytes or as a hex string. */
 export type KeyInput = Uint8Array | string;
 
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
 function isSignificant(c: number): boolean {
-  return (
-    (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 0x4e00 && c <= 0x9fa5)
-  );
+  if (c < 128) return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+  if (c >= 0x4e00 && c <= 0x9fa5) return true;
+  // Any other script's letters and digits too: full-width digits, Uyghur, Cyrillic… are no less personal.
+  return LETTER_OR_DIGIT.test(String.fromCharCode(c));
 }
 
 function maskRange(value: string, from: number, keepStart: number, keepEnd: number, ch: string): string {

@@ -425,6 +425,8 @@ export class VaultService {
     purpose: string,
     names: string[] | null,
     requestId?: string,
+    /** The recorded transfer the values go out under (a provision to a third party), for the audit. */
+    transferId?: string,
   ): Promise<Array<{ name: string; type: string; value: string }>> {
     if (!purpose.trim())
       throw badRequest('purpose_required', 'purpose must say why the data is read', 'purpose');
@@ -447,6 +449,10 @@ export class VaultService {
             field: missing[0],
           });
       }
+      // A field added or re-filed since the check, under a category it did not cover, is not read.
+      const unchecked = rows.find((r) => !categories.includes(r.category));
+      if (unchecked)
+        throw conflict('fields_changed', 'The fields changed while they were being read; read them again');
       const out = [];
       for (const r of rows) {
         out.push({ name: r.name, type: r.type, value: openField(key, fieldAad(id, r.name), r.ciphertext) });
@@ -456,7 +462,12 @@ export class VaultService {
           requestId,
           purpose,
           target: { type: 'subject', id },
-          details: { field: r.name, type: r.type, sensitive: r.sensitive === 1 },
+          details: {
+            field: r.name,
+            type: r.type,
+            sensitive: r.sensitive === 1,
+            ...(transferId ? { transfer: transferId } : {}),
+          },
         });
       }
       return out;
@@ -501,29 +512,36 @@ export class VaultService {
         .where('subject_id', '=', id)
         .execute();
       const names = fields.filter((f) => allowed.has(f.category)).map((f) => f.name);
-      const values = await this.reveal(
-        actor,
-        id,
-        `${opts.purpose} (transfer ${t.id} to ${t.recipient})`,
-        names,
-        requestId,
-      );
-      return this.exportBody(id, values);
+      // The purpose check judges the register's purpose the caller names; each read's audit entry says
+      // which transfer it went out under.
+      const values = await this.reveal(actor, id, opts.purpose, names, requestId, t.id);
+      return this.exportBody(id, values, toTransfer(t));
     }
     const values = await this.reveal(actor, id, opts.purpose, null, requestId);
     return this.exportBody(id, values);
   }
 
-  private async exportBody(id: string, values: Array<{ name: string; type: string; value: string }>) {
+  /** The export's body; for a third party (PIPL 23), only what its transfer covers: no other transfers, no
+   * provider's own reference. */
+  private async exportBody(
+    id: string,
+    values: Array<{ name: string; type: string; value: string }>,
+    transfer?: TransferView,
+  ) {
     const s = await this.subject(this.db, id);
     const fields = await this.db
       .selectFrom('subject_fields')
       .selectAll()
       .where('subject_id', '=', id)
       .execute();
-    const transfers = await this.listTransfers(id);
+    const transfers = transfer ? [transfer] : await this.listTransfers(id);
     return {
-      subject: { id: s.id, externalId: s.external_id, createdAt: s.created_at, updatedAt: s.updated_at },
+      subject: {
+        id: s.id,
+        externalId: transfer ? null : s.external_id,
+        createdAt: s.created_at,
+        updatedAt: s.updated_at,
+      },
       exportedAt: nowIso(),
       fields: values.map((v) => {
         const f = fields.find((x) => x.name === v.name)!;
@@ -676,6 +694,8 @@ export class VaultService {
             .updateTable('subjects')
             .set({ wrapped_key: next.seal(key, keyAad(r.id)) })
             .where('id', '=', r.id)
+            // Only the key as it was listed: a subject erased meanwhile keeps no key (crypto-shredding).
+            .where('wrapped_key', '=', r.wrapped_key)
             .execute();
         }
       });

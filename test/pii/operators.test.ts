@@ -16,6 +16,12 @@ import {
 const KEY = randomBytes(32);
 
 describe('mask', () => {
+  it('masks letters and digits of every script, not only ASCII and CJK', () => {
+    expect(mask('１３８００１３８０００', 'PHONE_NUMBER')).toBe('１３８****８０００');
+    expect(mask('Иванов Пётр')).not.toContain('ванов');
+    expect(mask('ئابدۇرېھىم')).toContain('*');
+  });
+
   it('uses per-type defaults', () => {
     expect(mask('13800138000', 'PHONE_NUMBER')).toBe('138****8000');
     expect(mask('138-0013-8000', 'PHONE_NUMBER')).toBe('138-****-8000');

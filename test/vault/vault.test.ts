@@ -1,3 +1,4 @@
+import { purposeBody } from '../helpers/purposes.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KeyRing } from '../../src/crypto/keyring.js';
 import { DIALECTS, makeContext, type TestContext } from '../helpers/dialects.js';
@@ -355,5 +356,57 @@ describe.each(DIALECTS)('subject vault on %s', (dialect) => {
     );
     expect(byName.diagnosis).toMatchObject({ category: 'health', sensitive: true });
     expect(byName.phone.category).toBe('contact');
+  });
+
+  // Last: it publishes rules, after which every plaintext read passes the purpose check.
+  it('provides to a third party under published rules, giving it nothing beyond its transfer', async () => {
+    const s = await as(app, officer).post('/api/v1/subjects', {
+      externalId: 'tp-1',
+      fields: [
+        { name: 'phone', type: 'PHONE_NUMBER', value: PHONE },
+        { name: 'name', type: 'PERSON_NAME', value: '王小明' },
+      ],
+    });
+    expect(s.statusCode).toBe(201);
+    const id = s.json().id;
+    const tr = (
+      await as(app, officer).post(`/api/v1/subjects/${id}/transfers`, {
+        recipient: 'SF Express',
+        purpose: 'parcel delivery',
+        categories: ['contact', 'basic-personal'],
+        legalBasis: 'contract',
+      })
+    ).json();
+    await as(app, officer).post(`/api/v1/subjects/${id}/transfers`, {
+      recipient: 'Other Co',
+      purpose: 'surveys',
+      categories: ['contact'],
+      legalBasis: 'consent',
+    });
+    expect(
+      (
+        await as(app, officer).put('/api/v1/purposes/delivery', {
+          ...purposeBody({ legalBasis: 'contract', categories: ['contact', 'basic-personal'] }),
+          necessity: '配送包裹需要收件人的姓名和电话，缺少则无法送达',
+          recipients: [
+            {
+              name: 'SF Express',
+              kind: 'third_party',
+              purpose: 'parcel delivery',
+              categories: ['contact', 'basic-personal'],
+            },
+          ],
+        })
+      ).statusCode,
+    ).toBe(200);
+    expect((await as(app, officer).post('/api/v1/rules/publish', {})).statusCode).toBe(201);
+    const out = await as(app, officer).get(
+      `/api/v1/subjects/${id}/export?purpose=delivery&recipient=SF%20Express&transferId=${tr.id}`,
+    );
+    expect(out.statusCode).toBe(200);
+    const body = out.json();
+    expect(body.fields.map((f: { name: string }) => f.name).sort()).toEqual(['name', 'phone']);
+    expect(body.transfers.map((t: { recipient: string }) => t.recipient)).toEqual(['SF Express']);
+    expect(body.subject.externalId).toBeNull();
   });
 });
