@@ -129,21 +129,22 @@ export class AuditLog {
   /** The rows for `events`, chained on from `head` (which moves to the last of them). */
   private chain(head: { lastSeq: number; lastHash: string }, events: AuditEvent[]) {
     return events.map((ev) => {
-      const details = canonicalJson(ev.details ?? {});
+      const details = storable(canonicalJson(ev.details ?? {}));
       const row = {
         seq: head.lastSeq + 1,
         at: nowIso(),
         actor_type: ev.actor.type,
-        actor_id: ev.actor.id,
+        actor_id: storable(ev.actor.id),
         action: ev.action,
         target_type: ev.target?.type ?? null,
         // A purpose is typed by a caller, so it may hold personal information; internal ids cannot.
-        target_id:
+        target_id: storable(
           ev.target?.type === 'purpose' && ev.target.id !== null
             ? auditText(ev.target.id)
             : (ev.target?.id ?? null),
-        purpose: ev.purpose === undefined ? null : auditText(ev.purpose),
-        request_id: ev.requestId ?? null,
+        ),
+        purpose: ev.purpose === undefined ? null : storable(auditText(ev.purpose)),
+        request_id: storable(ev.requestId ?? null),
         details,
         details_digest: sha256Hex(details),
         prev_hash: head.lastHash,
@@ -199,4 +200,11 @@ async function lockHead(tx: Tx): Promise<{ seq: number; hash: string }> {
     .returning(['last_seq', 'last_hash'])
     .executeTakeFirstOrThrow();
   return { seq: Number(head.last_seq), hash: head.last_hash };
+}
+
+// Text is hashed as it will read back: a lone UTF-16 surrogate (half an emoji) is stored as U+FFFD by both
+// databases, and PostgreSQL refuses NUL outright, so both become U+FFFD before the hash is taken.
+const UNSTORABLE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]|\0/g;
+function storable<T extends string | null>(s: T): T {
+  return (s === null ? s : s.replace(UNSTORABLE, '\uFFFD')) as T;
 }

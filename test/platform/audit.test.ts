@@ -149,6 +149,20 @@ describe.each(DIALECTS)('appending alone (denied purpose checks) on %s', (dialec
     expect((await verifyAudit(t.ctx.store, t.ctx.keys)).ok).toBe(true);
   });
 
+  it('stores half an emoji or a NUL typed by a caller so that the chain still verifies', async () => {
+    const odd = {
+      action: 'test.odd',
+      actor: SYSTEM,
+      purpose: 'mk\ud800x\u0000',
+      target: { type: 'purpose', id: 'p\udc00' },
+    };
+    await t.ctx.audit.appendAlone(t.ctx.db, t.ctx.store.pg, [odd, { ...odd, requestId: 'r\ud83d' }]);
+    await appendMany(t, 1, 'test.after');
+    const r = await verifyAudit(t.ctx.store, t.ctx.keys);
+    expect(r.problem).toBeNull();
+    expect(r.ok).toBe(true);
+  });
+
   it('goes the usual way when another process moved the head, and the chain stays whole', async () => {
     await transact(t.ctx.db, (tx) => otherProcess().append(tx, ev('test.other', 0)));
     const moved = await head();
