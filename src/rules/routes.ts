@@ -84,11 +84,15 @@ const Consent = Type.Object({
   createdAt: Type.String(),
 });
 const Check = Type.Object({ allowed: Type.Boolean(), reasons: Type.Array(Type.String()) });
+// No NUL: PostgreSQL cannot store one, and a ledger read shared by concurrent checks would fail with it.
+const NO_NUL = '^[^\\u0000]*$';
 const Subject = Type.String({
   minLength: 1,
   maxLength: 200,
+  pattern: NO_NUL,
   description: 'The provider’s reference for the person',
 });
+const PurposeKey = Type.String({ minLength: 1, maxLength: 64, pattern: NO_NUL });
 
 /** Processing register, published rules, consent ledger, purpose check. */
 export function rulesRoutes(ctx: AppContext) {
@@ -253,7 +257,7 @@ export function rulesRoutes(ctx: AppContext) {
           body: Type.Object(
             {
               subject: Subject,
-              purpose: Type.String({ minLength: 1, maxLength: 64 }),
+              purpose: PurposeKey,
               given: Type.Boolean(),
               rulesVersion: Type.Integer({ minimum: 1 }),
               channel: lit(['web', 'app', 'sms', 'paper', 'import']),
@@ -295,7 +299,7 @@ export function rulesRoutes(ctx: AppContext) {
           body: Type.Object(
             {
               subject: Subject,
-              purpose: Type.String({ minLength: 1, maxLength: 64 }),
+              purpose: PurposeKey,
               categories: CheckCategories,
             },
             { additionalProperties: false },
@@ -315,7 +319,7 @@ export function rulesRoutes(ctx: AppContext) {
           summary: 'The purpose check for many subjects',
           body: Type.Object(
             {
-              purpose: Type.String({ minLength: 1, maxLength: 64 }),
+              purpose: PurposeKey,
               categories: CheckCategories,
               subjects: Type.Array(Subject, { minItems: 1, maxItems: 1000 }),
             },

@@ -167,6 +167,23 @@ describe.each(DIALECTS)('re-consent after any widening since the consent, on %s'
     });
   });
 
+  it('refuses a NUL in a subject or purpose, and in process such a check cannot fail the others', async () => {
+    const r = await as(app, { key }).post('/api/v1/purpose-check', {
+      subject: 'a\u0000b',
+      purpose: 'wn',
+      categories: ['contact'],
+    });
+    expect(r.statusCode).toBe(400);
+    expect(JSON.stringify(r.json().error.details)).toContain('subject');
+    const actor = { type: 'system' as const, id: null };
+    const [odd, fine] = await Promise.all([
+      t.ctx.rules.check(actor, { subject: 'wn-1\u0000', purpose: 'wn', categories: ['contact'] }),
+      t.ctx.rules.check(actor, { subject: 'wn-1', purpose: 'wn', categories: ['contact'] }),
+    ]);
+    expect(odd).toEqual({ allowed: false, reasons: ['no_consent'] });
+    expect(fine).toEqual({ allowed: true, reasons: [] });
+  });
+
   it('children’s information always needs the guardian’s consent (PIPL 31)', async () => {
     const r = await as(app, dpo).post(
       '/api/v1/purposes',
