@@ -4,12 +4,12 @@ import type { AuditLog } from '../audit/service.js';
 import type { Config } from '../config/config.js';
 import type { Db } from '../db/database.js';
 import type { RetentionSweepItemTable, RetentionSweepTable } from '../db/schema.js';
-import { transact } from '../db/transaction.js';
+import { transact, type Tx } from '../db/transaction.js';
 import { conflict, notFound } from '../http/errors.js';
 import { generalize, replace } from '../pii/operators.js';
 import type { FieldType } from '../vault/fields.js';
 import type { VaultService } from '../vault/service.js';
-import { retentionEnd, type Purpose } from './register.js';
+import { NON_PERSONAL_CATEGORIES, retentionEnd, type Purpose } from './register.js';
 import type { RulesVersion } from './service.js';
 
 /**
@@ -81,14 +81,16 @@ export function judgeField(
   consentFor: (purpose: string) => LatestConsent | undefined,
   now: number,
 ): { action: SweepAction; purposes: string[] } | null {
+  // Organisation identifiers are not personal information: no purpose lists them, none need to.
+  if (NON_PERSONAL_CATEGORIES.includes(field.category)) return null;
   const listing = purposes.filter((p) => p.categories.includes(field.category));
   if (!listing.length) return { action: 'unregistered', purposes: [] };
   const holds = listing.some((p) => {
     if (p.legalBasis === 'consent') {
       const c = consentFor(p.key);
-      return !!c && c.given === 1 && retentionEnd(p, c.created_at) > now;
+      return !!c && c.given === 1 && retentionEnd(p, c.created_at) >= now;
     }
-    return retentionEnd(p, field.updatedAt) > now;
+    return retentionEnd(p, field.updatedAt) >= now;
   });
   if (holds) return null;
   return {
@@ -363,6 +365,25 @@ export class RetentionService {
       .executeTakeFirst();
     if (!Number(claim.numUpdatedRows))
       throw conflict('apply_in_progress', 'This report is being applied; try again later');
+    // The claim is this apply's as long as `applied_at` is the time it last wrote there: each chunk renews
+    // it, and a chunk or the end that finds another time there stops, leaving the report to the apply that
+    // reclaimed it (its record of what was done is then the report's).
+    let lease = claimedAt;
+    const renew = async (tx: Tx, status: 'applying' | 'applied', set: Record<string, unknown> = {}) => {
+      const next = new Date(Math.max(Date.now(), Date.parse(lease) + 1)).toISOString();
+      const held = await tx.db
+        .updateTable('retention_sweeps')
+        .set({ ...set, status, applied_at: next })
+        .where('id', '=', id)
+        .where('status', '=', 'applying')
+        .where('applied_at', '=', lease)
+        .executeTakeFirst();
+      if (!Number(held.numUpdatedRows))
+        throw conflict('apply_taken_over', 'Another apply took this report over after a long pause');
+      tx.onCommit(() => {
+        lease = next;
+      });
+    };
 
     const rules = await this.rules.current();
     const pending = await this.db
@@ -394,6 +415,7 @@ export class RetentionService {
     for (let i = 0; i < subjectIds.length; i += 100) {
       const chunk = subjectIds.slice(i, i + 100);
       await transact(this.db, async (tx) => {
+        await renew(tx, 'applying');
         const subjects = await tx.db
           .selectFrom('subjects')
           .select(['id', 'external_id', 'erased_at'])
@@ -480,18 +502,11 @@ export class RetentionService {
     }
 
     await transact(this.db, async (tx) => {
-      const appliedAt = new Date().toISOString();
-      await tx.db
-        .updateTable('retention_sweeps')
-        .set({
-          status: 'applied',
-          applied_at: appliedAt,
-          applied_by_type: actor.type,
-          applied_by_id: actor.id,
-          apply_summary: JSON.stringify(totals),
-        })
-        .where('id', '=', id)
-        .execute();
+      await renew(tx, 'applied', {
+        applied_by_type: actor.type,
+        applied_by_id: actor.id,
+        apply_summary: JSON.stringify(totals),
+      });
       await this.audit.append(tx, {
         action: 'retention.apply',
         actor,

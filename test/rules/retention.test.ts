@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CLI, type ActorRef } from '../../src/audit/actor.js';
 import { loadConfig } from '../../src/config/config.js';
 import { retentionService, type RetentionService, type SweepItem } from '../../src/rules/retention.js';
@@ -280,6 +280,38 @@ describe.each(DIALECTS)('retention sweep on %s', (dialect) => {
     });
     expect(await values('r-6')).toEqual({ device_id: 'dev-6' });
     expect(await values('r-8')).toEqual({});
+  });
+
+  it('an apply that lost its claim to another stops and leaves the report to it', async () => {
+    await subject('r-lease', [{ name: 'device_id', type: 'OTHER', value: 'dev-lease', category: 'device' }]);
+    await consent('r-lease', 'ads', true);
+    await consent('r-lease', 'ads', false);
+    const r = await retention.sweep(actor, { now: at(0) });
+    const vault = t.ctx.vault;
+    const original = vault.retireFields.bind(vault);
+    // While this apply works, another reclaims the report (as after a pause longer than the lease).
+    const spy = vi.spyOn(vault, 'retireFields').mockImplementationOnce(async (tx, ...rest) => {
+      await tx.db
+        .updateTable('retention_sweeps')
+        .set({ applied_at: new Date(Date.now() + 60_000).toISOString() })
+        .where('id', '=', r.id)
+        .execute();
+      return original(tx, ...rest);
+    });
+    try {
+      await expect(retention.apply(actor, r.id, { now: at(0) })).rejects.toMatchObject({
+        code: 'apply_taken_over',
+      });
+    } finally {
+      spy.mockRestore();
+    }
+    expect((await retention.get(r.id)).status).toBe('applying');
+  });
+
+  it('never reports an organisation identifier as a register gap', async () => {
+    await subject('r-org', [{ name: 'company', type: 'CN_USCC', value: '91350100M000100Y43' }]);
+    const r = await retention.sweep(actor, { now: at(0) });
+    expect((await itemsOf(r.id)).some((i) => i.subjectId === ids.get('r-org'))).toBe(false);
   });
 
   it('serves reports over HTTP: the privacy officer makes and applies, the auditor only reads', async () => {
