@@ -3165,7 +3165,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Find subjects by an exact value (blind index) or external id; values come back masked */
+        /** Find subjects by an exact value (blind index; needs subjects:reveal) or external id; values come back masked */
         get: {
             parameters: {
                 query: {

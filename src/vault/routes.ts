@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { AppContext } from '../context.js';
-import { badRequest } from '../http/errors.js';
+import { AppError, badRequest } from '../http/errors.js';
 import { errorResponses, IdParams, Ok, page, Paging } from '../http/schemas.js';
 import type { App } from '../http/types.js';
 import { FIELD_TYPES, type FieldType } from './fields.js';
@@ -104,7 +104,8 @@ export function vaultRoutes(ctx: AppContext) {
         config: { permission: 'subjects:read' },
         schema: {
           tags,
-          summary: 'Find subjects by an exact value (blind index) or external id; values come back masked',
+          summary:
+            'Find subjects by an exact value (blind index; needs subjects:reveal) or external id; values come back masked',
           querystring: Type.Composite([
             Paging,
             Type.Object({
@@ -118,6 +119,15 @@ export function vaultRoutes(ctx: AppContext) {
       },
       async (req) => {
         const q = req.query;
+        // A search by value answers "does anyone hold this value?", and with the masked view's visible
+        // characters that recovers whole values a guess at a time: only those who may read values may ask.
+        if (q.value !== undefined && !req.principal!.permissions.has('subjects:reveal'))
+          throw new AppError(
+            403,
+            'forbidden',
+            'Searching by value needs the subjects:reveal permission (search by externalId instead)',
+            { field: 'value', permission: 'subjects:reveal' },
+          );
         const r = await ctx.vault.find(
           req.principal!.actor,
           { ...q, type: q.type as FieldType | undefined },

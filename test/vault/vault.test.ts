@@ -148,6 +148,11 @@ describe.each(DIALECTS)('subject vault on %s', (dialect) => {
     expect((await as(app, auditor).get(`/api/v1/subjects/${subjectId}`)).statusCode).toBe(200);
     const r = await as(app, auditor).post(`/api/v1/subjects/${subjectId}/reveal`, { purpose: 'curiosity' });
     expect(r.statusCode).toBe(403);
+    // Nor guess values through the search: each answer would say whether a guess was right.
+    const guess = await as(app, auditor).get('/api/v1/subjects?type=PHONE_NUMBER&value=13800138000');
+    expect(guess.statusCode).toBe(403);
+    expect(guess.json().error.details).toMatchObject({ field: 'value', permission: 'subjects:reveal' });
+    expect((await as(app, auditor).get('/api/v1/subjects?externalId=nobody')).statusCode).toBe(200);
   });
 
   it('exports the copy a person may ask for, as JSON and CSV', async () => {
