@@ -182,7 +182,10 @@ export function sealWith(key: Buffer, id: string, plain: Buffer | string, aad = 
 }
 
 function openWith(key: Buffer, parts: string[], aad: string): Buffer {
-  const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(parts[2], 'base64url'));
+  // Only full 16-byte tags: a shortened one would be checked on fewer bits (Node accepts down to 4 bytes).
+  const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(parts[2], 'base64url'), {
+    authTagLength: 16,
+  });
   if (aad) decipher.setAAD(Buffer.from(aad));
   decipher.setAuthTag(Buffer.from(parts[3], 'base64url'));
   return Buffer.concat([decipher.update(Buffer.from(parts[4], 'base64url')), decipher.final()]);

@@ -79,7 +79,8 @@ function sealField(key: Buffer, aad: string, plain: string): string {
 function openField(key: Buffer, aad: string, sealed: string): string {
   const [v, iv, tag, ct] = sealed.split('.');
   if (v !== 'f1') throw new Error('unknown field format');
-  const d = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
+  // Only full 16-byte tags (Node would accept a shortened one, checked on fewer bits).
+  const d = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'), { authTagLength: 16 });
   d.setAAD(Buffer.from(aad));
   d.setAuthTag(Buffer.from(tag, 'base64url'));
   return Buffer.concat([d.update(Buffer.from(ct, 'base64url')), d.final()]).toString('utf8');
@@ -215,6 +216,13 @@ export class VaultService {
       erased_at: null,
     };
     return transact(this.db, async (tx) => {
+      // The ledger knows a subject by `externalId ?? id`: an externalId that is another subject's id would
+      // take over that subject's consents.
+      if (
+        s.external_id &&
+        (await tx.db.selectFrom('subjects').select('id').where('id', '=', s.external_id).executeTakeFirst())
+      )
+        throw conflict('external_id_taken', 'externalId is already used by another subject', 'externalId');
       try {
         await tx.db.insertInto('subjects').values(s).execute();
       } catch (err) {

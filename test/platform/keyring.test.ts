@@ -16,6 +16,10 @@ describe('key ring', () => {
     expect(() => ring.open(sealed, 'totp:user-2')).toThrow();
     const tampered = sealed.slice(0, -2) + (sealed.endsWith('A') ? 'BB' : 'AA');
     expect(() => ring.open(tampered, 'totp:user-1')).toThrow();
+    // A shortened tag (Node would check only its 4 bytes) is refused.
+    const parts = sealed.split('.');
+    parts[3] = Buffer.from(parts[3], 'base64url').subarray(0, 4).toString('base64url');
+    expect(() => ring.open(parts.join('.'), 'totp:user-1')).toThrow();
   });
 
   it('rotation keeps old values readable and old signatures verifiable', () => {

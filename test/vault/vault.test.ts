@@ -144,6 +144,15 @@ describe.each(DIALECTS)('subject vault on %s', (dialect) => {
     for (const plain of [ID, '13800138000', '138-0013-8000', CARD]) expect(dump).not.toContain(plain);
   });
 
+  it('refuses an externalId that is another subject’s id: the ledger knows subjects by either', async () => {
+    const fields = [{ name: 'name', type: 'PERSON_NAME', value: '李四' }];
+    const a = await as(app, officer).post('/api/v1/subjects', { fields });
+    expect(a.statusCode).toBe(201);
+    const b = await as(app, officer).post('/api/v1/subjects', { externalId: a.json().id, fields });
+    expect(b.statusCode).toBe(409);
+    expect(b.json().error).toMatchObject({ code: 'external_id_taken', details: { field: 'externalId' } });
+  });
+
   it('the auditor sees masked values but cannot reveal', async () => {
     expect((await as(app, auditor).get(`/api/v1/subjects/${subjectId}`)).statusCode).toBe(200);
     const r = await as(app, auditor).post(`/api/v1/subjects/${subjectId}/reveal`, { purpose: 'curiosity' });
