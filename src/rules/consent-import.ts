@@ -1,3 +1,4 @@
+import { PostgresAdapter, sql } from 'kysely';
 import { createHash, randomUUID } from 'node:crypto';
 import type { ActorRef } from '../audit/actor.js';
 import { canonicalJson, nestedDeeperThan } from '../audit/canonical.js';
@@ -22,6 +23,8 @@ export const EARLIEST_CONSENT = '2000-01-01T00:00:00.000Z';
 const CHANNELS = ['web', 'app', 'sms', 'paper', 'import'] as const;
 const COLUMNS = ['subject', 'purpose', 'given', 'rulesVersion', 'channel', 'time', 'separate', 'evidence'];
 const REQUIRED = ['subject', 'purpose', 'given', 'rulesVersion', 'time'];
+/** The PostgreSQL advisory lock that imports take in turn (any number no other lock of Custodian's uses). */
+const IMPORT_LOCK = 7_104_020_001;
 const FIELD_NAME = /^[A-Za-z][\w.-]{0,39}$/;
 // A date-time with its zone: a consent's moment must not depend on the importing server's clock setting.
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -373,9 +376,10 @@ export async function importConsents(
   let write = !dryRun && sorted.toWrite.length > 0 && (!atomic || failedWith(sorted) === 0);
   if (write)
     await transact(db, async (tx) => {
-      // From here one import at a time: the ledger is read again under the audit log's lock, which every
-      // audited write takes, so the same file sent twice at once is written once.
-      await audit.lock(tx);
+      // From here one import at a time: the ledger is read again under a lock of the imports' own, so the
+      // same file sent twice at once is written once (SQLite's one writer does as much by itself).
+      if (tx.db.getExecutor().adapter instanceof PostgresAdapter)
+        await sql`select pg_advisory_xact_lock(${IMPORT_LOCK})`.execute(tx.db);
       sorted = await sortOut(tx.db);
       const { toWrite, duplicates } = sorted;
       if (!toWrite.length || (atomic && failedWith(sorted) > 0)) {
