@@ -59,3 +59,22 @@ export function as(app: TestApp, who: Session | { key: string }) {
     delete: (url: string) => app.inject({ method: 'DELETE', url, headers: headers() }),
   };
 }
+
+/**
+ * The cast of the rules suites: an administrator, a privacy officer signed in, and an API key with `scopes`
+ * (the provider's server).
+ */
+export async function officerAndKey(
+  app: TestApp,
+  scopes: string[] = ['purpose:check', 'consents:write', 'consents:read'],
+): Promise<{ admin: Session; dpo: Session; key: string }> {
+  const admin = await setupAdmin(app);
+  await as(app, admin).post('/api/v1/users', {
+    username: 'dpo',
+    password: STRONG_PASSWORD,
+    role: 'privacy_officer',
+  });
+  const dpo = await login(app, 'dpo');
+  const key = (await as(app, admin).post('/api/v1/api-keys', { name: 'shop', scopes })).json().key as string;
+  return { admin, dpo, key };
+}

@@ -1,14 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS, makeContext, type TestContext } from '../helpers/dialects.js';
-import {
-  as,
-  login,
-  makeApp,
-  setupAdmin,
-  STRONG_PASSWORD,
-  type Session,
-  type TestApp,
-} from '../helpers/http.js';
+import { as, makeApp, officerAndKey, type Session, type TestApp } from '../helpers/http.js';
 import { purposeBody } from '../helpers/purposes.js';
 import { RulesService } from '../../src/rules/service.js';
 
@@ -27,19 +19,7 @@ describe.each(DIALECTS)('processing register, rules, consent and purpose check o
   beforeAll(async () => {
     t = await makeContext(dialect);
     app = await makeApp(t.ctx);
-    const admin = await setupAdmin(app);
-    await as(app, admin).post('/api/v1/users', {
-      username: 'dpo',
-      password: STRONG_PASSWORD,
-      role: 'privacy_officer',
-    });
-    dpo = await login(app, 'dpo');
-    key = (
-      await as(app, admin).post('/api/v1/api-keys', {
-        name: 'shop',
-        scopes: ['purpose:check', 'consents:write', 'consents:read'],
-      })
-    ).json().key;
+    ({ dpo, key } = await officerAndKey(app));
   });
   afterAll(async () => {
     await app.close();
