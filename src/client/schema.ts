@@ -9330,6 +9330,8 @@ export interface paths {
                                         name: string;
                                         nameEn?: string;
                                     }[];
+                                    /** @description Other terms that grew: legal_basis, disclosure, guardian, reintroduced, cross_border:<destination>/<recipient> */
+                                    terms: string[];
                                 };
                                 rulesVersion: number | null;
                                 at: string | null;
@@ -9460,6 +9462,8 @@ export interface paths {
                                     name: string;
                                     nameEn?: string;
                                 }[];
+                                /** @description Other terms that grew: legal_basis, disclosure, guardian, reintroduced, cross_border:<destination>/<recipient> */
+                                terms: string[];
                             };
                             rulesVersion: number | null;
                             at: string | null;
@@ -9587,6 +9591,8 @@ export interface paths {
                                     name: string;
                                     nameEn?: string;
                                 }[];
+                                /** @description Other terms that grew: legal_basis, disclosure, guardian, reintroduced, cross_border:<destination>/<recipient> */
+                                terms: string[];
                             };
                             rulesVersion: number | null;
                             at: string | null;

@@ -13,17 +13,21 @@ export interface MaskOptions {
 /** A key as bytes or as a hex string. */
 export type KeyInput = Uint8Array | string;
 
-const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
-function isSignificant(c: number): boolean {
+const SIGNIFICANT = /[\p{L}\p{N}\p{M}]/u;
+/** A character (code point) worth masking: a letter, digit or mark of any script. */
+function isSignificant(ch: string): boolean {
+  const c = ch.charCodeAt(0);
   if (c < 128) return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
   if (c >= 0x4e00 && c <= 0x9fa5) return true;
-  // Any other script's letters and digits too: full-width digits, Uyghur, Cyrillic… are no less personal.
-  return LETTER_OR_DIGIT.test(String.fromCharCode(c));
+  // Any other script too: full-width digits, Uyghur, Cyrillic, CJK beyond the basic block (names use them).
+  return SIGNIFICANT.test(ch);
 }
 
 function maskRange(value: string, from: number, keepStart: number, keepEnd: number, ch: string): string {
+  // By code points, so a character outside the Basic Multilingual Plane is masked (or kept) whole.
+  const chars = Array.from(value.slice(from));
   let count = 0;
-  for (let k = from; k < value.length; k++) if (isSignificant(value.charCodeAt(k))) count++;
+  for (const c of chars) if (isSignificant(c)) count++;
   // short values: never show more than half
   if (keepStart + keepEnd >= count) {
     keepStart = Math.min(keepStart, Math.floor(count / 2));
@@ -31,13 +35,12 @@ function maskRange(value: string, from: number, keepStart: number, keepEnd: numb
   }
   let out = value.slice(0, from);
   let seen = 0;
-  for (let k = from; k < value.length; k++) {
-    const c = value.charCodeAt(k);
+  for (const c of chars) {
     if (!isSignificant(c)) {
-      out += value[k];
+      out += c;
       continue;
     }
-    out += seen < keepStart || seen >= count - keepEnd ? value[k] : ch;
+    out += seen < keepStart || seen >= count - keepEnd ? c : ch;
     seen++;
   }
   return out;

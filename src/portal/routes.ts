@@ -81,6 +81,10 @@ const ConsentItem = Type.Object({
       categories: Type.Array(Type.Object({ id: Type.String(), zh: Type.String(), en: Type.String() })),
       methods: Type.Array(Type.String()),
       recipients: Type.Array(Type.Object({ name: Type.String(), nameEn: Type.Optional(Type.String()) })),
+      terms: Type.Array(Type.String(), {
+        description:
+          'Other terms that grew: legal_basis, disclosure, guardian, reintroduced, cross_border:<destination>/<recipient>',
+      }),
     }),
   ),
   rulesVersion: Type.Union([Type.Integer(), Type.Null()]),

@@ -64,6 +64,8 @@ export interface PortalConsentItem {
     categories: Array<{ id: string; zh: string; en: string }>;
     methods: string[];
     recipients: Array<{ name: string; nameEn?: string }>;
+    /** Other terms that grew: legal_basis, disclosure, guardian, reintroduced, cross_border:<destination>/<recipient>. */
+    terms: string[];
   };
   rulesVersion: number | null;
   at: string | null;
@@ -397,6 +399,7 @@ export class PortalService {
       categories: new Set<string>(),
       methods: new Set<string>(),
       recipients: new Set<string>(),
+      terms: new Set<string>(),
     };
     for (const h of this.latest(history, refs, x.key)) {
       if (!h.given) continue;
@@ -407,6 +410,7 @@ export class PortalService {
       for (const c of w.categories) added.categories.add(c);
       for (const m of w.methods) added.methods.add(m);
       for (const r of w.recipients) added.recipients.add(r);
+      for (const x of w.terms) added.terms.add(x);
     }
     return {
       ...item,
@@ -421,6 +425,7 @@ export class PortalService {
           name,
           nameEn: x.recipients.find((r) => r.name === name)?.nameEn,
         })),
+        terms: [...added.terms],
       },
     };
   }

@@ -5,7 +5,7 @@ import type { AuditLog } from '../audit/service.js';
 import type { Db, Store } from '../db/database.js';
 import type { ConsentTable } from '../db/schema.js';
 import { nowIso, transact } from '../db/transaction.js';
-import { badRequest, conflict, isUniqueViolation, notFound } from '../http/errors.js';
+import { AppError, badRequest, conflict, isUniqueViolation, notFound } from '../http/errors.js';
 import { DenialAudit } from './denial-audit.js';
 import { latestConsentReader, type LatestConsent, type LatestConsentReader } from './latest-consent.js';
 import { widening, widens, type Widening } from './widening.js';
@@ -81,6 +81,7 @@ const KEY = /^[a-z][a-z0-9_-]{1,63}$/;
  */
 export class RulesService {
   private versions = new Map<number, RulesVersion>();
+  private versionLoads = new Map<number, Promise<RulesVersion>>();
   private allowedCounts = new Map<string, number>();
   private denials?: DenialAudit;
   private currentCache: { until: number; value: RulesVersion | null } | null = null;
@@ -270,6 +271,16 @@ export class RulesService {
   async version(v: number): Promise<RulesVersion> {
     const cached = this.versions.get(v);
     if (cached) return cached;
+    // Checks that miss the cache together share one read.
+    let loading = this.versionLoads.get(v);
+    if (!loading) {
+      loading = this.loadVersion(v).finally(() => this.versionLoads.delete(v));
+      this.versionLoads.set(v, loading);
+    }
+    return loading;
+  }
+
+  private async loadVersion(v: number): Promise<RulesVersion> {
     const r = await this.db
       .selectFrom('rules_versions')
       .selectAll()
@@ -529,7 +540,16 @@ export class RulesService {
       return out;
     };
     if (!missing.length) return compute();
-    return Promise.all(missing.map((n) => this.version(n).catch(() => null))).then(compute);
+    // A version that cannot be read now (the database busy) fails this check alone, as any read would; only
+    // one never published counts as a gap, and nothing is remembered until every version was read.
+    return Promise.all(
+      missing.map((n) =>
+        this.version(n).catch((err: unknown) => {
+          if (err instanceof AppError && err.statusCode === 404) return null;
+          throw err;
+        }),
+      ),
+    ).then(compute);
   }
 
   /** Counts an allowed check; audits a denial before answering it. */

@@ -17,7 +17,8 @@ export interface Widening {
 
 /**
  * Purposes kept from `before` whose scope grows in `after`: consents given under `before` no longer cover
- * them (PIPL 14; NDSR 22). New purposes are not listed: nobody consented to them yet.
+ * them (PIPL 14; NDSR 22). New purposes are not listed: nobody consented to them under this version's
+ * predecessor (one dropped earlier and published again needs its consents anew all the same).
  * @example wideningsBetween(v1.purposes, v2.purposes) // [{ purpose: 'marketing', categories: ['location'], … }]
  */
 export function wideningsBetween(before: readonly Purpose[], after: readonly Purpose[]): Widening[] {
@@ -43,7 +44,8 @@ export function widening(then: Purpose, now: Purpose): Widening {
   const terms: string[] = [];
   if (now.legalBasis === 'consent' && then.legalBasis !== 'consent') terms.push('legal_basis');
   if (now.publicDisclosure && !then.publicDisclosure) terms.push('disclosure');
-  if (now.minors && !then.minors) terms.push('guardian');
+  // A version that listed the category minor already needed the guardian's consent (see separateRequirements).
+  if (now.minors && !then.minors && !then.categories.includes('minor')) terms.push('guardian');
   for (const t of now.crossBorder) if (!before.has(transfer(t))) terms.push(transfer(t));
   return {
     purpose: now.key,

@@ -20,6 +20,8 @@ describe('mask', () => {
     expect(mask('１３８００１３８０００', 'PHONE_NUMBER')).toBe('１３８****８０００');
     expect(mask('Иванов Пётр')).not.toContain('ванов');
     expect(mask('ئابدۇرېھىم')).toContain('*');
+    // A name with a character beyond the basic CJK block: masked whole, never split in half.
+    expect(mask('王𠮷明', 'PERSON_NAME')).toBe('王**');
   });
 
   it('uses per-type defaults', () => {

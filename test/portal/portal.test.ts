@@ -402,6 +402,7 @@ describe.each(DIALECTS)('portal: my consents on %s', (dialect) => {
       categories: [{ id: 'device', zh: '设备信息', en: 'Device information' }],
       methods: [],
       recipients: [],
+      terms: [],
     });
     const check = await as(app, { key }).post('/api/v1/purpose-check', {
       subject: 'user-2001',
@@ -419,6 +420,20 @@ describe.each(DIALECTS)('portal: my consents on %s', (dialect) => {
       categories: ['device'],
     });
     expect(after.json().allowed).toBe(true);
+    // A change beyond categories, methods and recipients is named too: here, the information made public.
+    expect((await portal(p).post('/api/v1/portal/consents/newsletter/give')).json().state).toBe('given');
+    const { key: nk, ...news } = purpose('newsletter', '新闻邮件', 'Newsletter');
+    expect(
+      (await as(app, admin).put(`/api/v1/purposes/${nk}`, { ...news, publicDisclosure: true })).statusCode,
+    ).toBe(200);
+    expect((await as(app, admin).post('/api/v1/rules/publish', {})).statusCode).toBe(201);
+    const n = (await portal(p).get('/api/v1/portal/consents'))
+      .json()
+      .items.find((i: { purpose: string }) => i.purpose === 'newsletter');
+    expect(n).toMatchObject({
+      state: 'reconsent',
+      widened: { categories: [], methods: [], recipients: [], terms: ['disclosure'] },
+    });
   });
 
   it('signs out: the cookie no longer opens the portal', async () => {

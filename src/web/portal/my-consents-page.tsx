@@ -356,6 +356,23 @@ function ConsentList({
                             })}
                           </li>
                         ) : null}
+                        {item.widened.terms.length ? (
+                          <li>
+                            {t('myConsents.widenedTerms', {
+                              list: item.widened.terms
+                                .map((term) => {
+                                  const [kind, rest = ''] = term.split(/:(.*)/s);
+                                  const [destination, recipient] = rest.split('/');
+                                  return t(`myConsents.widenedTerm.${kind}`, {
+                                    destination,
+                                    recipient,
+                                    defaultValue: kind,
+                                  });
+                                })
+                                .join(t('myConsents.listSeparator')),
+                            })}
+                          </li>
+                        ) : null}
                       </ul>
                     ) : null}
                   </>
