@@ -88,11 +88,15 @@ const bool = (v: unknown, name: string): boolean => {
   if (typeof v === 'string' && /^(0|false|no|off)$/i.test(v)) return false;
   throw new ConfigError(name, `must be true or false, got ${JSON.stringify(v)}`);
 };
-const names = (v: unknown, name: string): string[] => {
+/** A list from a JSON array or a comma-separated string, each item matching `item`; null if not one. */
+const listOf = (v: unknown, item: (x: string) => boolean): string[] | null => {
   const list = Array.isArray(v) ? v : typeof v === 'string' ? v.split(',') : null;
   const out = list?.map((x) => (typeof x === 'string' ? x.trim() : '')).filter(Boolean) ?? [];
-  if (!list || !out.length || out.some((x) => !/^[\w.-]{1,64}$/.test(x)))
-    throw new ConfigError(name, 'must be field names separated by commas, e.g. phone,email');
+  return list && out.length && out.every(item) ? out : null;
+};
+const names = (v: unknown, name: string): string[] => {
+  const out = listOf(v, (x) => /^[\w.-]{1,64}$/.test(x));
+  if (!out) throw new ConfigError(name, 'must be field names separated by commas, e.g. phone,email');
   return out;
 };
 // false, true, or the proxies' addresses (IPs or CIDR ranges) separated by commas.
@@ -100,9 +104,8 @@ const proxies = (v: unknown, name: string): boolean | string[] => {
   if (typeof v === 'boolean') return v;
   if (typeof v === 'string' && /^(1|true|yes|on|0|false|no|off)$/i.test(v.trim()))
     return bool(v.trim(), name);
-  const list = Array.isArray(v) ? v : typeof v === 'string' ? v.split(',') : null;
-  const out = list?.map((x) => (typeof x === 'string' ? x.trim() : '')).filter(Boolean) ?? [];
-  if (!list || !out.length || out.some((x) => !/^[\d.:a-fA-F]+(\/\d{1,3})?$/.test(x) || !/[.:]/.test(x)))
+  const out = listOf(v, (x) => /^[\d.:a-fA-F]+(\/\d{1,3})?$/.test(x) && /[.:]/.test(x));
+  if (!out)
     throw new ConfigError(
       name,
       `must be true, false, or the proxies' addresses (IPs or CIDR ranges) separated by commas, got ${JSON.stringify(v)}`,

@@ -11,7 +11,7 @@ import { AppError, conflict, notFound } from '../http/errors.js';
 import { clientKey } from '../http/rate-limit.js';
 import type { Notifier } from '../notifier/notifier.js';
 import { DATA_CATEGORIES, separateRequirements, type Purpose } from '../rules/register.js';
-import type { ConsentView, RulesService } from '../rules/service.js';
+import type { ConsentView, RulesService, RulesVersion } from '../rules/service.js';
 import type { VaultService } from '../vault/service.js';
 import { parseContact, type Contact } from './contact.js';
 
@@ -379,7 +379,7 @@ export class PortalService {
     const history = await this.history(p);
     const items = [];
     for (const x of cur.purposes.filter((y) => y.legalBasis === 'consent'))
-      items.push(await this.withWidening(this.item(x, history, p.refs), x, history, p.refs, cur.version));
+      items.push(await this.withWidening(this.item(x, history, p.refs), x, history, p.refs, cur));
     return { rulesVersion: cur.version, items };
   }
 
@@ -392,7 +392,7 @@ export class PortalService {
     x: Purpose,
     history: ConsentView[],
     refs: string[],
-    current: number,
+    current: RulesVersion,
   ): Promise<PortalConsentItem> {
     if (item.state !== 'given') return item;
     const added = {
@@ -403,9 +403,9 @@ export class PortalService {
     };
     for (const h of this.latest(history, refs, x.key)) {
       if (!h.given) continue;
-      if (h.rulesVersion === current) return item;
+      if (h.rulesVersion === current.version) return item;
       // As the purpose check judges it: every publication since the consent's version, step by step.
-      const w = await this.rules.wideningSince(await this.rules.version(current), x, h.rulesVersion);
+      const w = await this.rules.wideningSince(current, x, h.rulesVersion);
       if (!w) return item;
       for (const c of w.categories) added.categories.add(c);
       for (const m of w.methods) added.methods.add(m);
@@ -513,6 +513,6 @@ export class PortalService {
         req.requestId,
       );
     const history = await this.history(p);
-    return this.withWidening(this.item(x, history, p.refs), x, history, p.refs, cur.version);
+    return this.withWidening(this.item(x, history, p.refs), x, history, p.refs, cur);
   }
 }

@@ -55,7 +55,7 @@ export function consentImportRoutes(ctx: AppContext) {
       },
       async (req) =>
         importConsents(
-          ctx.db,
+          ctx.store,
           ctx.audit,
           (v) => ctx.rules.version(v),
           req.principal!.actor,

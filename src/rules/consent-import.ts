@@ -1,9 +1,9 @@
-import { PostgresAdapter, sql } from 'kysely';
+import { sql } from 'kysely';
 import { createHash, randomUUID } from 'node:crypto';
 import type { ActorRef } from '../audit/actor.js';
 import { canonicalJson, nestedDeeperThan } from '../audit/canonical.js';
 import type { AuditLog } from '../audit/service.js';
-import type { Db } from '../db/database.js';
+import type { Db, Store } from '../db/database.js';
 import type { ConsentTable } from '../db/schema.js';
 import { transact } from '../db/transaction.js';
 import { AppError, badRequest } from '../http/errors.js';
@@ -269,16 +269,17 @@ function checkRow(
  * Validates a CSV or JSONL file of consents and, unless `dryRun`, writes the good rows in one transaction
  * with one `consent.import` audit entry (counts and the file's SHA-256; no subjects). Each row keeps its
  * own time, so an entry recorded in Custodian later still counts as the latest.
- * @example await importConsents(db, audit, (v) => rules.version(v), actor, { format: 'csv', data })
+ * @example await importConsents(store, audit, (v) => rules.version(v), actor, { format: 'csv', data })
  */
 export async function importConsents(
-  db: Db,
+  store: Pick<Store, 'db' | 'dialect'>,
   audit: AuditLog,
   versionOf: (v: number) => Promise<RulesVersion>,
   actor: ActorRef,
   req: ImportRequest,
   requestId?: string,
 ): Promise<ImportResult> {
+  const { db } = store;
   const bytes = Buffer.byteLength(req.data, 'utf8');
   if (bytes > IMPORT_LIMITS.bytes)
     throw new AppError(
@@ -378,7 +379,7 @@ export async function importConsents(
     await transact(db, async (tx) => {
       // From here one import at a time: the ledger is read again under a lock of the imports' own, so the
       // same file sent twice at once is written once (SQLite's one writer does as much by itself).
-      if (tx.db.getExecutor().adapter instanceof PostgresAdapter)
+      if (store.dialect.supportsRowLocks)
         await sql`select pg_advisory_xact_lock(${IMPORT_LOCK})`.execute(tx.db);
       sorted = await sortOut(tx.db);
       const { toWrite, duplicates } = sorted;

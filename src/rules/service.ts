@@ -535,7 +535,7 @@ export class RulesService {
     const missing = numbers.filter((n) => !this.versions.has(n));
     const compute = () => {
       const steps = numbers.map((n) => this.versions.get(n)!).concat(since > cur.version ? [] : [cur]);
-      const out = since > cur.version ? grownOver(steps[0], cur, p) : grownAlong(steps, p);
+      const out = since > cur.version ? grownOver(steps[0], p) : grownAlong(steps, p);
       memo.set(key, out);
       return out;
     };
@@ -704,7 +704,7 @@ function grownAlong(versions: Array<RulesVersion | null | undefined>, p: Purpose
 }
 
 /** What `p` in force has beyond the same purpose in a later version not yet in force. */
-function grownOver(later: RulesVersion | null | undefined, _cur: RulesVersion, p: Purpose): Widening | null {
+function grownOver(later: RulesVersion | null | undefined, p: Purpose): Widening | null {
   const was = later && purposeIn(later, p.key);
   const w = was ? widening(was, p) : allOf(p);
   return widens(w) ? w : null;

@@ -56,7 +56,7 @@ export function registerRulesCommands(program: Command): void {
           throw new CliError(`${file} is not valid UTF-8`, 2);
         }
         const r = await withContext(flags, (ctx) =>
-          importConsents(ctx.db, ctx.audit, (v) => ctx.rules.version(v), CLI, {
+          importConsents(ctx.store, ctx.audit, (v) => ctx.rules.version(v), CLI, {
             format,
             data,
             dryRun: flags.dryRun,
